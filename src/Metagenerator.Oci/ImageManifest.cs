@@ -1,0 +1,31 @@
+using System.Text.Json.Serialization;
+
+namespace Metagenerator.Oci;
+
+/// <summary>A single-platform image manifest (OCI or Docker schema 2; the JSON shape is the same).</summary>
+/// <remarks>https://github.com/opencontainers/image-spec/blob/main/manifest.md</remarks>
+public sealed record ImageManifest
+{
+    [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = 2;
+    [JsonPropertyName("mediaType")] public required string MediaType { get; init; }
+    [JsonPropertyName("config")] public required Descriptor Config { get; init; }
+    [JsonPropertyName("layers")] public required IReadOnlyList<Descriptor> Layers { get; init; }
+
+    [JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+}
+
+/// <summary>A multi-platform index (OCI index or Docker manifest list).</summary>
+/// <remarks>https://github.com/opencontainers/image-spec/blob/main/image-index.md</remarks>
+public sealed record ImageIndex
+{
+    [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = 2;
+
+    [JsonPropertyName("mediaType"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? MediaType { get; init; }
+
+    [JsonPropertyName("manifests")] public required IReadOnlyList<Descriptor> Manifests { get; init; }
+
+    [JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyDictionary<string, string>? Annotations { get; init; }
+}

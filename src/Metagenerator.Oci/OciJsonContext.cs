@@ -1,0 +1,56 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+
+namespace Metagenerator.Oci;
+
+/// <summary>Source-generated JSON for the image model (no reflection, NativeAOT-safe).</summary>
+[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(ImageManifest))]
+[JsonSerializable(typeof(ImageIndex))]
+[JsonSerializable(typeof(Descriptor))]
+[JsonSerializable(typeof(Platform))]
+[JsonSerializable(typeof(JsonObject))]
+[JsonSerializable(typeof(JsonNode))]
+public sealed partial class OciJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>Canonical (compact, stable) serialisation helpers.</summary>
+public static class OciJson
+{
+    /// <summary>Serialises a manifest to the bytes that get pushed and digested.</summary>
+    public static byte[] Serialize(ImageManifest manifest) =>
+        JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest);
+
+    /// <summary>Serialises an index to the bytes that get pushed and digested.</summary>
+    public static byte[] Serialize(ImageIndex index) =>
+        JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ImageIndex);
+
+    /// <summary>Serialises a JSON object (e.g. an image config) compactly.</summary>
+    public static byte[] Serialize(JsonNode node) =>
+        JsonSerializer.SerializeToUtf8Bytes(node, OciJsonContext.Default.JsonNode);
+
+    /// <summary>Parses manifest bytes.</summary>
+    public static ImageManifest ParseManifest(ReadOnlySpan<byte> bytes) =>
+        JsonSerializer.Deserialize(bytes, OciJsonContext.Default.ImageManifest) ?? throw new JsonException("empty manifest");
+
+    /// <summary>Parses index bytes.</summary>
+    public static ImageIndex ParseIndex(ReadOnlySpan<byte> bytes) =>
+        JsonSerializer.Deserialize(bytes, OciJsonContext.Default.ImageIndex) ?? throw new JsonException("empty index");
+
+    /// <summary>Reads the top-level <c>mediaType</c> of a manifest or index, if it has one.</summary>
+    public static string? PeekMediaType(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return null;
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var isMediaType = reader.ValueTextEquals("mediaType"u8);
+            reader.Read();
+            if (isMediaType && reader.TokenType == JsonTokenType.String) return reader.GetString();
+            reader.Skip();
+        }
+        return null;
+    }
+}
