@@ -1,0 +1,3 @@
+#!/bin/sh
+# A stand-in simulation model: prints the values it was built with.
+cat /model/build-args

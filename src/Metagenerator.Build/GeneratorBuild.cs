@@ -1,0 +1,67 @@
+using Metagenerator.Oci;
+using Metagenerator.Oci.Layout;
+using Metagenerator.Oci.Tarball;
+using Metagenerator.Registry;
+
+namespace Metagenerator.Build;
+
+/// <summary>The whole <c>metagenerator build</c>: read the base, assemble, write to every sink.</summary>
+public static class GeneratorBuild
+{
+    /// <summary>Runs a build; registry destinations get the manifest only after all their blobs are confirmed.</summary>
+    public static async Task<GeneratorBuildResult> RunAsync(
+        GeneratorBuildRequest request, IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct = default)
+    {
+        var manifest = request.Image.Manifest;
+        var destinations = Destinations(request);
+
+        using var registry = new RegistryClient(request.Registry);
+        log($"base image: {request.BaseImage} ({request.Platform})");
+        IImageSource source = OciLayoutReference.TryParse(request.BaseImage, out var layoutRef)
+            ? new OciLayout(layoutRef.Directory)
+            : new RegistryImageSource(registry);
+        var baseImage = await source.ReadImageAsync(layoutRef?.Tag ?? request.BaseImage, request.Platform, ct).ConfigureAwait(false);
+
+        using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, request.Image, request.ScratchDirectory, ct).ConfigureAwait(false);
+        var image = assembled.Image;
+        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count} layers, new layer {assembled.Layer.Descriptor.Digest.Short}, {assembled.Layer.Descriptor.Size} bytes)");
+
+        if (request.OciLayout is { } layoutDir)
+        {
+            await new OciLayout(layoutDir).WriteImageAsync(image, [manifest.Version], null, ct).ConfigureAwait(false);
+            log($"wrote OCI layout {layoutDir} (tag {manifest.Version})");
+        }
+        if (request.TarPath is { } tarPath)
+        {
+            await new DockerArchiveSink(tarPath).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], null, ct).ConfigureAwait(false);
+            log($"wrote docker-archive {tarPath}");
+        }
+
+        var pushed = new List<ImageReference>();
+        if (request.Push)
+        {
+            await new RegistryImageSink(registry).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], progress, ct).ConfigureAwait(false);
+            pushed.AddRange(destinations.Select(d => d.WithDigest(image.Digest)));
+        }
+        return new GeneratorBuildResult(image.Digest, pushed);
+    }
+
+    /// <summary>GENERATOR_REGISTRY/NAME:VERSION first (CONTRACTS §1), then each <c>--destination</c>.</summary>
+    public static IReadOnlyList<ImageReference> Destinations(GeneratorBuildRequest request)
+    {
+        var manifest = request.Image.Manifest;
+        var registry = manifest.GeneratorRegistry.TrimEnd('/');
+        var primary = registry.Length == 0 ? $"{manifest.Name}:{manifest.Version}" : $"{registry}/{manifest.Name}:{manifest.Version}";
+        var all = new List<ImageReference>();
+        foreach (var text in request.Destinations.Prepend(primary))
+        {
+            if (!ImageReference.TryParse(text, out var reference, out var error))
+                throw new DestinationException(error);
+            if (!all.Contains(reference)) all.Add(reference);
+        }
+        return all;
+    }
+}
+
+/// <summary>A destination reference that cannot be parsed; invalid input.</summary>
+public sealed class DestinationException(string message) : Exception(message);

@@ -1,0 +1,40 @@
+using Metagenerator.Oci;
+using Metagenerator.Registry;
+
+namespace Metagenerator.Build;
+
+/// <summary>One <c>metagenerator build</c>: what to build, from which base, and where to put it.</summary>
+public sealed record GeneratorBuildRequest
+{
+    /// <summary>What goes into the image.</summary>
+    public required GeneratorImageSpec Image { get; init; }
+
+    /// <summary>The base: a registry reference or <c>oci:DIR[:TAG]</c>.</summary>
+    public required string BaseImage { get; init; }
+
+    /// <summary>The platform picked from a multi-platform base.</summary>
+    public Platform Platform { get; init; } = Platform.LinuxAmd64;
+
+    /// <summary>Extra destinations beyond GENERATOR_REGISTRY/NAME:VERSION.</summary>
+    public IReadOnlyList<string> Destinations { get; init; } = [];
+
+    /// <summary>False for <c>--no-push</c>.</summary>
+    public bool Push { get; init; } = true;
+
+    /// <summary>Where to write a docker-archive tarball, if anywhere.</summary>
+    public string? TarPath { get; init; }
+
+    /// <summary>Which OCI layout directory to write the image into, if any.</summary>
+    public string? OciLayout { get; init; }
+
+    /// <summary>Registry connection settings (TLS, credentials, retries).</summary>
+    public required RegistryOptions Registry { get; init; }
+
+    /// <summary>Where the layer file is staged before upload.</summary>
+    public string ScratchDirectory { get; init; } = Path.GetTempPath();
+}
+
+/// <summary>The outcome of a build.</summary>
+/// <param name="Digest">The image manifest digest.</param>
+/// <param name="Pushed">Every pushed destination as REF@DIGEST, in order.</param>
+public sealed record GeneratorBuildResult(Digest Digest, IReadOnlyList<ImageReference> Pushed);

@@ -1,0 +1,150 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using Metagenerator.Build;
+using Metagenerator.Cli.Output;
+using Metagenerator.Manifest;
+using Metagenerator.Oci;
+using Metagenerator.Oci.Layers;
+using Metagenerator.Registry;
+
+namespace Metagenerator.Cli.Commands;
+
+/// <summary><c>build</c>: assembles the generator image and pushes or writes it (CONTRACTS §5).</summary>
+internal static class BuildCommand
+{
+    private static readonly Argument<string> Manifest = new("MANIFEST")
+    {
+        Description = "The generator manifest, relative to the workspace",
+        DefaultValueFactory = _ => ManifestCommands.DefaultManifest,
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static readonly Argument<string> ModelSource = new("MODEL-SRC")
+    {
+        Description = "The model source directory, relative to the workspace",
+        DefaultValueFactory = _ => "model-src",
+        Arity = ArgumentArity.ZeroOrOne,
+    };
+
+    private static readonly Option<string?> Workspace = new("--workspace") { Description = "Directory that relative paths and config.json are looked up in (default: the working directory)" };
+    private static readonly Option<string[]> Destination = new("--destination", "-d") { Description = "Also push to REF (repeatable); GENERATOR_REGISTRY/NAME:VERSION is always a destination", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<bool> NoPush = new("--no-push") { Description = "Build only; write --tar-path/--oci-layout outputs but push nothing" };
+    private static readonly Option<string?> TarPath = new("--tar-path") { Description = "Write a docker-archive tarball (docker load / podman load) to FILE" };
+    private static readonly Option<string?> OciLayoutDir = new("--oci-layout") { Description = "Write the image into the OCI image layout DIR (tagged with the version)" };
+    private static readonly Option<string?> DigestFile = new("--digest-file") { Description = "Write the image digest (sha256:…) to FILE" };
+    private static readonly Option<string?> ImageNameWithDigestFile = new("--image-name-with-digest-file") { Description = "Write REF@sha256:… of every destination, one a line, to FILE" };
+    private static readonly Option<string[]> Label = new("--label") { Description = "Add or override a label KEY=VALUE (repeatable)" };
+    private static readonly Option<string> VerbosityOption = new("--verbosity", "-v") { Description = "Log level: panic, fatal, error, warn, info, debug, trace", DefaultValueFactory = _ => "info" };
+    private static readonly Option<string?> GeneratorBase = new("--generator-base") { Description = "Base image: a registry reference or oci:DIR[:TAG]; overrides build.base_image and the builder's default" };
+    private static readonly Option<string?> Builder = RenderGeneratorCommand.BuilderOption();
+    private static readonly Option<string> CustomPlatform = new("--custom-platform") { Description = "Platform to pick from a multi-platform base", DefaultValueFactory = _ => "linux/amd64" };
+    private static readonly Option<string?> Config = new("--config") { Description = "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json, then WORKSPACE/config.json, then ~/.docker/config.json)" };
+    private static readonly Option<bool> SkipTlsVerify = new("--skip-tls-verify") { Description = "Do not verify TLS certificates of any registry" };
+    private static readonly Option<string[]> SkipTlsVerifyRegistry = new("--skip-tls-verify-registry") { Description = "Do not verify TLS certificates of HOST (repeatable)" };
+    private static readonly Option<bool> Insecure = new("--insecure") { Description = "Use plain HTTP for every registry" };
+    private static readonly Option<string[]> InsecureRegistry = new("--insecure-registry") { Description = "Use plain HTTP for HOST (repeatable)" };
+    private static readonly Option<string[]> RegistryCertificate = new("--registry-certificate") { Description = "Trust the CA in PATH for HOST, as HOST=PATH (repeatable)" };
+    private static readonly Option<int> PushRetry = new("--push-retry") { Description = "Retry transient registry failures N times with backoff", DefaultValueFactory = _ => 0 };
+    private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
+    private static readonly Option<int?> CompressionLevel = new("--compression-level") { Description = "Compression level (gzip 1-9, zstd 1-19; default: fastest)" };
+
+    public static Command Create()
+    {
+        Compression.AcceptOnlyFromAmong("gzip", "zstd");
+        var command = new Command("build", "Assemble the generator image (base + one layer + config) and push it, without a daemon")
+        {
+            Manifest, ModelSource, Workspace, Destination, NoPush, TarPath, OciLayoutDir, DigestFile, ImageNameWithDigestFile,
+            Label, VerbosityOption, GeneratorBase, Builder, CustomPlatform, Config, SkipTlsVerify, SkipTlsVerifyRegistry,
+            Insecure, InsecureRegistry, RegistryCertificate, PushRetry, Compression, CompressionLevel,
+        };
+        command.SetAction((parse, ct) => RunAsync(parse, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
+    {
+        if (!VerbosityParser.TryParse(parse.GetValue(VerbosityOption), out var verbosity))
+            throw new UsageException($"--verbosity '{parse.GetValue(VerbosityOption)}' is not a level; use one of {string.Join(", ", VerbosityParser.Names)}");
+        var reporter = new ConsoleReporter(verbosity);
+
+        var workspace = Path.GetFullPath(parse.GetValue(Workspace) ?? Environment.CurrentDirectory);
+        if (!Directory.Exists(workspace))
+            throw new UsageException($"--workspace '{workspace}' does not exist");
+        string InWorkspace(string path) => Path.GetFullPath(path, workspace);
+
+        var manifest = ManifestLoader.Load(InWorkspace(parse.GetValue(Manifest)!));
+        var modelSource = InWorkspace(parse.GetValue(ModelSource)!);
+        var sourceErrors = ModelSourceCheck.Check(manifest, modelSource);
+        if (sourceErrors.Count > 0) throw new ManifestException(sourceErrors);
+
+        var level = parse.GetValue(CompressionLevel);
+        var compression = parse.GetValue(Compression) == "zstd" ? LayerCompression.Zstd : LayerCompression.Gzip;
+        if (level is { } l && (l < 1 || l > (compression == LayerCompression.Zstd ? 19 : 9)))
+            throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-19)");
+
+        var builder = RenderGeneratorCommand.ResolveBuilder(parse.GetValue(Builder), manifest);
+        var request = new GeneratorBuildRequest
+        {
+            Image = new GeneratorImageSpec
+            {
+                Manifest = manifest,
+                ModelSource = modelSource,
+                Builder = builder,
+                Created = GeneratorImageSpec.CreatedFromEnvironment(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")),
+                ExtraLabels = ParsePairs(parse.GetValue(Label) ?? [], "--label", "KEY=VALUE"),
+                Compression = compression,
+                CompressionLevel = level,
+            },
+            BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? Generator.BuilderDefaults.GeneratorBase(builder),
+            Platform = ParsePlatform(parse.GetValue(CustomPlatform)!),
+            Destinations = parse.GetValue(Destination) ?? [],
+            Push = !parse.GetValue(NoPush),
+            TarPath = parse.GetValue(TarPath) is { } tar ? InWorkspace(tar) : null,
+            OciLayout = parse.GetValue(OciLayoutDir) is { } layout ? InWorkspace(layout) : null,
+            Registry = new RegistryOptions
+            {
+                SkipTlsVerify = parse.GetValue(SkipTlsVerify),
+                SkipTlsVerifyRegistries = (parse.GetValue(SkipTlsVerifyRegistry) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
+                Insecure = parse.GetValue(Insecure),
+                InsecureRegistries = (parse.GetValue(InsecureRegistry) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
+                RegistryCertificates = ParsePairs(parse.GetValue(RegistryCertificate) ?? [], "--registry-certificate", "HOST=PATH")
+                    .ToDictionary(p => p.Key, p => InWorkspace(p.Value), StringComparer.OrdinalIgnoreCase),
+                PushRetry = parse.GetValue(PushRetry),
+                Credentials = DockerConfigCredentials.Locate(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workspace),
+            },
+            ScratchDirectory = Path.GetTempPath(),
+        };
+        if (request.PushRetry < 0) throw new UsageException("--push-retry must be 0 or more");
+
+        var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct);
+
+        if (parse.GetValue(DigestFile) is { } digestFile)
+            await File.WriteAllTextAsync(InWorkspace(digestFile), result.Digest.ToString(), ct);
+        if (parse.GetValue(ImageNameWithDigestFile) is { } namesFile)
+            await File.WriteAllLinesAsync(InWorkspace(namesFile), result.Pushed.Select(r => r.ToString()), ct);
+
+        if (result.Pushed.Count > 0)
+            reporter.Info($"pushed: {reporter.Uploaded} blob(s) uploaded ({ConsoleReporter.Size(reporter.UploadedBytes)}), {reporter.Skipped} already present or mounted");
+        foreach (var pushed in result.Pushed) Console.Out.WriteLine(pushed);
+        if (result.Pushed.Count == 0) Console.Out.WriteLine(result.Digest);
+        return ExitCodes.Ok;
+    }
+
+    private static Platform ParsePlatform(string text)
+    {
+        try { return Platform.Parse(text); }
+        catch (FormatException e) { throw new UsageException("--custom-platform: " + e.Message); }
+    }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> ParsePairs(IEnumerable<string> values, string flag, string shape)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var value in values)
+        {
+            var eq = value.IndexOf('=');
+            if (eq <= 0) throw new UsageException($"{flag} '{value}' is not {shape}");
+            pairs.Add(new(value[..eq], value[(eq + 1)..]));
+        }
+        return pairs;
+    }
+}

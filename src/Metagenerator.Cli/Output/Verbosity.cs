@@ -1,0 +1,33 @@
+namespace Metagenerator.Cli.Output;
+
+/// <summary>Log levels, with kaniko's names (panic, fatal, error, warn, info, debug, trace).</summary>
+public enum Verbosity
+{
+    Panic,
+    Fatal,
+    Error,
+    Warn,
+    Info,
+    Debug,
+    Trace,
+}
+
+/// <summary>Parses kaniko's level names.</summary>
+public static class VerbosityParser
+{
+    /// <summary>The accepted names, for help and errors.</summary>
+    public static readonly string[] Names = ["panic", "fatal", "error", "warn", "info", "debug", "trace"];
+
+    /// <summary>Parses a level name (case-insensitive); <c>warning</c> is accepted for <c>warn</c>.</summary>
+    public static bool TryParse(string? text, out Verbosity verbosity)
+    {
+        verbosity = Verbosity.Info;
+        if (text is null) return false;
+        var normalized = text.Trim().ToLowerInvariant();
+        if (normalized == "warning") normalized = "warn";
+        var index = Array.IndexOf(Names, normalized);
+        if (index < 0) return false;
+        verbosity = (Verbosity)index;
+        return true;
+    }
+}
