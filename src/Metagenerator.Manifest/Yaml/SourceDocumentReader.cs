@@ -84,8 +84,9 @@ internal static class SourceDocumentReader
         return (line, before.Length - lastBreak);
     }
 
-    private sealed class Frame(SourceNode node, string path, string? anchor)
+    private sealed class Frame(SourceNode node, string path, string? anchor, bool flow)
     {
+        public bool Flow { get; } = flow;
         public SourceNode Node { get; } = node;
         public string Path { get; } = path;
         public string? Anchor { get; } = anchor;
@@ -112,7 +113,14 @@ internal static class SourceDocumentReader
         SourceNode? root = null;
         var documents = 0;
 
-        string CurrentPath() => stack.Count == 0 ? "(root)" : ChildPath(stack.Peek());
+        string CurrentPath()
+        {
+            if (stack.Count == 0) return "(root)";
+            var top = stack.Peek();
+            // Between entries of a map the problem belongs to the map itself.
+            if (top.Node is SourceMapping && !top.KeyPending) return top.Path.Length == 0 ? "(root)" : top.Path;
+            return ChildPath(top);
+        }
 
         void Attach(SourceNode node, Mark at)
         {
@@ -164,12 +172,12 @@ internal static class SourceDocumentReader
             }
         }
 
-        void Push(SourceNode node, string? anchor, Mark at)
+        void Push(SourceNode node, string? anchor, bool flow, Mark at)
         {
             if (stack.Count >= MaxDepth)
                 throw new FatalProblem(LineOf(at), ColumnOf(at), CurrentPath(), $"maps and lists are nested more than {MaxDepth} levels deep");
             var path = stack.Count == 0 ? "" : ChildPath(stack.Peek());
-            stack.Push(new Frame(node, path, anchor));
+            stack.Push(new Frame(node, path, anchor, flow));
         }
 
         void Pop(Mark at)
@@ -210,10 +218,10 @@ internal static class SourceDocumentReader
                         Attach(target, alias.Start);
                         break;
                     case MappingStart m:
-                        Push(new SourceMapping(LineOf(m.Start), ColumnOf(m.Start)), m.Anchor.IsEmpty ? null : m.Anchor.Value, m.Start);
+                        Push(new SourceMapping(LineOf(m.Start), ColumnOf(m.Start)), m.Anchor.IsEmpty ? null : m.Anchor.Value, m.Style == MappingStyle.Flow, m.Start);
                         break;
                     case SequenceStart q:
-                        Push(new SourceSequence(LineOf(q.Start), ColumnOf(q.Start)), q.Anchor.IsEmpty ? null : q.Anchor.Value, q.Start);
+                        Push(new SourceSequence(LineOf(q.Start), ColumnOf(q.Start)), q.Anchor.IsEmpty ? null : q.Anchor.Value, q.Style == SequenceStyle.Flow, q.Start);
                         break;
                     case MappingEnd or SequenceEnd:
                         Pop(ev.Start);
@@ -228,7 +236,7 @@ internal static class SourceDocumentReader
         }
         catch (YamlException e)
         {
-            errors.Add(SyntaxError(text, file, CurrentPath(), LineOf(e.Start), ColumnOf(e.Start), e.Message));
+            errors.Add(SyntaxError(text, file, stack, CurrentPath(), LineOf(e.Start), ColumnOf(e.Start), e.Message));
             return null;
         }
         catch (Exception)
@@ -236,7 +244,7 @@ internal static class SourceDocumentReader
             // YamlDotNet throws plain exceptions for some malformed input (e.g. an unclosed '[');
             // the scanner's position is where it gave up.
             var at = scanner.CurrentPosition;
-            errors.Add(SyntaxError(text, file, CurrentPath(), LineOf(at), ColumnOf(at),
+            errors.Add(SyntaxError(text, file, stack, CurrentPath(), LineOf(at), ColumnOf(at),
                 "the YAML parser could not continue here; check for an unclosed '[', '{' or quote before this point"));
             return null;
         }
@@ -249,7 +257,7 @@ internal static class SourceDocumentReader
     }
 
     /// <summary>A YAML syntax error, with a precise hint when a tab is used for indentation.</summary>
-    private static ManifestError SyntaxError(string text, string file, string path, int line, int column, string message)
+    private static ManifestError SyntaxError(string text, string file, Stack<Frame> stack, string path, int line, int column, string message)
     {
         var lines = text.Split('\n');
         if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) || LeadingTabColumn(lines, line) > 0)
@@ -267,6 +275,15 @@ internal static class SourceDocumentReader
         }
         var text1 = message.Trim().TrimEnd('.');
         if (text1.Length > 0) text1 = char.ToLowerInvariant(text1[0]) + text1[1..];
+        // Inside '[...]' or '{...}' the parser only notices a problem at the end; say where the bracket opened.
+        var flow = stack.FirstOrDefault(f => f.Flow);
+        if (flow is not null)
+        {
+            var bracket = flow.Node is SourceSequence ? '[' : '{';
+            return new(file, line, column, flow.Path.Length == 0 ? "(root)" : flow.Path,
+                $"invalid YAML: {text1} (inside the '{bracket}' opened at line {flow.Node.Line}, column {flow.Node.Column}; is it closed?)");
+        }
+        if (text1.Contains("did not find expected key", StringComparison.Ordinal)) text1 += "; check this line's indentation (keys of one map line up exactly)";
         return new(file, line, column, path, $"invalid YAML: {text1}");
     }
 
