@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Metagenerator.Oci;
 
 namespace Metagenerator.Registry;
@@ -43,10 +44,20 @@ public sealed class RegistryImageSource : IImageSource
                 $"reading {reference}: media type '{fetched.MediaType}' is not an image manifest (expected {MediaTypes.OciManifest} or {MediaTypes.DockerManifest}; Docker schema 1 is not supported)",
                 $"reading manifest {reference.ManifestReference}", registry, repository);
 
-        var manifest = Parse(() => OciJson.ParseManifest(fetched.Bytes), reference, "manifest");
+        var manifest = Parse(() => ParseManifest(fetched), reference, "manifest");
         var config = await _client.ReadBlobBytesAsync(registry, repository, manifest.Config, ct).ConfigureAwait(false);
         var layers = manifest.Layers.Select(d => (ILayer)new RegistryLayer(_client, registry, repository, d)).ToList();
         return new RegistryImage(reference.WithDigest(fetched.Digest), manifest, fetched.Bytes, config, layers);
+    }
+
+    /// <summary>Parses a manifest; one without a <c>mediaType</c> field (optional in OCI, e.g. umoci's) gets the type the registry reported.</summary>
+    private static ImageManifest ParseManifest(ManifestResponse fetched)
+    {
+        if (OciJson.PeekMediaType(fetched.Bytes) is not null) return OciJson.ParseManifest(fetched.Bytes);
+        // Only the parsed model is patched; the exact bytes (and so the digest) stay as the registry sent them.
+        var node = JsonNode.Parse(fetched.Bytes)?.AsObject() ?? throw new JsonException("the manifest is not a JSON object");
+        node["mediaType"] = fetched.MediaType;
+        return OciJson.ParseManifest(OciJson.Serialize(node));
     }
 
     private static T Parse<T>(Func<T> parse, ImageReference reference, string what)
