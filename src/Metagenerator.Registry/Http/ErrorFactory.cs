@@ -1,0 +1,157 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Authentication;
+using System.Text;
+using System.Text.Json;
+
+namespace Metagenerator.Registry.Http;
+
+/// <summary>Turns failed responses and network exceptions into <see cref="RegistryException"/>s with readable messages.</summary>
+internal static class ErrorFactory
+{
+    private const int MaxErrorBody = 64 * 1024;
+
+    public static bool IsTransientStatus(HttpStatusCode status) =>
+        status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
+        || ((int)status >= 500 && status != HttpStatusCode.NotImplemented && status != HttpStatusCode.HttpVersionNotSupported);
+
+    /// <summary>Reads at most 64 KiB of an error body and parses the distribution error list from it.</summary>
+    public static async Task<IReadOnlyList<RegistryError>> ReadErrorsAsync(HttpResponseMessage response, CancellationToken ct)
+    {
+        try
+        {
+            await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+            var buffer = new byte[MaxErrorBody];
+            var total = 0;
+            int read;
+            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false)) > 0) total += read;
+            return ParseErrors(buffer.AsSpan(0, total));
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            return [];
+        }
+    }
+
+    internal static IReadOnlyList<RegistryError> ParseErrors(ReadOnlySpan<byte> body)
+    {
+        if (body.IsEmpty) return [];
+        try
+        {
+            var reader = new Utf8JsonReader(body);
+            using var doc = JsonDocument.ParseValue(ref reader);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("errors", out var errors) || errors.ValueKind != JsonValueKind.Array)
+                return [];
+            var list = new List<RegistryError>();
+            foreach (var e in errors.EnumerateArray())
+            {
+                if (e.ValueKind != JsonValueKind.Object) continue;
+                var code = e.TryGetProperty("code", out var c) && c.ValueKind == JsonValueKind.String ? c.GetString()! : "UNKNOWN";
+                var message = e.TryGetProperty("message", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString()! : "";
+                string? detail = e.TryGetProperty("detail", out var d) && d.ValueKind != JsonValueKind.Null ? (d.ValueKind == JsonValueKind.String ? d.GetString() : d.GetRawText()) : null;
+                list.Add(new RegistryError(code, message, detail));
+            }
+            return list;
+        }
+        catch (JsonException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>An exception for a non-success response; 401/403 messages point at the credentials source.</summary>
+    public static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, RegistryRequestContext ctx, ICredentialProvider credentials, CancellationToken ct)
+    {
+        var errors = await ReadErrorsAsync(response, ct).ConfigureAwait(false);
+        var status = response.StatusCode;
+        var what = errors.Count > 0 ? string.Join("; ", errors) : response.ReasonPhrase ?? status.ToString();
+        var message = new StringBuilder($"{ctx.Describe()}: {(int)status} {what}");
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            message.Append($". Check the credentials for {ctx.Registry} in {credentials.Description}");
+        if (status == HttpStatusCode.TooManyRequests && RetryAfter(response) is { } wait)
+            message.Append($" (the registry asks to wait {wait.TotalSeconds:0} s)");
+        if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+            return new RegistryAuthException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, credentials.Description, status, errors);
+        return new RegistryException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, status, errors, IsTransientStatus(status))
+        {
+            RetryAfter = RetryAfter(response),
+        };
+    }
+
+    /// <summary>The Retry-After delay of a response, if it has one.</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response)
+    {
+        var header = response.Headers.RetryAfter;
+        if (header?.Delta is { } delta) return delta;
+        if (header?.Date is { } date) return date - DateTimeOffset.UtcNow is var d && d > TimeSpan.Zero ? d : TimeSpan.Zero;
+        return null;
+    }
+
+    /// <summary>An exception for a request that got no response: TLS failure, refused or reset connection, timeout.</summary>
+    public static RegistryException FromNetwork(Exception e, RegistryRequestContext ctx, bool plainHttp)
+    {
+        var reg = ctx.Registry;
+        if (e is TaskCanceledException or TimeoutException)
+            return new RegistryException($"{ctx.Describe()}: the registry did not answer in time", ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+
+        if (FindInner<AuthenticationException>(e) is { } tls || (e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }))
+        {
+            var reason = FindInner<AuthenticationException>(e)?.Message ?? e.Message;
+            return new RegistryException(
+                $"{ctx.Describe()}: TLS connection to {reg} failed ({reason}). If {reg} uses a certificate from a private CA, pass " +
+                $"--registry-certificate {reg}=CA.pem; to skip verification for it (insecure) pass --skip-tls-verify-registry {reg}; " +
+                $"if it only speaks plain HTTP, pass --insecure-registry {reg}",
+                ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+        }
+        if (FindInner<SocketException>(e) is { } socket)
+        {
+            switch (socket.SocketErrorCode)
+            {
+                case SocketError.ConnectionRefused:
+                    return new RegistryException(
+                        $"{ctx.Describe()}: registry {reg} is unreachable: connection refused ({(plainHttp ? "http" : "https")}://{reg}). Is the registry running and the host and port right?",
+                        ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+                case SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData:
+                    return new RegistryException(
+                        $"{ctx.Describe()}: registry {reg} is unreachable: its host name cannot be resolved",
+                        ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+                case SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable:
+                    return new RegistryException(
+                        $"{ctx.Describe()}: registry {reg} is unreachable ({socket.SocketErrorCode})",
+                        ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+            }
+        }
+        if (e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError })
+            return new RegistryException($"{ctx.Describe()}: registry {reg} is unreachable: its host name cannot be resolved", ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+        if (e is HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } && !plainHttp)
+            return new RegistryException($"{ctx.Describe()}: {reg} sent an invalid response ({e.Message})", ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+
+        return new RegistryException(
+            $"{ctx.Describe()}: the connection to {reg} failed ({Innermost(e).Message})",
+            ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+    }
+
+    /// <summary>True when <paramref name="e"/> (from SendAsync) is worth retrying.</summary>
+    public static bool IsTransientNetwork(Exception e) =>
+        e switch
+        {
+            HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError or HttpRequestError.NameResolutionError } => false,
+            HttpRequestException h when FindInner<AuthenticationException>(h) is not null => false,
+            HttpRequestException => true,
+            IOException => true,
+            _ => false,
+        };
+
+    private static T? FindInner<T>(Exception e) where T : Exception
+    {
+        for (Exception? x = e; x is not null; x = x.InnerException)
+            if (x is T t) return t;
+        return null;
+    }
+
+    private static Exception Innermost(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e;
+    }
+}

@@ -1,0 +1,143 @@
+using System.Collections.Concurrent;
+using Metagenerator.Oci;
+
+namespace Metagenerator.Registry;
+
+/// <summary>Pushes images to registries; tags are full references (<c>localhost:5000/example-generator:v3</c>) and may name different registries and repositories.</summary>
+/// <remarks>
+/// Per repository: every blob is HEADed first; a missing layer is mounted when it already lives on the same registry
+/// (from its source repository or a repository pushed earlier in this call), otherwise streamed from its source; up to
+/// <see cref="RegistryOptions.MaxParallelBlobs"/> blobs at once. The manifest goes last, only after every blob has been
+/// HEADed again with the right size and digest, so a tag never points at an incomplete image.
+/// </remarks>
+public sealed class RegistryImageSink : IImageSink
+{
+    private const long ProgressStep = 256 * 1024;
+
+    private readonly RegistryClient _client;
+
+    /// <summary>Pushes through <paramref name="client"/>.</summary>
+    public RegistryImageSink(RegistryClient client) => _client = client;
+
+    /// <inheritdoc/>
+    public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default)
+    {
+        CheckConsistent(image);
+        var references = new List<ImageReference>();
+        foreach (var tag in tags)
+        {
+            if (!ImageReference.TryParse(tag, out var reference, out var error))
+                throw new ArgumentException($"invalid destination: {error}", nameof(tags));
+            if (reference.Digest is { } pinned && pinned != image.Digest)
+                throw new ArgumentException($"destination {tag} pins digest {pinned}, but the image's digest is {image.Digest}", nameof(tags));
+            references.Add(reference);
+        }
+
+        // Where each blob is known to be complete, so a later repository on the same registry can mount it.
+        var known = new ConcurrentDictionary<(string Registry, Digest Digest), string>();
+        foreach (var group in references.GroupBy(r => (r.Registry, r.Repository)))
+        {
+            var (registry, repository) = group.Key;
+            await PushBlobsAsync(image, registry, repository, known, progress, ct).ConfigureAwait(false);
+            await ConfirmBlobsAsync(image, registry, repository, ct).ConfigureAwait(false);
+            foreach (var reference in group)
+                await _client.PutManifestAsync(registry, repository, reference.ManifestReference, image.ManifestBytes, image.Manifest.MediaType, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Pushes an image to one destination reference.</summary>
+    public Task WriteImageAsync(IImage image, string reference, IProgress<TransferEvent>? progress = null, CancellationToken ct = default) =>
+        WriteImageAsync(image, [reference], progress, ct);
+
+    private async Task PushBlobsAsync(IImage image, string registry, string repository,
+        ConcurrentDictionary<(string, Digest), string> known, IProgress<TransferEvent>? progress, CancellationToken ct)
+    {
+        var config = image.ConfigBytes;
+        var blobs = new List<(Descriptor Descriptor, ILayer? Layer)> { (image.Manifest.Config, null) };
+        var seen = new HashSet<Digest> { image.Manifest.Config.Digest };
+        foreach (var layer in image.Layers)
+            if (seen.Add(layer.Descriptor.Digest)) blobs.Add((layer.Descriptor, layer));
+
+        await Parallel.ForEachAsync(blobs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _client.Options.MaxParallelBlobs), CancellationToken = ct },
+            async (blob, token) =>
+            {
+                var (descriptor, layer) = blob;
+                var existing = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, token).ConfigureAwait(false);
+                if (existing is not null && existing.Size == descriptor.Size)
+                {
+                    known[(registry, descriptor.Digest)] = repository;
+                    progress?.Report(new TransferEvent(descriptor, TransferKind.Exists, descriptor.Size));
+                    return;
+                }
+
+                Uri? session = null;
+                var mountFrom = layer is IRegistryLayer r && SameRegistry(r.Registry, registry) && r.Repository != repository ? r.Repository
+                    : known.TryGetValue((registry, descriptor.Digest), out var pushedTo) && pushedTo != repository ? pushedTo : null;
+                if (mountFrom is not null)
+                {
+                    var mount = await _client.MountBlobAsync(registry, repository, descriptor.Digest, mountFrom, token).ConfigureAwait(false);
+                    if (mount.Mounted)
+                    {
+                        known[(registry, descriptor.Digest)] = repository;
+                        progress?.Report(new TransferEvent(descriptor, TransferKind.Mounted, descriptor.Size));
+                        return;
+                    }
+                    session = mount.UploadSession;
+                }
+
+                Func<CancellationToken, Task<Stream>> open = layer is null
+                    ? _ => Task.FromResult<Stream>(new MemoryStream(config.ToArray(), writable: false))
+                    : layer.OpenCompressedAsync;
+                long lastReported = -ProgressStep;
+                var bytes = progress is null ? null : new InlineProgress<long>(n =>
+                {
+                    if (n - Interlocked.Read(ref lastReported) < ProgressStep && n != descriptor.Size) return;
+                    Interlocked.Exchange(ref lastReported, n);
+                    progress.Report(new TransferEvent(descriptor, TransferKind.Uploading, n));
+                });
+                await _client.UploadBlobAsync(registry, repository, descriptor, open, bytes, session, token).ConfigureAwait(false);
+                known[(registry, descriptor.Digest)] = repository;
+                progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
+            }).ConfigureAwait(false);
+    }
+
+    private async Task ConfirmBlobsAsync(IImage image, string registry, string repository, CancellationToken ct)
+    {
+        foreach (var descriptor in image.Layers.Select(l => l.Descriptor).Prepend(image.Manifest.Config).DistinctBy(d => d.Digest))
+        {
+            var info = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, ct).ConfigureAwait(false);
+            string? problem = info switch
+            {
+                null => "is missing",
+                { Size: var size } when size != descriptor.Size => $"has {size} bytes, not {descriptor.Size}",
+                { Digest: { } d } when d != descriptor.Digest => $"is reported as {d}",
+                _ => null,
+            };
+            if (problem is not null)
+                throw new RegistryException(
+                    $"confirming blob {RegistryClient.Short(descriptor.Digest)} in {registry}/{repository}: after the push it {problem}; the manifest was not pushed, so no tag points at this incomplete image",
+                    $"confirming blob {RegistryClient.Short(descriptor.Digest)}", registry, repository);
+        }
+    }
+
+    private static bool SameRegistry(string a, string b) =>
+        string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
+
+    private static void CheckConsistent(IImage image)
+    {
+        var manifestLayers = image.Manifest.Layers;
+        if (manifestLayers.Count != image.Layers.Count)
+            throw new ArgumentException($"the image's manifest lists {manifestLayers.Count} layers but it has {image.Layers.Count}", nameof(image));
+        for (var i = 0; i < manifestLayers.Count; i++)
+            if (manifestLayers[i].Digest != image.Layers[i].Descriptor.Digest || manifestLayers[i].Size != image.Layers[i].Descriptor.Size)
+                throw new ArgumentException($"layer {i} of the image ({image.Layers[i].Descriptor.Digest}) differs from its manifest entry ({manifestLayers[i].Digest})", nameof(image));
+        if (Digest.Sha256(image.ConfigBytes.Span) != image.Manifest.Config.Digest || image.ConfigBytes.Length != image.Manifest.Config.Size)
+            throw new ArgumentException("the image's config bytes do not match the config descriptor of its manifest", nameof(image));
+    }
+}
+
+/// <summary>Reports synchronously on the caller's thread (unlike <see cref="Progress{T}"/>, which posts and can arrive late).</summary>
+internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+{
+    public void Report(T value) => report(value);
+}

@@ -1,0 +1,83 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Metagenerator.Oci;
+
+namespace Metagenerator.Registry.Tests;
+
+/// <summary>An in-test image: a base image plus one layer of random bytes, built here so the sink can be tested without the layer builder.</summary>
+internal sealed class TestImage : IImage
+{
+    private TestImage(ImageManifest manifest, byte[] manifestBytes, byte[] configBytes, IReadOnlyList<ILayer> layers)
+    {
+        Manifest = manifest;
+        ManifestBytes = manifestBytes;
+        ConfigBytes = configBytes;
+        Layers = layers;
+    }
+
+    public ImageManifest Manifest { get; }
+    public ReadOnlyMemory<byte> ManifestBytes { get; }
+    public ReadOnlyMemory<byte> ConfigBytes { get; }
+    public IReadOnlyList<ILayer> Layers { get; }
+
+    /// <summary>The base plus a layer holding one file of <paramref name="size"/> random bytes.</summary>
+    public static TestImage WithRandomLayer(IImage baseImage, int size = 64 * 1024, string label = "test")
+    {
+        var layer = MemoryLayer.Random(size, baseImage.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypes.DockerLayerGzip : MediaTypes.OciLayerGzip);
+        var config = JsonNode.Parse(baseImage.ConfigBytes.Span)!.AsObject();
+        var rootfs = config["rootfs"]!.AsObject();
+        rootfs["diff_ids"]!.AsArray().Add(layer.DiffId.ToString());
+        var inner = config["config"] as JsonObject ?? new JsonObject();
+        config["config"] = inner;
+        var labels = inner["Labels"] as JsonObject ?? new JsonObject();
+        inner["Labels"] = labels;
+        labels["test.label"] = label;
+        var configBytes = OciJson.Serialize(config);
+        var manifest = baseImage.Manifest with
+        {
+            Config = baseImage.Manifest.Config with { Digest = Digest.Sha256(configBytes), Size = configBytes.Length },
+            Layers = [.. baseImage.Manifest.Layers, layer.Descriptor],
+        };
+        return new TestImage(manifest, OciJson.Serialize(manifest), configBytes, [.. baseImage.Layers, layer]);
+    }
+}
+
+/// <summary>A gzip layer held in memory.</summary>
+internal sealed class MemoryLayer : ILayer
+{
+    private readonly byte[] _compressed;
+
+    private MemoryLayer(byte[] compressed, Digest diffId, string mediaType)
+    {
+        _compressed = compressed;
+        DiffId = diffId;
+        Descriptor = new Descriptor { MediaType = mediaType, Digest = Digest.Sha256(compressed), Size = compressed.Length };
+    }
+
+    public Descriptor Descriptor { get; }
+    public Digest DiffId { get; }
+    public int Opened;
+
+    public Task<Stream> OpenCompressedAsync(CancellationToken ct = default)
+    {
+        Interlocked.Increment(ref Opened);
+        return Task.FromResult<Stream>(new MemoryStream(_compressed, writable: false));
+    }
+
+    public static MemoryLayer Random(int size, string mediaType)
+    {
+        var content = new byte[size];
+        System.Random.Shared.NextBytes(content);
+        using var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "random.bin") { DataStream = new MemoryStream(content), Mode = UnixFileMode.UserRead | UnixFileMode.UserWrite };
+            writer.WriteEntry(entry);
+        }
+        var tarBytes = tar.ToArray();
+        using var gz = new MemoryStream();
+        using (var gzip = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(tarBytes);
+        return new MemoryLayer(gz.ToArray(), Digest.Sha256(tarBytes), mediaType);
+    }
+}
