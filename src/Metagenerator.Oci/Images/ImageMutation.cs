@@ -1,0 +1,105 @@
+using System.Text.Json.Nodes;
+
+namespace Metagenerator.Oci;
+
+/// <summary>Pure functions that derive a new image from an existing one (nothing is changed in place).</summary>
+/// <remarks>
+/// The result keeps the base's media type family: a Docker schema 2 base gives a Docker schema 2
+/// image (the new layer's descriptor renamed to the Docker gzip type), an OCI base an OCI image. The
+/// one exception is a zstd layer on a Docker base: schema 2 has no zstd layer type, so the whole image
+/// is converted to OCI (same blobs, OCI names). Manifest and config are re-serialised compactly;
+/// the config keeps every field of the base, including ones this code does not know.
+/// </remarks>
+public static class ImageMutation
+{
+    /// <summary>Appends <paramref name="layer"/> (with its uncompressed digest <paramref name="diffId"/>) and a history entry.</summary>
+    public static IImage AppendLayer(IImage baseImage, ILayer layer, Digest diffId, HistoryEntry history)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        ArgumentNullException.ThrowIfNull(history);
+        var image = Image.From(baseImage);
+        var family = layer.Descriptor.MediaType == MediaTypes.OciLayerZstd ? MediaTypeFamily.Oci : image.MediaTypeFamily;
+
+        var config = image.ParseConfig();
+        if (config["rootfs"] is not JsonObject rootfs)
+        {
+            rootfs = new JsonObject { ["type"] = "layers" };
+            config["rootfs"] = rootfs;
+        }
+        if (rootfs["diff_ids"] is not JsonArray diffIds)
+        {
+            diffIds = [];
+            rootfs["diff_ids"] = diffIds;
+        }
+        diffIds.Add((JsonNode)diffId.ToString());
+        if (config["history"] is not JsonArray historyArray)
+        {
+            historyArray = [];
+            config["history"] = historyArray;
+        }
+        historyArray.Add((JsonNode)history.ToJson());
+
+        var layers = image.Layers.Append(layer).Select(l => Retype(l, family)).ToList();
+        return Assemble(image.Manifest, family, OciJson.Serialize(config), layers);
+    }
+
+    /// <summary>Applies <paramref name="edit"/> to a mutable copy of the config (e.g. with <see cref="ImageConfigEditor"/>) and returns the new image.</summary>
+    public static IImage EditConfig(IImage image, Action<JsonObject> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var source = Image.From(image);
+        var config = source.ParseConfig();
+        edit(config);
+        return Assemble(source.Manifest, source.MediaTypeFamily, OciJson.Serialize(config), source.Layers);
+    }
+
+    /// <summary>The same image with every media type renamed to <paramref name="family"/> (blobs unchanged; zstd layers cannot become Docker).</summary>
+    public static IImage ConvertTo(IImage image, MediaTypeFamily family)
+    {
+        var source = Image.From(image);
+        if (source.MediaTypeFamily == family) return source;
+        return Assemble(source.Manifest, family, source.ConfigBytes.ToArray(), source.Layers.Select(l => Retype(l, family)).ToList());
+    }
+
+    /// <summary>The layer media type of <paramref name="mediaType"/> in <paramref name="family"/>.</summary>
+    public static string LayerMediaType(string mediaType, MediaTypeFamily family) => (mediaType, family) switch
+    {
+        (MediaTypes.OciLayerGzip, MediaTypeFamily.Docker) => MediaTypes.DockerLayerGzip,
+        (MediaTypes.DockerLayerGzip, MediaTypeFamily.Oci) => MediaTypes.OciLayerGzip,
+        (MediaTypes.OciLayerZstd, MediaTypeFamily.Docker) => throw new ArgumentException("a zstd layer cannot be described with Docker schema 2 media types"),
+        _ => mediaType,
+    };
+
+    private static ILayer Retype(ILayer layer, MediaTypeFamily family)
+    {
+        var mediaType = LayerMediaType(layer.Descriptor.MediaType, family);
+        return mediaType == layer.Descriptor.MediaType ? layer : new RetypedLayer(layer, layer.Descriptor with { MediaType = mediaType });
+    }
+
+    private static Image Assemble(ImageManifest baseManifest, MediaTypeFamily family, byte[] configBytes, IReadOnlyList<ILayer> layers)
+    {
+        var manifest = new ImageManifest
+        {
+            SchemaVersion = 2,
+            MediaType = family == MediaTypeFamily.Docker ? MediaTypes.DockerManifest : MediaTypes.OciManifest,
+            Config = new Descriptor
+            {
+                MediaType = family == MediaTypeFamily.Docker ? MediaTypes.DockerConfig : MediaTypes.OciConfig,
+                Digest = Digest.Sha256(configBytes),
+                Size = configBytes.Length,
+            },
+            Layers = layers.Select(l => l.Descriptor).ToList(),
+            Annotations = family == MediaTypeFamily.Oci ? baseManifest.Annotations : null,
+        };
+        return new Image(OciJson.Serialize(manifest), configBytes, layers);
+    }
+
+    /// <summary>A layer whose descriptor names another media type for the same bytes.</summary>
+    private sealed class RetypedLayer(ILayer inner, Descriptor descriptor) : ILayer, IRegistryLayer
+    {
+        public Descriptor Descriptor { get; } = descriptor;
+        public string Registry => (inner as IRegistryLayer)?.Registry ?? "";
+        public string Repository => (inner as IRegistryLayer)?.Repository ?? "";
+        public Task<Stream> OpenCompressedAsync(CancellationToken ct = default) => inner.OpenCompressedAsync(ct);
+    }
+}

@@ -1,0 +1,19 @@
+namespace Metagenerator.Oci;
+
+/// <summary>A layer could not be built because of one file or path, named in <see cref="Path"/>.</summary>
+public sealed class LayerBuildException : Exception
+{
+    /// <summary>Creates the exception for <paramref name="path"/>.</summary>
+    public LayerBuildException(string path, string message, Exception? inner = null)
+        : base($"{path}: {message}", inner)
+    {
+        Path = path;
+        Reason = message;
+    }
+
+    /// <summary>The offending host path (or target path for in-memory files).</summary>
+    public string Path { get; }
+
+    /// <summary>What is wrong with it, without the path.</summary>
+    public string Reason { get; }
+}

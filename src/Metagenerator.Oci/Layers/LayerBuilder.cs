@@ -1,0 +1,149 @@
+using System.IO.Compression;
+using ZstdSharp;
+
+namespace Metagenerator.Oci;
+
+/// <summary>Builds one reproducible layer blob from a <see cref="LayerSpec"/>, in one streaming pass.</summary>
+/// <remarks>
+/// The tar holds entries sorted by path (ordinal), every parent directory, uid/gid 0, no user or group
+/// names, modes normalised (directories 0755, files 0755 when any execute bit is set else 0644,
+/// symlinks 0777) and one fixed mtime, so the same content gives the same diffID anywhere. The tar is
+/// hashed (diffID) and compressed, and the compressed bytes hashed (digest) and written to a file, in
+/// the same pass; a producer thread writes the tar while a consumer compresses, so reading files and
+/// deflating overlap. The compressed bytes are stable for a given build of this program: they also
+/// depend on the bundled zlib-ng / ZstdSharp version.
+/// </remarks>
+public static class LayerBuilder
+{
+    private const int CopyBufferSize = 1 << 20;
+
+    /// <summary>Writes the layer into <paramref name="outputDirectory"/> and returns it with its digest and diffID.</summary>
+    /// <exception cref="LayerBuildException">A source path is missing, unreadable, a special file, or a symlink pointing outside its source.</exception>
+    public static async Task<BuiltLayer> BuildAsync(LayerSpec spec, string outputDirectory, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var mtime = spec.ModificationTime.ToUnixTimeSeconds();
+        if (mtime < 0) throw new ArgumentException($"the layer modification time {spec.ModificationTime:O} is before 1970", nameof(spec));
+        if (spec.Compression == LayerCompression.Zstd && spec.MediaTypeFamily == MediaTypeFamily.Docker)
+            throw new ArgumentException("zstd layers need the OCI media types; Docker schema 2 has no zstd layer type", nameof(spec));
+        ValidateLevel(spec);
+
+        var entries = LayerEntries.Collect(spec.Sources, ct);
+        Directory.CreateDirectory(outputDirectory);
+        var tempPath = Path.Combine(outputDirectory, $"layer-{Guid.NewGuid():N}.tmp");
+        try
+        {
+            var (digest, size, diffId, uncompressedSize) = await Task.Run(() => Write(entries, spec, mtime, tempPath, ct), ct).ConfigureAwait(false);
+            var extension = spec.Compression == LayerCompression.Zstd ? "tar.zst" : "tar.gz";
+            var finalPath = Path.Combine(outputDirectory, $"{digest.Algorithm}-{digest.Hex}.{extension}");
+            File.Move(tempPath, finalPath, overwrite: true);
+            var mediaType = (spec.Compression, spec.MediaTypeFamily) switch
+            {
+                (LayerCompression.Zstd, _) => MediaTypes.OciLayerZstd,
+                (_, MediaTypeFamily.Docker) => MediaTypes.DockerLayerGzip,
+                _ => MediaTypes.OciLayerGzip,
+            };
+            return new BuiltLayer(new Descriptor { MediaType = mediaType, Digest = digest, Size = size }, diffId, finalPath, uncompressedSize);
+        }
+        finally
+        {
+            if (File.Exists(tempPath)) File.Delete(tempPath);
+        }
+    }
+
+    private static void ValidateLevel(LayerSpec spec)
+    {
+        if (spec.CompressionLevel is not { } level) return;
+        var (min, max) = spec.Compression == LayerCompression.Zstd ? (1, 22) : (0, 9);
+        if (level < min || level > max)
+            throw new ArgumentException($"compression level {level} is out of range for {spec.Compression.ToString().ToLowerInvariant()} ({min}–{max})", nameof(spec));
+    }
+
+    private static (Digest Digest, long Size, Digest DiffId, long UncompressedSize) Write(
+        IReadOnlyList<LayerEntry> entries, LayerSpec spec, long mtime, string path, CancellationToken ct)
+    {
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        using var compressedHash = new HashingWriteStream(file, leaveOpen: true);
+        using (var compressor = OpenCompressor(spec, compressedHash))
+        using (var pipe = new ChunkPipe(compressor, chunkSize: CopyBufferSize, maxQueuedChunks: 4))
+        using (var tarHash = new HashingWriteStream(pipe, leaveOpen: true))
+        {
+            WriteTar(entries, tarHash, mtime, ct);
+            pipe.Complete();
+            compressor.Dispose(); // writes the trailer before the digest is taken
+            var diffId = tarHash.GetDigest();
+            var uncompressed = tarHash.BytesWritten;
+            file.Flush(flushToDisk: false);
+            return (compressedHash.GetDigest(), compressedHash.BytesWritten, diffId, uncompressed);
+        }
+    }
+
+    private static Stream OpenCompressor(LayerSpec spec, Stream output)
+    {
+        if (spec.Compression == LayerCompression.Zstd)
+        {
+            var zstd = new CompressionStream(output, spec.CompressionLevel ?? 3, bufferSize: 1 << 20, leaveOpen: true);
+            zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
+            return zstd;
+        }
+        var options = new ZLibCompressionOptions { CompressionLevel = spec.CompressionLevel ?? 1 };
+        return new GZipStream(new GzipHeaderNormalizingStream(output), options, leaveOpen: false);
+    }
+
+    private static void WriteTar(IReadOnlyList<LayerEntry> entries, Stream output, long mtime, CancellationToken ct)
+    {
+        var tar = new ReproducibleTarWriter(output, mtime);
+        var buffer = new byte[CopyBufferSize];
+        foreach (var entry in entries)
+        {
+            ct.ThrowIfCancellationRequested();
+            switch (entry.Kind)
+            {
+                case LayerEntryKind.Directory:
+                    tar.WriteDirectory(entry.TargetPath);
+                    break;
+                case LayerEntryKind.Symlink:
+                    tar.WriteSymlink(entry.TargetPath, entry.LinkTarget!);
+                    break;
+                case LayerEntryKind.InlineFile:
+                    tar.WriteFileHeader(entry.TargetPath, entry.Content.Length, entry.Mode);
+                    output.Write(entry.Content.Span);
+                    tar.WritePadding(entry.Content.Length);
+                    break;
+                case LayerEntryKind.HostFile:
+                    tar.WriteFileHeader(entry.TargetPath, entry.Size, entry.Mode);
+                    CopyHostFile(entry, output, buffer, ct);
+                    tar.WritePadding(entry.Size);
+                    break;
+            }
+        }
+        tar.Finish();
+    }
+
+    private static void CopyHostFile(LayerEntry entry, Stream output, byte[] buffer, CancellationToken ct)
+    {
+        FileStream input;
+        try
+        {
+            input = new FileStream(entry.HostPath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LayerBuildException(entry.HostPath!, $"cannot be read: {e.Message}", e);
+        }
+        using (input)
+        {
+            var remaining = entry.Size;
+            while (remaining > 0)
+            {
+                ct.ThrowIfCancellationRequested();
+                var n = input.Read(buffer, 0, (int)Math.Min(buffer.Length, remaining));
+                if (n == 0) throw new LayerBuildException(entry.HostPath!, "shrank while the layer was being written; build again when nothing is writing to the model source");
+                output.Write(buffer, 0, n);
+                remaining -= n;
+            }
+            if (input.Read(buffer, 0, 1) != 0)
+                throw new LayerBuildException(entry.HostPath!, "grew while the layer was being written; build again when nothing is writing to the model source");
+        }
+    }
+}

@@ -1,0 +1,2 @@
+// These tests drive Linux tools (tar, mkfifo, umoci, skopeo, podman) and Unix file modes.
+[assembly: System.Runtime.Versioning.SupportedOSPlatform("linux")]
