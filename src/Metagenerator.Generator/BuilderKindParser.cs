@@ -1,0 +1,38 @@
+namespace Metagenerator.Generator;
+
+/// <summary>Parses builder names as written on the command line and in <c>build.builder</c>.</summary>
+public static class BuilderKindParser
+{
+    /// <summary>The accepted names, in the order they are listed in messages.</summary>
+    public static IReadOnlyList<string> AllowedNames { get; } = ["kaniko", "buildah", "buildkit", "docker"];
+
+    /// <summary>Parses <paramref name="text"/> (case-insensitive); throws <see cref="FormatException"/> naming the allowed values.</summary>
+    public static BuilderKind Parse(string text) =>
+        TryParse(text, out var kind)
+            ? kind
+            : throw new FormatException(
+                $"unknown builder '{text}': allowed values are {string.Join(", ", AllowedNames)}");
+
+    /// <summary>Parses <paramref name="text"/> (case-insensitive) without throwing.</summary>
+    public static bool TryParse(string? text, out BuilderKind kind)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "kaniko": kind = BuilderKind.Kaniko; return true;
+            case "buildah": kind = BuilderKind.Buildah; return true;
+            case "buildkit": kind = BuilderKind.BuildKit; return true;
+            case "docker": kind = BuilderKind.Docker; return true;
+            default: kind = default; return false;
+        }
+    }
+
+    /// <summary>The lower-case name of <paramref name="kind"/> as users write it.</summary>
+    public static string Name(BuilderKind kind) => kind switch
+    {
+        BuilderKind.Kaniko => "kaniko",
+        BuilderKind.Buildah => "buildah",
+        BuilderKind.BuildKit => "buildkit",
+        BuilderKind.Docker => "docker",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+}

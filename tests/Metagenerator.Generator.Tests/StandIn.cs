@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text;
+using Metagenerator.TestSupport;
+
+namespace Metagenerator.Generator.Tests;
+
+/// <summary>The result of running a rendered generator script under busybox sh with stand-in builders.</summary>
+internal sealed record ScriptRun(int ExitCode, string StdOut, string StdErr, IReadOnlyList<IReadOnlyList<string>> Calls)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{StdOut}\nstderr:\n{StdErr}\ncalls: {Calls.Count}";
+}
+
+/// <summary>Runs a rendered script under /usr/bin/busybox sh, with stand-in executables that record their argv (NUL-separated)
+/// in the builders' places: on PATH for buildah, buildctl, buildctl-daemonless.sh and docker; via KANIKO_EXECUTOR and
+/// KANIKO_WARMER for kaniko's absolute paths.</summary>
+internal sealed class ScriptSandbox : IDisposable
+{
+    public static readonly string[] StandInNames = ["buildah", "buildctl", "buildctl-daemonless.sh", "docker", "executor", "warmer"];
+
+    private readonly TempDirectory _dir = new("mg-gen");
+
+    public ScriptSandbox(string dockerfile = "Dockerfile", IReadOnlyDictionary<string, int>? exitCodes = null)
+    {
+        Directory.CreateDirectory(Bin);
+        Directory.CreateDirectory(Records);
+        Directory.CreateDirectory(Context);
+        foreach (var name in StandInNames)
+        {
+            var path = Path.Combine(Bin, name);
+            var exit = exitCodes is not null && exitCodes.TryGetValue(name, out var code) ? code : 0;
+            // bash, not busybox: printf '%s\0' is what makes NUL-separated records reliable.
+            File.WriteAllText(path,
+                "#!/bin/bash\n" +
+                $"d='{Records}'\n" +
+                "n=$(ls \"$d\" | wc -l)\n" +
+                "printf '%s\\0' \"$0\" \"$@\" > \"$d/$(printf '%03d' \"$n\")\"\n" +
+                $"exit {exit}\n");
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+        WriteDockerfile(dockerfile);
+    }
+
+    public string Root => _dir.Path;
+    public string Bin => _dir.Combine("bin");
+    public string Records => _dir.Combine("records");
+    public string Context => _dir.Combine("model-src");
+
+    public void WriteDockerfile(string relative)
+    {
+        var path = Path.Combine(Context, relative);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "FROM scratch\n");
+    }
+
+    /// <summary>The environment every run starts from (nothing inherited from the test process).</summary>
+    public Dictionary<string, string> BaseEnvironment() => new(StringComparer.Ordinal)
+    {
+        ["PATH"] = Bin + ":/usr/bin:/bin",
+        ["HOME"] = Root,
+        ["MODEL_BUILD_CONTEXT"] = Context,
+        ["DOCKER_CONFIG"] = Path.Combine(Root, "no-docker-config"),
+        ["KANIKO_EXECUTOR"] = Path.Combine(Bin, "executor"),
+        ["KANIKO_WARMER"] = Path.Combine(Bin, "warmer"),
+    };
+
+    /// <summary>Writes <paramref name="script"/> and runs it with exactly <paramref name="environment"/>.</summary>
+    public async Task<ScriptRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] args)
+    {
+        foreach (var f in Directory.GetFiles(Records)) File.Delete(f);
+        var scriptPath = Path.Combine(Root, "generator.sh");
+        await File.WriteAllTextAsync(scriptPath, script);
+        var psi = new ProcessStartInfo(ExternalTool.Require("busybox"))
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Root,
+        };
+        psi.ArgumentList.Add("sh");
+        psi.ArgumentList.Add(scriptPath);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment.Clear();
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(cts.Token);
+        var calls = Directory.GetFiles(Records).Order(StringComparer.Ordinal)
+            .Select(f => (IReadOnlyList<string>)ParseRecord(File.ReadAllBytes(f))).ToList();
+        return new ScriptRun(process.ExitCode, await stdout, await stderr, calls);
+    }
+
+    private static List<string> ParseRecord(byte[] bytes)
+    {
+        var words = new List<string>();
+        var start = 0;
+        for (var i = 0; i < bytes.Length; i++)
+        {
+            if (bytes[i] != 0) continue;
+            words.Add(Encoding.UTF8.GetString(bytes, start, i - start));
+            start = i + 1;
+        }
+        Assert.Equal(bytes.Length, start); // every word is NUL-terminated
+        return words;
+    }
+
+    public void Dispose() => _dir.Dispose();
+}
