@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark of `metagenerator build` against the peer (buildah bud + push, fresh store)
 # and the floor (tar | gzip -1 into /dev/null). See bench/README.md for the method.
+# The whole script is one { ... } block, so bash parses it before running any of it and an
+# edit to this file during a run cannot derail that run.
+{
 set -euo pipefail
 
 usage() {
@@ -391,6 +394,7 @@ measure() {
 }
 
 T0=$(date +%s)
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 for scenario in "${SCENARIO_LIST[@]}"; do
     write_scenario "$scenario"
     [ "$scenario" != onechange ] || cp "$WORK/scenarios/onechange/model-src/pkg_00/mod_00.py" "$WORK/onechange-pristine.py"
@@ -410,13 +414,14 @@ for scenario in "${SCENARIO_LIST[@]}"; do
     done
 done
 T1=$(date +%s)
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- report
 cp "$CSV_TMP" "$RESULTS/latest.csv"
 {
     echo "# metagenerator benchmark: latest run"
     echo
-    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); elapsed: $((T1 - T0)) s"
+    echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); elapsed: $((T1 - T0)) s; load average at start $LOAD0, at end $LOAD1 (other work on the machine makes the times noisy)"
     echo "- commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "- runs: $RUNS measured after $WARMUP warm-up round(s), tools alternating in each round; compression: $COMPRESSION${LEVEL:+ (level $LEVEL)}"
     if [ "$DO_MG" = 1 ]; then echo "- metagenerator: \`$MG_PATH\` ($MG_VERSION)"; else echo "- metagenerator: not run (--tools $TOOLS)"; fi
@@ -427,3 +432,5 @@ cp "$CSV_TMP" "$RESULTS/latest.csv"
 } >"$RESULTS/latest.md"
 cat "$RESULTS/latest.md"
 say "results: $RESULTS/latest.md, $RESULTS/latest.csv"
+exit 0
+}

@@ -37,7 +37,7 @@ END {
     ntools = split("metagenerator buildah " floor_tool " read-hash", tools, " ")
     nsc = split(scenarios, sc, ",")
 
-    print "| scenario | tool | runs | median wall s | peak RSS MB | bytes uploaded (median) | blob uploads (median) | mg/peer | mg/floor | targets (issue 5) |"
+    print "| scenario | tool | runs | median wall s | peak RSS MiB | bytes uploaded (median) | blob uploads (median) | mg/peer | mg/floor | targets (issue 5) |"
     print "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
     any_mg = 0
     for (i = 1; i <= nsc; i++) {
@@ -55,7 +55,7 @@ END {
                 # The unchanged rebuild is held against reading and hashing the source once.
                 ft = (s == "unchanged") ? "read-hash" : floor_tool
                 if (have(s, ft)) rf = ratio(w, median(wall[s SUBSEP ft]))
-                mem = check("RSS < 150 MB", rss[k] / 1024, 149.999, "%.1f MB")
+                mem = check("RSS < 150 MiB", rss[k] / 1024, 149.999, "%.1f MiB")
                 if (s == "small") targets = check("mg/peer <= 0.15", rp, 0.15, "%.3f") "; " mem
                 else if (s == "large") targets = check("mg/peer <= 0.5", rp, 0.5, "%.3f") "; " check("mg/floor <= 1.5", rf, 1.5, "%.2f") "; " mem
                 else if (s == "unchanged") targets = check("0 blob uploads", maxblobs[k], 0, "max %d") "; " check("mg/read+hash <= 1.2", rf, 1.2, "%.2f") "; " mem
@@ -68,6 +68,6 @@ END {
     }
     print ""
     plain = name[floor_tool]; gsub(/\\/, "", plain)
-    print "mg/floor: against the floor (" plain ") except in `unchanged`, where it is against read+hash (tar | sha256sum), as issue 5's target says. Peak RSS: the largest, over the measured runs, of the largest single process of a run. MB = 10^6 bytes."
+    print "mg/floor: against the floor (" plain ") except in `unchanged`, where it is against read+hash (tar | sha256sum), as issue 5's target says. Peak RSS: the largest, over the measured runs, of the largest single process of a run, in MiB; uploads in MB = 10^6 bytes."
     if (!any_mg) { print ""; print "Targets not evaluated: metagenerator was not run." }
 }
