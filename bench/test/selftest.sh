@@ -1,0 +1,97 @@
+#!/usr/bin/env bash
+# Checks bench/run.sh itself: runs it small (6 MB large source, 1 warm-up + 2 rounds) with
+# the buildah-based stand-in for metagenerator, then checks the CSV, the table, the upload
+# counts against the registry's own storage, and the error paths. Needs what run.sh needs.
+# Prints "N passed, N failed"; exits non-zero on any failure.
+set -uo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+cd "$ROOT"
+STANDIN="$ROOT/bench/test/mg-standin.sh"
+T=$(mktemp -d /tmp/mg-bench-selftest.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok   - $1"; }
+bad() { fail=$((fail + 1)); echo "FAIL - $1"; }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else bad "$what"; fi; }
+
+# csv_field SCENARIO TOOL ROUND COLUMN
+csv_field() {
+    awk -F, -v s="$1" -v t="$2" -v r="$3" -v c="$4" '
+        NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
+        $1 == s && $2 == t && $3 == r { print $col[c] }' "$T/res/latest.csv"
+}
+rows() { awk -F, -v s="$1" -v t="$2" 'NR > 1 && $1 == s && $2 == t' "$T/res/latest.csv" | wc -l; }
+
+# ---- a full small run with the stand-in
+bench/run.sh --runs 2 --warmup 1 --large-mb 6 --mg "$STANDIN" --results "$T/res" --keep \
+    >"$T/stdout" 2>"$T/stderr"
+rc=$?
+check "run.sh with the stand-in exits 0 (see $T/stderr on failure)" test "$rc" = 0
+[ "$rc" = 0 ] || { tail -n 30 "$T/stderr"; }
+WORK=$(sed -n 's/^bench: work directory kept: //p' "$T/stderr")
+REGSTORE="$WORK/registry/docker/registry/v2"
+
+check "latest.md and latest.csv are written" test -s "$T/res/latest.md" -a -s "$T/res/latest.csv"
+check "stdout is the Markdown report" grep -q '^| scenario | tool | runs | median wall s |' "$T/stdout"
+for s in small large onechange; do
+    check "$s: 3 rows each for metagenerator, buildah and the floor" \
+        test "$(rows $s metagenerator)$(rows $s buildah)$(rows $s floor-gzip-1)" = 333
+done
+check "unchanged: prime + 3 metagenerator rows, 3 read-hash rows" \
+    test "$(rows unchanged metagenerator)$(rows unchanged read-hash)" = 43
+check "rounds alternate: the tools' rows interleave" \
+    test "$(awk -F, 'NR > 1 && $1 == "large" { printf "%s ", substr($2, 1, 1) }' "$T/res/latest.csv")" = "m b f m b f m b f "
+check "no row has a non-zero exit code" test "$(awk -F, 'NR > 1 && $10 != 0' "$T/res/latest.csv" | wc -l)" = 0
+
+# First builds upload every round (the repository is dropped before each build), the
+# unchanged rebuilds of a reproducible builder upload nothing, one change uploads again.
+for r in 1 2; do
+    check "small round $r: metagenerator uploaded layer + config" test "$(csv_field small metagenerator $r blob_uploads)" = 2
+    # 6 MB source: a 4 MiB incompressible binary plus ~1.6 MB of Python that gzip shrinks.
+    check "large round $r: buildah uploaded more than the binary, less than the source" \
+        awk -v b="$(csv_field large buildah $r bytes_uploaded)" 'BEGIN { exit !(b > 4194304 && b < 5869364) }'
+    check "unchanged round $r: metagenerator uploaded nothing" test "$(csv_field unchanged metagenerator $r bytes_uploaded),$(csv_field unchanged metagenerator $r blob_uploads)" = "0,0"
+    check "onechange round $r: metagenerator uploaded a new layer" test "$(csv_field onechange metagenerator $r blob_uploads)" -ge 1
+    check "small round $r: the base layer came by cross-repository mount" test "$(csv_field small metagenerator $r blob_mounts)" = 1
+done
+
+# Upload bytes equal what the pushed image's manifest says (layer + config, base mounted).
+digest=$(cat "$WORK/runs/onechange-metagenerator-2/digest" 2>/dev/null)
+manifest="$REGSTORE/blobs/sha256/${digest:7:2}/${digest:7}/data"
+expected=$(awk 'BEGIN { RS = "[{},]" } /"size"/ { gsub(/[^0-9]/, ""); print }' "$manifest" 2>/dev/null |
+    { read -r config; read -r base; read -r layer; echo $((config + layer)); })
+check "onechange round 2: bytes uploaded ($(csv_field onechange metagenerator 2 bytes_uploaded)) = config + new layer sizes ($expected)" \
+    test "$(csv_field onechange metagenerator 2 bytes_uploaded)" = "$expected"
+
+check "the peer's Containerfile carries metagenerator's labels when 'labels' works" \
+    grep -q '^LABEL "bench-small.v1.standin"="yes"$' "$WORK/scenarios/small.Containerfile"
+check "the peer's Containerfile has the generator layout" \
+    test "$(grep -cE '^(COPY model-src/ /workspace/model-src/|COPY GENERATOR-MANIFEST.yml /GENERATOR-MANIFEST.yml|COPY generator.sh /workspace/generator.sh|ENTRYPOINT \["/workspace/generator.sh"\]|WORKDIR /workspace|ENV MODEL_BUILD_CONTEXT=/workspace/model-src DOCKER_CONFIG=/workspace)$' "$WORK/scenarios/small.Containerfile")" = 6
+peer_manifest_digest=$(cat "$WORK/runs/small-buildah-2/digest" 2>/dev/null)
+check "the peer pushed to peer/bench-small" test -n "$peer_manifest_digest" -a -e "$REGSTORE/repositories/peer/bench-small/_manifests/revisions/sha256/${peer_manifest_digest#sha256:}"
+check "targets are evaluated on the metagenerator rows" \
+    test "$(grep -c '^| [a-z]* | metagenerator | .*RSS < 150 MiB: PASS' "$T/res/latest.md")" = 4
+check "unchanged target: zero blob uploads passes" grep -q '0 blob uploads: PASS (max 0)' "$T/res/latest.md"
+check "model sources are deterministic (same bytes as a fresh generation)" \
+    bash -c "bash bench/lib/gen-source.sh small '$T/again' && diff -r '$T/again' '$WORK/sources/small' >/dev/null"
+rm -rf "$WORK"
+
+# ---- error paths
+STANDIN_FAIL=1 bench/run.sh --runs 1 --warmup 0 --scenarios small --mg "$STANDIN" --results "$T/res2" >/dev/null 2>"$T/err1"
+rc=$?
+check "a failing metagenerator stops the run with a non-zero exit" test "$rc" != 0
+check "... and says which tool and scenario failed" grep -q 'metagenerator failed in scenario small' "$T/err1"
+check "... and shows the tool's own message" grep -q 'failing on purpose' "$T/err1"
+STANDIN_BAD_OUTPUT=1 bench/run.sh --runs 1 --warmup 0 --scenarios small --mg "$STANDIN" --results "$T/res2" >/dev/null 2>"$T/err2"
+rc=$?
+check "a metagenerator that prints no REF@digest line is an error" test "$rc" != 0
+check "... naming the expected line" grep -q "last stdout line should be '127.0.0.1:[0-9]*/bench-small:v1@sha256:<digest>', was 'done'" "$T/err2"
+bench/run.sh --scenarios small,huge >/dev/null 2>"$T/err3"; rc=$?
+check "an unknown scenario is exit code 2 naming it" test "$rc" = 2 -a "$(grep -c "unknown scenario 'huge'" "$T/err3")" = 1
+bench/run.sh --mg /nonexistent/metagenerator --scenarios small >/dev/null 2>"$T/err4"; rc=$?
+check "a missing --mg binary is exit code 2 naming it" test "$rc" = 2 -a "$(grep -c "'/nonexistent/metagenerator' does not exist" "$T/err4")" = 1
+reg_pid=$(sed -n 's/^bench: registry: .* (pid \([0-9]*\),.*/\1/p' "$T/stderr")
+check "the first run's registry (pid ${reg_pid:-?}) is gone after it" bash -c "[ -n '$reg_pid' ] && ! kill -0 '$reg_pid' 2>/dev/null"
+
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
