@@ -1,6 +1,4 @@
 using Metagenerator.Oci;
-using Metagenerator.Oci.Layout;
-using Metagenerator.Oci.Tarball;
 using Metagenerator.Registry;
 
 namespace Metagenerator.Build;
@@ -17,10 +15,17 @@ public static class GeneratorBuild
 
         using var registry = new RegistryClient(request.Registry);
         log($"base image: {request.BaseImage} ({request.Platform})");
-        IImageSource source = OciLayoutReference.TryParse(request.BaseImage, out var layoutRef)
-            ? new OciLayout(layoutRef.Directory)
-            : new RegistryImageSource(registry);
-        var baseImage = await source.ReadImageAsync(layoutRef?.Tag ?? request.BaseImage, request.Platform, ct).ConfigureAwait(false);
+        IImage baseImage;
+        if (OciLayoutReference.IsOciLayoutReference(request.BaseImage))
+        {
+            if (!OciLayoutReference.TryParse(request.BaseImage, out var layoutRef, out var error))
+                throw new DestinationException($"--generator-base: {error}");
+            baseImage = await new OciLayout(layoutRef.Directory).ReadImageAsync(layoutRef.Tag ?? "", request.Platform, ct).ConfigureAwait(false);
+        }
+        else
+        {
+            baseImage = await new RegistryImageSource(registry).ReadImageAsync(request.BaseImage, request.Platform, ct).ConfigureAwait(false);
+        }
 
         using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, request.Image, request.ScratchDirectory, ct).ConfigureAwait(false);
         var image = assembled.Image;
@@ -41,7 +46,7 @@ public static class GeneratorBuild
         if (request.Push)
         {
             await new RegistryImageSink(registry).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], progress, ct).ConfigureAwait(false);
-            pushed.AddRange(destinations.Select(d => d.WithDigest(image.Digest)));
+            pushed.AddRange(destinations.Select(d => d with { Digest = image.Digest }));
         }
         return new GeneratorBuildResult(image.Digest, pushed);
     }
@@ -63,5 +68,5 @@ public static class GeneratorBuild
     }
 }
 
-/// <summary>A destination reference that cannot be parsed; invalid input.</summary>
+/// <summary>A destination or base reference that cannot be parsed; invalid input.</summary>
 public sealed class DestinationException(string message) : Exception(message);

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Metagenerator.Generator;
 using Metagenerator.Oci;
-using Metagenerator.Oci.Layers;
 
 namespace Metagenerator.Build;
 
@@ -18,7 +17,11 @@ public static class GeneratorImageAssembler
         {
             Sources =
             [
-                new DirectorySource(spec.ModelSource, GeneratorImageLayout.ModelSource.TrimStart('/'), UseDockerignore: true),
+                new DirectorySource(spec.ModelSource, GeneratorImageLayout.ModelSource.TrimStart('/'), UseDockerignore: true)
+                {
+                    // The generator's builder needs the model Dockerfile in its context whatever .dockerignore says.
+                    AlwaysInclude = [spec.Manifest.ModelDockerfile, ".dockerignore"],
+                },
                 new FileSource(GeneratorImageLayout.Manifest.TrimStart('/'), spec.Manifest.SourceBytes, (UnixFileMode)Convert.ToInt32("644", 8)),
                 new FileSource(GeneratorImageLayout.Script.TrimStart('/'), script, (UnixFileMode)Convert.ToInt32("755", 8)),
             ],
@@ -30,7 +33,7 @@ public static class GeneratorImageAssembler
         var layer = await LayerBuilder.BuildAsync(layerSpec, scratchDirectory, ct).ConfigureAwait(false);
         try
         {
-            var created = spec.Created.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            var created = ImageConfigEditor.FormatTimestamp(spec.Created);
             var history = new HistoryEntry
             {
                 Created = spec.Created,
@@ -43,7 +46,7 @@ public static class GeneratorImageAssembler
         }
         catch
         {
-            layer.Dispose();
+            File.Delete(layer.FilePath);
             throw;
         }
     }
@@ -89,5 +92,5 @@ public sealed class AssembledImage(IImage image, BuiltLayer layer) : IDisposable
     public BuiltLayer Layer { get; } = layer;
 
     /// <inheritdoc/>
-    public void Dispose() => Layer.Dispose();
+    public void Dispose() => File.Delete(Layer.FilePath);
 }

@@ -7,7 +7,13 @@ namespace Metagenerator.Oci;
 public sealed record ImageManifest
 {
     [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = 2;
-    [JsonPropertyName("mediaType")] public required string MediaType { get; init; }
+    /// <summary>The manifest media type; optional in OCI manifests, so an absent field reads as the OCI type.</summary>
+    /// <remarks>Source-generated JSON sets absent init-only properties to null, hence the fallback in the getter.</remarks>
+    [JsonPropertyName("mediaType")]
+    public string MediaType { get => _mediaType ?? MediaTypes.OciManifest; init => _mediaType = value; }
+
+    private readonly string? _mediaType;
+
     [JsonPropertyName("config")] public required Descriptor Config { get; init; }
     [JsonPropertyName("layers")] public required IReadOnlyList<Descriptor> Layers { get; init; }
 

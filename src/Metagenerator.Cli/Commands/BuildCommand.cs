@@ -4,7 +4,6 @@ using Metagenerator.Build;
 using Metagenerator.Cli.Output;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
-using Metagenerator.Oci.Layers;
 using Metagenerator.Registry;
 
 namespace Metagenerator.Cli.Commands;
@@ -26,27 +25,27 @@ internal static class BuildCommand
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    private static readonly Option<string?> Workspace = new("--workspace") { Description = "Directory that relative paths and config.json are looked up in (default: the working directory)" };
-    private static readonly Option<string[]> Destination = new("--destination", "-d") { Description = "Also push to REF (repeatable); GENERATOR_REGISTRY/NAME:VERSION is always a destination", AllowMultipleArgumentsPerToken = false };
+    private static readonly Option<string?> Workspace = new("--workspace") { HelpName = "DIR", Description = "Directory that relative paths and config.json are looked up in (default: the working directory)" };
+    private static readonly Option<string[]> Destination = new("--destination", "-d") { HelpName = "REF", Description = "Also push to REF (repeatable); GENERATOR_REGISTRY/NAME:VERSION is always a destination", AllowMultipleArgumentsPerToken = false };
     private static readonly Option<bool> NoPush = new("--no-push") { Description = "Build only; write --tar-path/--oci-layout outputs but push nothing" };
-    private static readonly Option<string?> TarPath = new("--tar-path") { Description = "Write a docker-archive tarball (docker load / podman load) to FILE" };
-    private static readonly Option<string?> OciLayoutDir = new("--oci-layout") { Description = "Write the image into the OCI image layout DIR (tagged with the version)" };
-    private static readonly Option<string?> DigestFile = new("--digest-file") { Description = "Write the image digest (sha256:…) to FILE" };
-    private static readonly Option<string?> ImageNameWithDigestFile = new("--image-name-with-digest-file") { Description = "Write REF@sha256:… of every destination, one a line, to FILE" };
-    private static readonly Option<string[]> Label = new("--label") { Description = "Add or override a label KEY=VALUE (repeatable)" };
-    private static readonly Option<string> VerbosityOption = new("--verbosity", "-v") { Description = "Log level: panic, fatal, error, warn, info, debug, trace", DefaultValueFactory = _ => "info" };
-    private static readonly Option<string?> GeneratorBase = new("--generator-base") { Description = "Base image: a registry reference or oci:DIR[:TAG]; overrides build.base_image and the builder's default" };
+    private static readonly Option<string?> TarPath = new("--tar-path") { HelpName = "FILE", Description = "Write a docker-archive tarball (docker load / podman load) to FILE" };
+    private static readonly Option<string?> OciLayoutDir = new("--oci-layout") { HelpName = "DIR", Description = "Write the image into the OCI image layout DIR (tagged with the version)" };
+    private static readonly Option<string?> DigestFile = new("--digest-file") { HelpName = "FILE", Description = "Write the image digest (sha256:…) to FILE" };
+    private static readonly Option<string?> ImageNameWithDigestFile = new("--image-name-with-digest-file") { HelpName = "FILE", Description = "Write REF@sha256:… of every destination, one a line, to FILE" };
+    private static readonly Option<string[]> Label = new("--label") { HelpName = "KEY=VALUE", Description = "Add or override a label KEY=VALUE (repeatable)" };
+    private static readonly Option<string> VerbosityOption = new("--verbosity", "-v") { HelpName = "LEVEL", Description = "Log level: panic, fatal, error, warn, info, debug, trace", DefaultValueFactory = _ => "info" };
+    private static readonly Option<string?> GeneratorBase = new("--generator-base") { HelpName = "REF", Description = "Base image: a registry reference or oci:DIR[:TAG]; overrides build.base_image and the builder's default" };
     private static readonly Option<string?> Builder = RenderGeneratorCommand.BuilderOption();
-    private static readonly Option<string> CustomPlatform = new("--custom-platform") { Description = "Platform to pick from a multi-platform base", DefaultValueFactory = _ => "linux/amd64" };
-    private static readonly Option<string?> Config = new("--config") { Description = "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json, then WORKSPACE/config.json, then ~/.docker/config.json)" };
+    private static readonly Option<string> CustomPlatform = new("--custom-platform") { HelpName = "OS/ARCH[/VARIANT]", Description = "Platform to pick from a multi-platform base", DefaultValueFactory = _ => "linux/amd64" };
+    private static readonly Option<string?> Config = new("--config") { HelpName = "PATH", Description = "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json, then WORKSPACE/config.json, then ~/.docker/config.json)" };
     private static readonly Option<bool> SkipTlsVerify = new("--skip-tls-verify") { Description = "Do not verify TLS certificates of any registry" };
-    private static readonly Option<string[]> SkipTlsVerifyRegistry = new("--skip-tls-verify-registry") { Description = "Do not verify TLS certificates of HOST (repeatable)" };
+    private static readonly Option<string[]> SkipTlsVerifyRegistry = new("--skip-tls-verify-registry") { HelpName = "HOST", Description = "Do not verify TLS certificates of HOST (repeatable)" };
     private static readonly Option<bool> Insecure = new("--insecure") { Description = "Use plain HTTP for every registry" };
-    private static readonly Option<string[]> InsecureRegistry = new("--insecure-registry") { Description = "Use plain HTTP for HOST (repeatable)" };
-    private static readonly Option<string[]> RegistryCertificate = new("--registry-certificate") { Description = "Trust the CA in PATH for HOST, as HOST=PATH (repeatable)" };
-    private static readonly Option<int> PushRetry = new("--push-retry") { Description = "Retry transient registry failures N times with backoff", DefaultValueFactory = _ => 0 };
+    private static readonly Option<string[]> InsecureRegistry = new("--insecure-registry") { HelpName = "HOST", Description = "Use plain HTTP for HOST (repeatable)" };
+    private static readonly Option<string[]> RegistryCertificate = new("--registry-certificate") { HelpName = "HOST=PATH", Description = "Trust the CA in PATH for HOST, as HOST=PATH (repeatable)" };
+    private static readonly Option<int> PushRetry = new("--push-retry") { HelpName = "N", Description = "Retry transient registry failures N times with backoff", DefaultValueFactory = _ => 0 };
     private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
-    private static readonly Option<int?> CompressionLevel = new("--compression-level") { Description = "Compression level (gzip 1-9, zstd 1-19; default: fastest)" };
+    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = "Compression level (gzip 1-9, zstd 1-19; default: fastest)" };
 
     public static Command Create()
     {
@@ -95,7 +94,7 @@ internal static class BuildCommand
                 Compression = compression,
                 CompressionLevel = level,
             },
-            BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? Generator.BuilderDefaults.GeneratorBase(builder),
+            BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? Generator.BuilderDefaults.BaseImage(builder),
             Platform = ParsePlatform(parse.GetValue(CustomPlatform)!),
             Destinations = parse.GetValue(Destination) ?? [],
             Push = !parse.GetValue(NoPush),
@@ -110,11 +109,11 @@ internal static class BuildCommand
                 RegistryCertificates = ParsePairs(parse.GetValue(RegistryCertificate) ?? [], "--registry-certificate", "HOST=PATH")
                     .ToDictionary(p => p.Key, p => InWorkspace(p.Value), StringComparer.OrdinalIgnoreCase),
                 PushRetry = parse.GetValue(PushRetry),
-                Credentials = DockerConfigCredentials.Locate(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workspace),
+                Credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace),
             },
             ScratchDirectory = Path.GetTempPath(),
         };
-        if (request.PushRetry < 0) throw new UsageException("--push-retry must be 0 or more");
+        if (request.Registry.PushRetry < 0) throw new UsageException("--push-retry must be 0 or more");
 
         var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct);
 
