@@ -1,0 +1,216 @@
+using System.Text.Json;
+using Metagenerator.Manifest;
+using Metagenerator.Oci;
+using Metagenerator.Registry;
+using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Registry;
+
+namespace Metagenerator.Build.Tests;
+
+/// <summary>
+/// `build` against a real docker-registry, checked with skopeo and umoci: what the issue calls "the generator image".
+/// </summary>
+public sealed class GeneratorBuildTests : IAsyncLifetime
+{
+    private LocalRegistry _registry = null!;
+    private FaultProxy _proxy = null!;
+    private string _base = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        // Counting proxy in front of the registry: every request of the build goes through it.
+        _proxy = FaultProxy.Start(_registry.Port);
+        _base = await TestImages.PushBaseAsync(_registry.Host, "generator-base", "1");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        await _registry.DisposeAsync();
+    }
+
+    private GeneratorBuildRequest Request(GeneratorManifest manifest, string modelSource, string? baseImage = null) => new()
+    {
+        Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = modelSource },
+        BaseImage = baseImage ?? _base.Replace(_registry.Host, _proxy.Host),
+        Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { _proxy.Host } },
+    };
+
+    [Theory]
+    [InlineData("seed-example", "example-generator", "v3")]
+    [InlineData("realworld-extended", "reformers-dt-wind-gen-fc", "v1")]
+    public async Task Pushes_base_plus_one_layer_with_labels_entrypoint_env_and_workdir(string fixture, string name, string version)
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, fixture, _proxy.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+
+        var result = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+
+        var reference = $"{_registry.Host}/{name}:{version}";
+        Assert.Equal($"{_proxy.Host}/{name}:{version}@{result.Digest}", Assert.Single(result.Pushed).ToString());
+        using var inspect = JsonDocument.Parse((await TestImages.InspectAsync(reference)).EnsureSuccess().StdOut);
+        var root = inspect.RootElement;
+        Assert.Equal(result.Digest.ToString(), root.GetProperty("Digest").GetString());
+        using var baseInspect = JsonDocument.Parse((await TestImages.InspectAsync(_base)).EnsureSuccess().StdOut);
+        var baseLayers = baseInspect.RootElement.GetProperty("Layers").GetArrayLength();
+        Assert.Equal(baseLayers + 1, root.GetProperty("Layers").GetArrayLength());
+
+        var labels = root.GetProperty("Labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
+        foreach (var (key, value) in manifest.Labels) Assert.Equal(value, labels[key]);
+        Assert.Equal(name, labels["org.opencontainers.image.title"]);
+
+        using var config = JsonDocument.Parse((await ExternalTool.RunAsync("skopeo", ["inspect", "--config", "--tls-verify=false", $"docker://{reference}"])).EnsureSuccess().StdOut);
+        var runtime = config.RootElement.GetProperty("config");
+        Assert.Equal("/workspace", runtime.GetProperty("WorkingDir").GetString());
+        Assert.Equal(["/workspace/generator.sh"], runtime.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        Assert.False(runtime.TryGetProperty("Cmd", out var cmd) && cmd.ValueKind == JsonValueKind.Array, "the base's Cmd must not reach the script as arguments");
+        var env = runtime.GetProperty("Env").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.Contains("MODEL_BUILD_CONTEXT=/workspace/model-src", env);
+        Assert.Contains("DOCKER_CONFIG=/workspace", env);
+        Assert.Contains("PATH=/bin", env); // the base's env survives
+        Assert.Equal("1970-01-01T00:00:01Z", config.RootElement.GetProperty("created").GetString());
+    }
+
+    [Fact]
+    public async Task Unpacked_image_holds_the_model_source_manifest_and_script_with_their_modes()
+    {
+        using var dir = new TempDirectory();
+        var manifestPath = TestModels.WriteManifest(dir, "seed-example", _proxy.Host);
+        var manifest = ManifestLoader.Load(manifestPath);
+        var source = TestModels.WriteModelSource(dir, manifest);
+        await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+
+        var layout = dir.Combine("copied");
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", $"docker://{_registry.Host}/example-generator:v3", $"oci:{layout}:v3"])).EnsureSuccess();
+        var bundle = dir.Combine("bundle");
+        (await ExternalTool.RunAsync("umoci", ["unpack", "--rootless", "--image", $"{layout}:v3", bundle])).EnsureSuccess();
+        var rootfs = Path.Combine(bundle, "rootfs");
+
+        Assert.Equal(File.ReadAllBytes(manifestPath), File.ReadAllBytes(Path.Combine(rootfs, "GENERATOR-MANIFEST.yml")));
+        Assert.Equal("print('simulating')\n", File.ReadAllText(Path.Combine(rootfs, "workspace/model-src/model/simulate.py")));
+        Assert.Equal("FROM base\nCOPY . /model\n", File.ReadAllText(Path.Combine(rootfs, "workspace/model-src/Dockerfile_model")));
+        Assert.True(File.Exists(Path.Combine(rootfs, "workspace/model-src/.dockerignore")));
+        Assert.True(File.Exists(Path.Combine(rootfs, "bin/busybox")), "the base layer is there");
+
+        var script = Path.Combine(rootfs, "workspace/generator.sh");
+        Assert.StartsWith("#!/bin/sh", File.ReadAllText(script));
+        Assert.Equal("rwxr-xr-x", Mode(script));
+        Assert.Equal("rw-r--r--", Mode(Path.Combine(rootfs, "GENERATOR-MANIFEST.yml")));
+        Assert.Equal("rwxr-xr-x", Mode(Path.Combine(rootfs, "workspace/model-src/run.sh")));
+        Assert.Equal("rw-r--r--", Mode(Path.Combine(rootfs, "workspace/model-src/model/simulate.py")));
+        Assert.Equal("model/simulate.py", new FileInfo(Path.Combine(rootfs, "workspace/model-src/latest.py")).LinkTarget);
+
+        Assert.False(File.Exists(Path.Combine(rootfs, "workspace/model-src/debug.log")), ".dockerignore: *.log");
+        Assert.False(Directory.Exists(Path.Combine(rootfs, "workspace/model-src/scratch")), ".dockerignore: scratch/");
+    }
+
+    [Fact]
+    public async Task Rebuild_without_changes_gives_the_same_digest_and_uploads_no_blob()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _proxy.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source) with { Destinations = [$"{_proxy.Host}/rebuild/gen:v3"] }, null, _ => { });
+        Assert.True(_proxy.BlobUploads > 0, "the first build uploads the new layer and config");
+
+        // A fresh checkout: new file times, same content.
+        File.SetLastWriteTimeUtc(Path.Combine(source, "model/simulate.py"), DateTime.UtcNow.AddDays(-3));
+        _proxy.Reset();
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { Destinations = [$"{_proxy.Host}/rebuild/gen:v3"] }, null, _ => { });
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.Equal(0, _proxy.BlobUploads);
+        Assert.DoesNotContain(_proxy.Requests, r => r.Method is "POST" or "PATCH");
+    }
+
+    [Fact]
+    public async Task Changed_model_source_uploads_exactly_one_layer_and_the_config()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _proxy.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source) with { Destinations = [$"{_proxy.Host}/onechange/gen:v3"] }, null, _ => { });
+
+        File.WriteAllText(Path.Combine(source, "model/simulate.py"), "print('simulating v2')\n");
+        _proxy.Reset();
+        var uploaded = new List<Descriptor>();
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { Destinations = [$"{_proxy.Host}/onechange/gen:v3"] },
+            new SyncProgress(e => { if (e.Kind == TransferKind.Uploaded) lock (uploaded) uploaded.Add(e.Blob); }), _ => { });
+
+        Assert.NotEqual(first.Digest, second.Digest);
+        Assert.Equal(2, _proxy.Requests.Where(r => r.IsBlobUpload).Select(r => r.Path).Distinct().Count());
+        Assert.Contains(uploaded, d => d.MediaType.Contains("layer"));
+        Assert.Contains(uploaded, d => d.MediaType.Contains("config"));
+        Assert.Equal(2, uploaded.Count);
+    }
+
+    [Fact]
+    public async Task Oci_layout_and_docker_archive_outputs_are_readable_by_skopeo_and_podman()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _proxy.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var layout = dir.Combine("out-layout");
+        var tar = dir.Combine("image.tar");
+
+        var result = await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, OciLayout = layout, TarPath = tar }, null, _ => { });
+
+        Assert.Empty(result.Pushed);
+        using var fromLayout = JsonDocument.Parse((await ExternalTool.RunAsync("skopeo", ["inspect", $"oci:{layout}:v3"])).EnsureSuccess().StdOut);
+        Assert.Equal(result.Digest.ToString(), fromLayout.RootElement.GetProperty("Digest").GetString());
+        Assert.Equal("v3", fromLayout.RootElement.GetProperty("Labels").GetProperty("org.opencontainers.image.version").GetString());
+
+        using var store = new TempDirectory("mg-podman");
+        var podman = await ExternalTool.RunAsync("podman", ["--root", store.Combine("root"), "--runroot", store.Combine("run"), "--storage-driver", "vfs", "load", "-i", tar]);
+        podman.EnsureSuccess();
+        Assert.Contains("example-generator:v3", podman.StdOut + podman.StdErr);
+        // Nothing was pushed with --no-push.
+        Assert.NotEqual(0, (await TestImages.InspectAsync($"{_registry.Host}/example-generator:v3")).ExitCode);
+    }
+
+    [Fact]
+    public async Task Base_image_from_an_oci_layout_works_like_one_from_a_registry()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _proxy.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var baseLayout = await TestImages.BaseLayoutAsync();
+
+        var fromLayout = await GeneratorBuild.RunAsync(Request(manifest, source, $"oci:{baseLayout}:{TestImages.BaseTag}") with { Push = false }, null, _ => { });
+        var fromRegistry = await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false }, null, _ => { });
+
+        // skopeo copied the layout into the registry unchanged, so both bases are the same image.
+        Assert.Equal(fromRegistry.Digest, fromLayout.Digest);
+    }
+
+    [Fact]
+    public async Task Special_files_in_the_model_source_are_errors_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _proxy.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        (await ExternalTool.RunAsync("mkfifo", [Path.Combine(source, "pipe")])).EnsureSuccess();
+
+        var e = await Assert.ThrowsAsync<LayerBuildException>(() => GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { }));
+        Assert.Contains("pipe", e.Message);
+        Assert.NotEqual(0, (await TestImages.InspectAsync($"{_registry.Host}/example-generator:v3")).ExitCode);
+    }
+
+    private static string Mode(string path)
+    {
+        var mode = File.GetUnixFileMode(path);
+        char Bit(UnixFileMode m, char c) => (mode & m) != 0 ? c : '-';
+        return string.Concat(
+            Bit(UnixFileMode.UserRead, 'r'), Bit(UnixFileMode.UserWrite, 'w'), Bit(UnixFileMode.UserExecute, 'x'),
+            Bit(UnixFileMode.GroupRead, 'r'), Bit(UnixFileMode.GroupWrite, 'w'), Bit(UnixFileMode.GroupExecute, 'x'),
+            Bit(UnixFileMode.OtherRead, 'r'), Bit(UnixFileMode.OtherWrite, 'w'), Bit(UnixFileMode.OtherExecute, 'x'));
+    }
+
+    /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool and may run after the call returns).</summary>
+    private sealed class SyncProgress(Action<TransferEvent> report) : IProgress<TransferEvent>
+    {
+        public void Report(TransferEvent value) => report(value);
+    }
+}
