@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -13,7 +14,26 @@ namespace Metagenerator.Manifest;
 public sealed record ManifestError(string File, int Line, int Column, string KeyPath, string Message)
 {
     /// <summary>Compiler-style one-liner: <c>FILE:LINE:COL: error: KEYPATH: MESSAGE</c>.</summary>
-    public override string ToString() => $"{File}:{Line}:{Column}: error: {KeyPath}: {Message}";
+    /// <remarks>Line breaks and other control characters (possible in quoted YAML keys) are escaped, so each error stays on one line.</remarks>
+    public override string ToString() => $"{OneLine(File)}:{Line}:{Column}: error: {OneLine(KeyPath)}: {OneLine(Message)}";
+
+    private static string OneLine(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new StringBuilder(text.Length + 8);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '\n': sb.Append("\\n"); break;
+                case '\r': sb.Append("\\r"); break;
+                case '\t': sb.Append("\\t"); break;
+                case var _ when char.IsControl(c): sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"); break;
+                default: sb.Append(c); break;
+            }
+        }
+        return sb.ToString();
+    }
 
     /// <summary>The errors as a JSON array of <c>{"file","line","column","keyPath","message"}</c> objects (for <c>--format json</c>).</summary>
     public static string ToJson(IReadOnlyList<ManifestError> errors)

@@ -108,10 +108,10 @@ public static partial class ManifestRules
             var slash = rest.IndexOf('/');
             var port = slash < 0 ? rest[1..] : rest[1..slash];
             rest = slash < 0 ? "" : rest[slash..];
-            if (port.Length == 0 || port.Length > 5 || !port.All(char.IsAsciiDigit)
+            if (port.Length == 0 || port.Length > 5 || !port.All(char.IsAsciiDigit) || port[0] == '0'
                 || int.Parse(port, CultureInfo.InvariantCulture) is < 1 or > 65535)
             {
-                return $"port '{Show(port)}' of '{Show(value)}' is not a number from 1 to 65535";
+                return $"port '{Show(port)}' of '{Show(value)}' is not a number from 1 to 65535 (without leading zeros)";
             }
             hasPort = true;
         }
@@ -146,8 +146,8 @@ public static partial class ManifestRules
         var labels = host.Split('.');
         if (labels.All(l => l.Length > 0 && l.All(char.IsAsciiDigit)))
         {
-            if (labels.Length == 4 && labels.All(l => l.Length <= 3 && int.Parse(l, CultureInfo.InvariantCulture) <= 255)) return null;
-            return $"'{Show(host)}' is not a valid IPv4 address (four numbers from 0 to 255)";
+            if (labels.Length == 4 && labels.All(l => l.Length <= 3 && (l.Length == 1 || l[0] != '0') && int.Parse(l, CultureInfo.InvariantCulture) <= 255)) return null;
+            return $"'{Show(host)}' is not a valid IPv4 address (four numbers from 0 to 255, without leading zeros)";
         }
         if (host.Length > 253) return $"host name '{Show(host)}' is longer than 253 characters";
         foreach (var label in labels)
