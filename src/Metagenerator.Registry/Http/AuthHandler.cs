@@ -40,9 +40,8 @@ internal sealed class AuthHandler : DelegatingHandler
         if (!request.Options.TryGetValue(RegistryRequestContext.Key, out var ctx))
             return await base.SendAsync(request, ct).ConfigureAwait(false);
 
-        var freshAuth = false;
         if (_challenges.TryGetValue(ctx.Registry, out var known))
-            freshAuth = await AuthorizeAsync(request, known, ctx, forceNewToken: false, ct).ConfigureAwait(false);
+            await AuthorizeAsync(request, known, ctx, forceNewToken: false, ct).ConfigureAwait(false);
 
         var response = await base.SendAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized) return response;
@@ -53,9 +52,9 @@ internal sealed class AuthHandler : DelegatingHandler
 
         var hadAuth = request.Headers.Authorization is not null;
         var credential = await GetCredentialAsync(ctx.Registry, ct).ConfigureAwait(false);
-        if (hadAuth && (freshAuth || challenge.IsBasic))
+        if (hadAuth && challenge.IsBasic)
         {
-            // The credentials we just used were refused: retrying cannot help.
+            // The password we just sent was refused: retrying cannot help. (A bearer token gets one renewal below.)
             var errors = await ErrorFactory.ReadErrorsAsync(response, ct).ConfigureAwait(false);
             response.Dispose();
             throw Rejected(ctx, credential, errors);
