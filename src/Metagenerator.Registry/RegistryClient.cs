@@ -178,7 +178,7 @@ public sealed class RegistryClient : IDisposable
                 await UploadOnceAsync(ctx, blob, open, progress, session, ct).ConfigureAwait(false);
                 return;
             }
-            catch (RegistryException e) when (e.StatusCode == HttpStatusCode.Unauthorized && !reauthorized && e is not RegistryAuthException)
+            catch (RegistryException e) when (e.StatusCode == HttpStatusCode.Unauthorized && !reauthorized)
             {
                 reauthorized = true; // the token expired while the body streamed; the auth handler already dropped it
             }

@@ -38,6 +38,100 @@ public sealed class RegistryPushTests
         Assert.Equal(2, json.RootElement.GetProperty("Layers").GetArrayLength());
         Assert.Equal("test", json.RootElement.GetProperty("Labels").GetProperty("test.label").GetString());
     }
+
+    [Fact]
+    public async Task Pushes_to_another_registry_by_streaming_the_base_layers_and_a_repush_uploads_nothing()
+    {
+        await using var source = await LocalRegistry.StartAsync();
+        await using var target = await LocalRegistry.StartAsync();
+        await using var proxy = FaultProxy.Start(target.Port);
+        var baseRef = await TestImages.PushBaseAsync(source.Host);
+        using var client = new RegistryClient(Plain(source.Host, proxy.Host));
+        var baseImage = await new RegistryImageSource(client).ReadImageAsync(baseRef, Platform.LinuxAmd64);
+        var image = TestImage.WithRandomLayer(baseImage, 1024 * 1024);
+        var destination = $"{proxy.Host}/copied/gen:v1";
+
+        var events = new List<TransferEvent>();
+        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new InlineProgressRecorder(events));
+
+        Assert.Equal(3, proxy.BlobUploads); // base layer streamed across, new layer, config
+        Assert.DoesNotContain(events, e => e.Kind == TransferKind.Mounted);
+        Assert.Contains(events, e => e.Kind == TransferKind.Uploading && e.Blob.Digest == image.Layers[1].Descriptor.Digest && e.BytesDone < image.Layers[1].Descriptor.Size);
+        var inspect = (await TestImages.InspectAsync($"{target.Host}/copied/gen:v1")).EnsureSuccess();
+        Assert.Contains(((IImage)image).Digest.ToString(), inspect.StdOut);
+        // skopeo can pull every blob back from the target: the image is complete there.
+        using var pulled = new TempDirectory("mg-pull");
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", $"docker://{target.Host}/copied/gen:v1", $"oci:{pulled.Combine("layout")}:x"])).EnsureSuccess();
+
+        proxy.Reset();
+        events.Clear();
+        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new InlineProgressRecorder(events));
+
+        Assert.Equal(0, proxy.BlobUploads);
+        Assert.DoesNotContain(proxy.Requests, r => r.Method == "POST");
+        Assert.Equal(3, events.Count(e => e.Kind == TransferKind.Exists));
+    }
+
+    [Fact]
+    public async Task Several_tags_in_several_repositories_get_the_same_image_and_later_repositories_mount()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        await using var proxy = FaultProxy.Start(registry.Port);
+        await TestImages.PushBaseAsync(registry.Host);
+        using var client = new RegistryClient(Plain(proxy.Host));
+        var baseImage = await new RegistryImageSource(client).ReadImageAsync($"{proxy.Host}/base:1", Platform.LinuxAmd64);
+        var image = TestImage.WithRandomLayer(baseImage);
+        var tags = new[] { $"{proxy.Host}/one:a", $"{proxy.Host}/one:b", $"{proxy.Host}/two/nested:c" };
+
+        await new RegistryImageSink(client).WriteImageAsync(image, tags);
+
+        Assert.Equal(2, proxy.BlobUploads); // new layer and config once; "two/nested" mounts them from "one"
+        Assert.Equal(4, proxy.Requests.Count(r => r.Method == "POST" && r.Target.Contains("mount="))); // base layer twice (from "base"), new layer and config once (from "one")
+        foreach (var tag in tags)
+            Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync(tag.Replace(proxy.Host, registry.Host))).EnsureSuccess().StdOut);
+    }
+
+    [Fact]
+    public async Task An_index_is_resolved_to_the_requested_platform()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        var baseRef = await TestImages.PushBaseAsync(registry.Host);
+        using var client = new RegistryClient(Plain(registry.Host));
+        var single = await client.GetManifestAsync(registry.Host, "base", "1");
+        // An index made by hand (raw HTTP, not the code under test): amd64 is the base, arm64/v8 points at the same manifest.
+        string Entry(string platform) =>
+            "{\"mediaType\":\"" + MediaTypes.OciManifest + "\",\"digest\":\"" + single.Digest + "\",\"size\":" + single.Bytes.Length + ",\"platform\":" + platform + "}";
+        var index = "{\"schemaVersion\":2,\"mediaType\":\"" + MediaTypes.OciIndex + "\",\"manifests\":["
+            + Entry("{\"os\":\"linux\",\"architecture\":\"arm64\",\"variant\":\"v8\"}") + ","
+            + Entry("{\"os\":\"linux\",\"architecture\":\"amd64\"}") + "]}";
+        using (var http = new HttpClient())
+        {
+            var content = new StringContent(index);
+            content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(MediaTypes.OciIndex);
+            (await http.PutAsync($"http://{registry.Host}/v2/base/manifests/multi", content)).EnsureSuccessStatusCode();
+        }
+        var source = new RegistryImageSource(client);
+
+        var amd64 = await source.ReadImageAsync($"{registry.Host}/base:multi", Platform.LinuxAmd64);
+        Assert.Equal(single.Digest, ((IImage)amd64).Digest);
+        Assert.Equal(single.Digest, ((IImage)await source.ReadImageAsync($"{registry.Host}/base:multi", Platform.Parse("linux/arm64"))).Digest);
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => source.ReadImageAsync($"{registry.Host}/base:multi", Platform.Parse("linux/s390x")));
+        Assert.Contains("no variant for platform linux/s390x", e.Message);
+        Assert.Contains("linux/arm64/v8, linux/amd64", e.Message);
+    }
+
+    [Fact]
+    public async Task A_missing_tag_names_the_manifest_and_the_registry_error()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        using var client = new RegistryClient(Plain(registry.Host));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryImageSource(client).ReadImageAsync($"{registry.Host}/nothing:here", Platform.LinuxAmd64));
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, e.StatusCode);
+        Assert.Contains($"reading manifest here from {registry.Host}/nothing: 404", e.Message);
+        Assert.Contains(e.Errors, x => x.Code is "NAME_UNKNOWN" or "MANIFEST_UNKNOWN");
+        Assert.False(e.IsTransient);
+    }
 }
 
 internal sealed class InlineProgressRecorder(List<TransferEvent> events) : IProgress<TransferEvent>

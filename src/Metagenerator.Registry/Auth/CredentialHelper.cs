@@ -31,8 +31,15 @@ internal static class CredentialHelper
         using var process = Process.Start(psi) ?? throw new CredentialConfigException($"{source}: could not be started", configPath);
         var stdoutTask = process.StandardOutput.ReadToEndAsync(ct);
         var stderrTask = process.StandardError.ReadToEndAsync(ct);
-        await process.StandardInput.WriteAsync(serverUrl.AsMemory(), ct).ConfigureAwait(false);
-        process.StandardInput.Close();
+        try
+        {
+            await process.StandardInput.WriteAsync(serverUrl.AsMemory(), ct).ConfigureAwait(false);
+            process.StandardInput.Close();
+        }
+        catch (IOException)
+        {
+            // A helper that answers without reading stdin may already have exited; its output still counts.
+        }
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(Timeout);
         try

@@ -21,6 +21,7 @@ internal sealed class AuthHandler : DelegatingHandler
     private readonly ICredentialProvider _credentials;
     private readonly ConcurrentDictionary<string, AuthChallenge> _challenges = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, CachedToken> _tokens = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<CachedToken>>> _inflight = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<RegistryCredential?>>> _resolved = new(StringComparer.OrdinalIgnoreCase);
     private readonly TimeProvider _time;
 
@@ -39,9 +40,8 @@ internal sealed class AuthHandler : DelegatingHandler
         if (!request.Options.TryGetValue(RegistryRequestContext.Key, out var ctx))
             return await base.SendAsync(request, ct).ConfigureAwait(false);
 
-        var freshAuth = false;
         if (_challenges.TryGetValue(ctx.Registry, out var known))
-            freshAuth = await AuthorizeAsync(request, known, ctx, forceNewToken: false, ct).ConfigureAwait(false);
+            await AuthorizeAsync(request, known, ctx, forceNewToken: false, ct).ConfigureAwait(false);
 
         var response = await base.SendAsync(request, ct).ConfigureAwait(false);
         if (response.StatusCode != HttpStatusCode.Unauthorized) return response;
@@ -52,9 +52,9 @@ internal sealed class AuthHandler : DelegatingHandler
 
         var hadAuth = request.Headers.Authorization is not null;
         var credential = await GetCredentialAsync(ctx.Registry, ct).ConfigureAwait(false);
-        if (hadAuth && (freshAuth || challenge.IsBasic))
+        if (hadAuth && challenge.IsBasic)
         {
-            // The credentials we just used were refused: retrying cannot help.
+            // The password we just sent was refused: retrying cannot help. (A bearer token gets one renewal below.)
             var errors = await ErrorFactory.ReadErrorsAsync(response, ct).ConfigureAwait(false);
             response.Dispose();
             throw Rejected(ctx, credential, errors);
@@ -102,15 +102,36 @@ internal sealed class AuthHandler : DelegatingHandler
         scopes.Sort(StringComparer.Ordinal);
         var key = ctx.Registry + "|" + string.Join(' ', scopes);
 
-        if (!forceNewToken && _tokens.TryGetValue(key, out var cached) && cached.ExpiresAt > _time.GetUtcNow() + ExpiryMargin)
+        if (!forceNewToken && FindCachedToken(ctx.Registry, scopes) is { } cached)
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", cached.Token);
             return false;
         }
-        var token = await FetchTokenAsync(challenge, scopes, credential, ctx, ct).ConfigureAwait(false);
-        _tokens[key] = token;
+        // Parallel blob pushes ask for the same scopes at once: one token request serves them all.
+        var fetch = _inflight.GetOrAdd(key, _ => new Lazy<Task<CachedToken>>(() => FetchTokenAsync(challenge, scopes, credential, ctx, ct)));
+        CachedToken token;
+        try
+        {
+            token = await fetch.Value.ConfigureAwait(false);
+        }
+        finally
+        {
+            _inflight.TryRemove(new KeyValuePair<string, Lazy<Task<CachedToken>>>(key, fetch));
+        }
+        _tokens[key] = token with { Scopes = ScopeSet.Parse(scopes) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         return true;
+    }
+
+    /// <summary>A live cached token of this registry whose scopes cover <paramref name="scopes"/> (a push token serves pulls too).</summary>
+    private CachedToken? FindCachedToken(string registry, IReadOnlyList<string> scopes)
+    {
+        var wanted = ScopeSet.Parse(scopes);
+        var now = _time.GetUtcNow() + ExpiryMargin;
+        foreach (var (key, token) in _tokens)
+            if (key.StartsWith(registry + "|", StringComparison.OrdinalIgnoreCase) && token.ExpiresAt > now && token.Scopes.Covers(wanted))
+                return token;
+        return null;
     }
 
     private void InvalidateTokens(RegistryRequestContext ctx)
@@ -216,6 +237,8 @@ internal sealed class AuthHandler : DelegatingHandler
 
     private sealed record CachedToken(string Token, DateTimeOffset ExpiresAt)
     {
+        public ScopeSet Scopes { get; init; } = ScopeSet.Empty;
+
         public override string ToString() => $"token (redacted, expires {ExpiresAt:O})";
     }
 }

@@ -154,7 +154,7 @@ public sealed class TokenIssuer : IAsyncDisposable
                 json.WriteString("token", token);
                 json.WriteString("access_token", token);
                 json.WriteNumber("expires_in", (int)TokenLifetime.TotalSeconds);
-                json.WriteString("issued_at", DateTimeOffset.UtcNow.ToString("O"));
+                json.WriteString("issued_at", DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
                 json.WriteEndObject();
             }
             await WriteAsync(response, 200, Encoding.UTF8.GetString(buffer.ToArray()));

@@ -1,0 +1,75 @@
+using Metagenerator.Oci;
+using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Registry;
+
+namespace Metagenerator.Registry.Tests;
+
+/// <summary>A registry serving TLS with a CA the test makes: verified by default, trusted with --registry-certificate, skippable.</summary>
+public sealed class RegistryTlsTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new("mg-tls");
+    private TestCertificates _certs = null!;
+    private LocalRegistry _registry = null!;
+
+    public async Task InitializeAsync()
+    {
+        _certs = await TestCertificates.CreateAsync(_dir.Combine("certs"));
+        _registry = await LocalRegistry.StartAsync(new LocalRegistryOptions { Tls = _certs });
+        await TestImages.PushBaseAsync(_registry.Host, auth: new SkopeoAuth(CertDirectory: _certs.SkopeoCertDirectory));
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    private async Task<string> RoundTripAsync(RegistryOptions options, string repository)
+    {
+        using var client = new RegistryClient(options);
+        var baseImage = await new RegistryImageSource(client).ReadImageAsync($"{_registry.Host}/base:1", Platform.LinuxAmd64);
+        var image = TestImage.WithRandomLayer(baseImage);
+        await new RegistryImageSink(client).WriteImageAsync(image, [$"{_registry.Host}/{repository}:1"]);
+        var inspect = (await TestImages.InspectAsync($"{_registry.Host}/{repository}:1", new SkopeoAuth(CertDirectory: _certs.SkopeoCertDirectory))).EnsureSuccess();
+        Assert.Contains(((IImage)image).Digest.ToString(), inspect.StdOut);
+        return inspect.StdOut;
+    }
+
+    [Fact]
+    public async Task An_unknown_CA_fails_with_a_message_suggesting_the_flags()
+    {
+        using var client = new RegistryClient(new RegistryOptions());
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
+        Assert.Contains("TLS", e.Message);
+        Assert.Contains($"--registry-certificate {_registry.Host}=", e.Message);
+        Assert.Contains($"--skip-tls-verify-registry {_registry.Host}", e.Message);
+        Assert.False(e.IsTransient);
+    }
+
+    [Fact]
+    public async Task The_CA_given_as_registry_certificate_is_trusted() =>
+        await RoundTripAsync(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { [_registry.Host] = _certs.CaCertificatePath } }, "with-ca");
+
+    [Fact]
+    public async Task A_CA_for_another_host_does_not_help()
+    {
+        using var client = new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["other.example"] = _certs.CaCertificatePath } });
+        await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
+    }
+
+    [Fact]
+    public async Task Skip_tls_verify_registry_for_this_host_works() =>
+        await RoundTripAsync(new RegistryOptions { SkipTlsVerifyRegistries = new HashSet<string> { _registry.Host } }, "skip-one");
+
+    [Fact]
+    public async Task Skip_tls_verify_for_all_works() =>
+        await RoundTripAsync(new RegistryOptions { SkipTlsVerify = true }, "skip-all");
+
+    [Fact]
+    public void A_missing_registry_certificate_file_is_a_clear_error()
+    {
+        var e = Assert.Throws<RegistryException>(() => new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["r.example"] = "/nonexistent/ca.pem" } }));
+        Assert.Contains("--registry-certificate r.example=/nonexistent/ca.pem", e.Message);
+        Assert.Contains("does not exist", e.Message);
+    }
+}
