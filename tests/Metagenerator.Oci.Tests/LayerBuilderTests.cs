@@ -290,6 +290,17 @@ public class LayerBuilderTests
     }
 
     [Fact]
+    public async Task Invalid_dockerignore_is_an_error_naming_the_file()
+    {
+        using var dir = new TempDirectory();
+        var ignoreFile = dir.WriteFile("src/.dockerignore", "[unclosed\n");
+        var error = await Assert.ThrowsAsync<LayerBuildException>(() =>
+            LayerBuilder.BuildAsync(new LayerSpec { Sources = [new DirectorySource(dir.Combine("src"), "m", true)] }, dir.Combine("out")));
+        Assert.Equal(ignoreFile, error.Path);
+        Assert.Contains("line 1", error.Message);
+    }
+
+    [Fact]
     public async Task Ignored_special_files_are_not_an_error()
     {
         using var dir = new TempDirectory();
