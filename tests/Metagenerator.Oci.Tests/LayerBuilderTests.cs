@@ -82,6 +82,18 @@ public class LayerBuilderTests
     }
 
     [Fact]
+    public async Task ComputeDiffId_matches_the_built_layer_without_writing_it()
+    {
+        using var dir = new TempDirectory();
+        CreateModelSource(dir.Combine("src"), variant: false);
+        var (diffId, size) = await LayerBuilder.ComputeDiffIdAsync(Spec(dir.Combine("src")));
+        Assert.False(Directory.Exists(dir.Combine("out")));
+        var layer = await LayerBuilder.BuildAsync(Spec(dir.Combine("src")), dir.Combine("out"));
+        Assert.Equal(layer.DiffId, diffId);
+        Assert.Equal(layer.UncompressedSize, size);
+    }
+
+    [Fact]
     public async Task A_changed_byte_changes_the_digest()
     {
         using var dir = new TempDirectory();
