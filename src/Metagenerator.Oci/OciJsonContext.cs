@@ -31,9 +31,17 @@ public static class OciJson
     public static byte[] Serialize(JsonNode node) =>
         JsonSerializer.SerializeToUtf8Bytes(node, OciJsonContext.Default.JsonNode);
 
-    /// <summary>Parses manifest bytes.</summary>
-    public static ImageManifest ParseManifest(ReadOnlySpan<byte> bytes) =>
-        JsonSerializer.Deserialize(bytes, OciJsonContext.Default.ImageManifest) ?? throw new JsonException("empty manifest");
+    /// <summary>Parses manifest bytes; an OCI manifest without the (optional) <c>mediaType</c> field is read as an OCI image manifest.</summary>
+    public static ImageManifest ParseManifest(ReadOnlySpan<byte> bytes)
+    {
+        if (PeekMediaType(bytes) is null && JsonNode.Parse(bytes) is JsonObject withoutType)
+        {
+            // image-spec makes mediaType optional (umoci, older buildah omit it); the bytes themselves stay untouched.
+            withoutType["mediaType"] = MediaTypes.OciManifest;
+            return withoutType.Deserialize(OciJsonContext.Default.ImageManifest) ?? throw new JsonException("empty manifest");
+        }
+        return JsonSerializer.Deserialize(bytes, OciJsonContext.Default.ImageManifest) ?? throw new JsonException("empty manifest");
+    }
 
     /// <summary>Parses index bytes.</summary>
     public static ImageIndex ParseIndex(ReadOnlySpan<byte> bytes) =>

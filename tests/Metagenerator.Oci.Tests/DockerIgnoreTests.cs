@@ -56,6 +56,15 @@ public class DockerIgnoreTests
         Assert.Equal(["a/b", "!c/d"], ignore.Patterns);
     }
 
+    [Theory]
+    [InlineData("ok\n!\n", "line 2")]
+    [InlineData("*.py\n[abc\n", "line 2")]
+    public void Invalid_patterns_are_errors_naming_the_line(string text, string where)
+    {
+        var error = Assert.Throws<FormatException>(() => DockerIgnore.Parse(text, "/src/.dockerignore"));
+        Assert.Contains("/src/.dockerignore " + where, error.Message);
+    }
+
     [Fact]
     public void Empty_matcher_excludes_nothing() => Assert.False(DockerIgnore.Empty.IsExcluded("anything"));
 }

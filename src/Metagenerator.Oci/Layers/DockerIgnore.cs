@@ -53,6 +53,8 @@ public sealed class DockerIgnore
                 if (line.Length > 1 && line[0] == '/') line = line[1..];
             }
             if (line.Length == 0 && !isException) continue;
+            if (isException && (line.Length == 0 || line == "."))
+                throw new FormatException($"{fileName} line {lineNumber}: '{rawLine.Trim()}' is an exception ('!') without a pattern");
             Regex regex;
             try
             {

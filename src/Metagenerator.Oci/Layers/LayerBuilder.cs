@@ -51,6 +51,25 @@ public static class LayerBuilder
         }
     }
 
+    /// <summary>
+    /// The diffID (sha256 of the uncompressed tar) and tar size that <see cref="BuildAsync"/> would produce,
+    /// without compressing or writing anything: lets a rebuild reuse an existing blob whose diffID matches.
+    /// </summary>
+    /// <exception cref="LayerBuildException">As for <see cref="BuildAsync"/>.</exception>
+    public static async Task<(Digest DiffId, long UncompressedSize)> ComputeDiffIdAsync(LayerSpec spec, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var mtime = spec.ModificationTime.ToUnixTimeSeconds();
+        if (mtime < 0) throw new ArgumentException($"the layer modification time {spec.ModificationTime:O} is before 1970", nameof(spec));
+        var entries = LayerEntries.Collect(spec.Sources, ct);
+        return await Task.Run(() =>
+        {
+            using var hashing = new HashingWriteStream(Stream.Null, leaveOpen: true);
+            WriteTar(entries, hashing, mtime, ct);
+            return (hashing.GetDigest(), hashing.BytesWritten);
+        }, ct).ConfigureAwait(false);
+    }
+
     private static void ValidateLevel(LayerSpec spec)
     {
         if (spec.CompressionLevel is not { } level) return;

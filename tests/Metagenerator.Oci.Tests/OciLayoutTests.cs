@@ -1,0 +1,137 @@
+using Metagenerator.Oci;
+using Metagenerator.TestSupport;
+
+namespace Metagenerator.Oci.Tests;
+
+public class OciLayoutTests
+{
+    [Theory]
+    [InlineData("oci:/tmp/layout", "/tmp/layout", null)]
+    [InlineData("oci:/tmp/layout:base", "/tmp/layout", "base")]
+    [InlineData("oci:rel/dir:localhost:5000/example-generator:v3", "rel/dir", "localhost:5000/example-generator:v3")]
+    public void Parses_the_cli_form(string text, string directory, string? tag)
+    {
+        Assert.True(OciLayoutReference.TryParse(text, out var reference, out var error), error);
+        Assert.Equal(directory, reference.Directory);
+        Assert.Equal(tag, reference.Tag);
+        Assert.Equal(text, reference.ToString());
+    }
+
+    [Theory]
+    [InlineData("docker.io/library/busybox")]
+    [InlineData("oci:")]
+    [InlineData("oci::tag")]
+    [InlineData("oci:/dir:")]
+    public void Rejects_what_is_not_a_layout_reference(string text)
+    {
+        Assert.False(OciLayoutReference.TryParse(text, out _, out var error));
+        Assert.Contains(text, error);
+        Assert.Throws<FormatException>(() => OciLayoutReference.Parse(text));
+    }
+
+    [Fact]
+    public async Task Write_then_read_round_trips_and_existing_blobs_are_skipped()
+    {
+        using var dir = new TempDirectory();
+        var image = await TestImages.SmallBaseAsync(dir.Combine("work"), MediaTypeFamily.Oci);
+        var layout = new OciLayout(dir.Combine("layout"));
+
+        var first = new List<TransferEvent>();
+        await layout.WriteImageAsync(image, ["v1"], new SyncProgress(first.Add));
+        Assert.Contains(first, e => e.Kind == TransferKind.Uploaded && e.Blob.Digest == image.Manifest.Layers[0].Digest);
+
+        var second = new List<TransferEvent>();
+        await layout.WriteImageAsync(image, ["v2"], new SyncProgress(second.Add));
+        Assert.All(second, e => Assert.Equal(TransferKind.Exists, e.Kind));
+
+        var read = await layout.ReadImageAsync("v1", Platform.LinuxAmd64);
+        Assert.Equal(image.Digest, read.Digest);
+        Assert.Equal(image.ConfigBytes.ToArray(), read.ConfigBytes.ToArray());
+        await using var blob = await read.Layers[0].OpenCompressedAsync();
+        Assert.Equal(image.Manifest.Layers[0].Digest, await Digest.Sha256Async(blob));
+
+        var index = await layout.ReadIndexAsync();
+        Assert.Equal(2, index!.Manifests.Count);
+        Assert.Equal("""{"imageLayoutVersion":"1.0.0"}""", File.ReadAllText(dir.Combine("layout", "oci-layout")));
+    }
+
+    [Fact]
+    public async Task Writing_a_tag_again_moves_it_to_the_new_image()
+    {
+        using var dir = new TempDirectory();
+        var oci = await TestImages.SmallBaseAsync(dir.Combine("a"), MediaTypeFamily.Oci);
+        var docker = await TestImages.SmallBaseAsync(dir.Combine("b"), MediaTypeFamily.Docker);
+        var layout = new OciLayout(dir.Combine("layout"));
+        await layout.WriteImageAsync(oci, ["latest"]);
+        await layout.WriteImageAsync(docker, ["latest"]);
+        var index = await layout.ReadIndexAsync();
+        var entry = Assert.Single(index!.Manifests);
+        Assert.Equal(docker.Digest, entry.Digest);
+        Assert.Equal(MediaTypes.DockerManifest, entry.MediaType);
+        Assert.Equal(docker.Digest, (await layout.ReadImageAsync("latest", Platform.LinuxAmd64)).Digest);
+    }
+
+    [Fact]
+    public async Task Unknown_tag_is_an_error_listing_the_tags()
+    {
+        using var dir = new TempDirectory();
+        var layout = new OciLayout(dir.Combine("layout"));
+        await layout.WriteImageAsync(await TestImages.SmallBaseAsync(dir.Combine("w"), MediaTypeFamily.Oci), ["base"]);
+        var error = await Assert.ThrowsAsync<OciLayoutException>(() => layout.ReadImageAsync("nope", Platform.LinuxAmd64));
+        Assert.Contains("'nope'", error.Message);
+        Assert.Contains("base", error.Message);
+        var missing = await Assert.ThrowsAsync<OciLayoutException>(() => new OciLayout(dir.Combine("nothing")).ReadImageAsync("x", Platform.LinuxAmd64));
+        Assert.Contains("index.json", missing.Message);
+    }
+
+    [Fact]
+    public async Task An_index_entry_is_resolved_to_the_platform()
+    {
+        using var dir = new TempDirectory();
+        var amd64 = await TestImages.SmallBaseAsync(dir.Combine("a"), MediaTypeFamily.Oci);
+        var layout = new OciLayout(dir.Combine("layout"));
+        await layout.WriteImageAsync(amd64, []);
+        // Wrap the image in a nested index listing two platforms (the arm64 entry points at the same manifest; only its platform matters).
+        var manifestDescriptor = new Descriptor { MediaType = MediaTypes.OciManifest, Digest = amd64.Digest, Size = amd64.ManifestBytes.Length };
+        var nested = OciJson.Serialize(new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests =
+            [
+                manifestDescriptor with { Platform = Platform.Parse("linux/arm64/v8") },
+                manifestDescriptor with { Platform = Platform.LinuxAmd64 },
+            ],
+        });
+        var nestedDigest = Digest.Sha256(nested);
+        File.WriteAllBytes(layout.BlobPath(nestedDigest), nested);
+        var top = OciJson.Serialize(new ImageIndex
+        {
+            MediaType = MediaTypes.OciIndex,
+            Manifests = [new Descriptor { MediaType = MediaTypes.OciIndex, Digest = nestedDigest, Size = nested.Length, Annotations = new Dictionary<string, string> { [OciLayout.RefNameAnnotation] = "multi" } }],
+        });
+        File.WriteAllBytes(dir.Combine("layout", "index.json"), top);
+
+        Assert.Equal(amd64.Digest, (await layout.ReadImageAsync("multi", Platform.LinuxAmd64)).Digest);
+        var error = await Assert.ThrowsAsync<OciLayoutException>(() => layout.ReadImageAsync("multi", Platform.Parse("linux/s390x")));
+        Assert.Contains("linux/s390x", error.Message);
+        Assert.Contains("linux/arm64/v8", error.Message);
+    }
+
+    [Fact]
+    public async Task A_corrupt_blob_is_reported()
+    {
+        using var dir = new TempDirectory();
+        var image = await TestImages.SmallBaseAsync(dir.Combine("w"), MediaTypeFamily.Oci);
+        var layout = new OciLayout(dir.Combine("layout"));
+        await layout.WriteImageAsync(image, ["t"]);
+        File.WriteAllText(layout.BlobPath(image.Manifest.Config.Digest), "{\"tampered\":1}");
+        var error = await Assert.ThrowsAsync<OciLayoutException>(() => layout.ReadImageAsync("t", Platform.LinuxAmd64));
+        Assert.Contains(image.Manifest.Config.Digest.ToString(), error.Message);
+    }
+
+    /// <summary>Progress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
+    internal sealed class SyncProgress(Action<TransferEvent> report) : IProgress<TransferEvent>
+    {
+        public void Report(TransferEvent value) => report(value);
+    }
+}
