@@ -19,6 +19,21 @@ public class BuilderKindParserTests
         Assert.Equal($"unknown builder '{text}': allowed values are kaniko, buildah, buildkit, docker", e.Message);
     }
 
+    [Theory]
+    [InlineData(null, null, BuilderKind.Kaniko)]
+    [InlineData(null, "buildah", BuilderKind.Buildah)]
+    [InlineData("docker", "buildah", BuilderKind.Docker)]
+    [InlineData("", "buildkit", BuilderKind.BuildKit)]
+    public void Cli_choice_wins_over_the_manifest_which_wins_over_kaniko(string? cli, string? manifest, BuilderKind expected) =>
+        Assert.Equal(expected, BuilderKindParser.Resolve(cli, TestManifests.Seed() with { Builder = manifest }));
+
+    [Fact]
+    public void A_bad_manifest_builder_names_the_file_and_key()
+    {
+        var e = Assert.Throws<FormatException>(() => BuilderKindParser.Resolve(null, TestManifests.Seed() with { Builder = "podman" }));
+        Assert.Equal("seed/GENERATOR-MANIFEST.yml: build.builder: unknown builder 'podman': allowed values are kaniko, buildah, buildkit, docker", e.Message);
+    }
+
     [Fact]
     public void Every_builder_has_a_name_that_parses_back_and_a_pinned_base_image()
     {

@@ -15,24 +15,12 @@ public class RealBuildahTests
     public async Task Builds_and_pushes_the_model_image_with_contract_labels_and_build_arguments(bool withCredentialsFile)
     {
         await using var registry = await LocalRegistry.StartAsync();
-        using var work = new TempDirectory("mg-buildah");
-        var storageConf = work.WriteFile("storage.conf", $"""
-            [storage]
-            driver = "vfs"
-            graphroot = "{work.Combine("storage")}"
-            runroot = "{work.Combine("run")}"
-            """);
-        var toolEnv = new Dictionary<string, string?>
-        {
-            ["CONTAINERS_STORAGE_CONF"] = storageConf,
-            ["BUILDAH_ISOLATION"] = "chroot",
-            ["HOME"] = work.Path,
-        };
+        using var store = new BuildahStore();
+        var work = store.Work;
         var baseRef = $"{registry.Host}/base/busybox:1";
-        await PushBusyboxBaseAsync(work, toolEnv, baseRef);
+        await store.PushBusyboxBaseAsync(baseRef);
 
         var manifest = TestManifests.WithConfig(TestManifests.Seed(), "MODEL_REGISTRY", registry.Host);
-        var context = work.Combine("model-src");
         work.WriteFile("model-src/Dockerfile_model", $"""
             FROM {baseRef}
             ARG GENERATOR_NAME
@@ -45,20 +33,18 @@ public class RealBuildahTests
             """);
         var script = work.WriteFile("generator.sh", GeneratorScript.Render(manifest, BuilderKind.Buildah));
         const string gridData = "/grid data/it's $(not run) `either`.json";
-        var env = new Dictionary<string, string?>(toolEnv)
+        var env = new Dictionary<string, string?>
         {
-            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             ["MODEL_NAME"] = "grid-a",
             ["MODEL_TAG"] = "v1",
             ["CREATED"] = Created,
             ["GRID_DATA"] = gridData,
             ["MODEL_INFO"] = "grid model, test run",
             ["EXTRA_FLAGS"] = "--skip-tls-verify",
-            ["MODEL_BUILD_CONTEXT"] = context,
+            ["MODEL_BUILD_CONTEXT"] = work.Combine("model-src"),
             ["DOCKER_CONFIG"] = work.Combine("no-docker-config"),
             ["VERBOSITY"] = "warn",
         };
-
         if (withCredentialsFile)
         {
             // The registry needs no credentials; the file proves buildah accepts the --authfile the script passes.
@@ -66,7 +52,8 @@ public class RealBuildahTests
             work.WriteFile("config.json", "{\"auths\":{}}");
         }
 
-        var run = await ExternalTool.RunAsync(ExternalTool.Require("busybox"), ["sh", script], work.Path, env, timeout: TimeSpan.FromMinutes(5));
+        var run = await store.RunGeneratorAsync(script, env);
+
         Assert.True(run.ExitCode == 0, $"generator failed:\n{run.StdOut}\n{run.StdErr}");
         var destination = $"{registry.Host}/example-generator/v3/grid-a:v1";
         Assert.Contains("generator: pushed " + destination, run.StdOut);
@@ -108,29 +95,20 @@ public class RealBuildahTests
     public async Task A_failing_build_pushes_nothing()
     {
         await using var registry = await LocalRegistry.StartAsync();
-        using var work = new TempDirectory("mg-buildah");
-        var storageConf = work.WriteFile("storage.conf", $"""
-            [storage]
-            driver = "vfs"
-            graphroot = "{work.Combine("storage")}"
-            runroot = "{work.Combine("run")}"
-            """);
-        var toolEnv = new Dictionary<string, string?> { ["CONTAINERS_STORAGE_CONF"] = storageConf, ["HOME"] = work.Path };
+        using var store = new BuildahStore();
         var baseRef = $"{registry.Host}/base/busybox:1";
-        await PushBusyboxBaseAsync(work, toolEnv, baseRef);
+        await store.PushBusyboxBaseAsync(baseRef);
         var manifest = TestManifests.WithConfig(TestManifests.Seed(), "MODEL_REGISTRY", registry.Host);
-        work.WriteFile("model-src/Dockerfile_model", $"FROM {baseRef}\nRUN exit 7\n");
-        var script = work.WriteFile("generator.sh", GeneratorScript.Render(manifest, BuilderKind.Buildah));
-        var env = new Dictionary<string, string?>(toolEnv)
+        store.Work.WriteFile("model-src/Dockerfile_model", $"FROM {baseRef}\nRUN exit 7\n");
+        var script = store.Work.WriteFile("generator.sh", GeneratorScript.Render(manifest, BuilderKind.Buildah));
+
+        var run = await store.RunGeneratorAsync(script, new Dictionary<string, string?>
         {
-            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             ["MODEL_NAME"] = "grid-a",
             ["MODEL_TAG"] = "v1",
             ["EXTRA_FLAGS"] = "--skip-tls-verify",
-            ["MODEL_BUILD_CONTEXT"] = work.Combine("model-src"),
-        };
-
-        var run = await ExternalTool.RunAsync(ExternalTool.Require("busybox"), ["sh", script], work.Path, env, timeout: TimeSpan.FromMinutes(5));
+            ["MODEL_BUILD_CONTEXT"] = store.Work.Combine("model-src"),
+        });
 
         Assert.NotEqual(0, run.ExitCode);
         Assert.Contains("generator: error: buildah bud failed with exit code", run.StdErr);
@@ -138,26 +116,5 @@ public class RealBuildahTests
         var inspect = await ExternalTool.RunAsync("skopeo", ["inspect", "--tls-verify=false", $"docker://{registry.Host}/example-generator/v3/grid-a:v1"]);
         Assert.NotEqual(0, inspect.ExitCode);
         Assert.Contains("manifest unknown", inspect.StdErr);
-    }
-
-    /// <summary>A tiny base image: static busybox as /bin/sh and a few applets, committed with buildah and pushed.</summary>
-    private static async Task PushBusyboxBaseAsync(TempDirectory work, Dictionary<string, string?> env, string reference)
-    {
-        var rootfs = work.Combine("base-rootfs");
-        Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
-        File.Copy(ExternalTool.Require("busybox"), Path.Combine(rootfs, "bin", "busybox"));
-        foreach (var applet in new[] { "sh", "mkdir", "cat", "ls", "printf" })
-            File.CreateSymbolicLink(Path.Combine(rootfs, "bin", applet), "busybox");
-        var tar = work.Combine("base.tar");
-        (await ExternalTool.RunAsync("tar", ["-C", rootfs, "-cf", tar, "."])).EnsureSuccess();
-
-        async Task<string> Buildah(params string[] args) =>
-            (await ExternalTool.RunAsync("buildah", ["--storage-driver", "vfs", .. args], work.Path, env)).EnsureSuccess().StdOut.Trim();
-        var container = await Buildah("from", "scratch");
-        await Buildah("add", container, tar, "/");
-        await Buildah("config", "--cmd", "/bin/sh", "--env", "PATH=/bin", container);
-        await Buildah("commit", container, "mg-test-base");
-        await Buildah("rm", container);
-        await Buildah("push", "--tls-verify=false", "mg-test-base", "docker://" + reference);
     }
 }
