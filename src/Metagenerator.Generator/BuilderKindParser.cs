@@ -13,6 +13,23 @@ public static class BuilderKindParser
             : throw new FormatException(
                 $"unknown builder '{text}': allowed values are {string.Join(", ", AllowedNames)}");
 
+    /// <summary>The builder for a run: <paramref name="requested"/> (the CLI's <c>--builder</c>) when given, else the
+    /// manifest's <c>build.builder</c>, else kaniko. Throws <see cref="FormatException"/> naming where the bad value came from.</summary>
+    public static BuilderKind Resolve(string? requested, Manifest.GeneratorManifest manifest)
+    {
+        if (!string.IsNullOrWhiteSpace(requested))
+        {
+            return TryParse(requested, out var fromCli) ? fromCli : throw new FormatException(
+                $"--builder: unknown builder '{requested}': allowed values are {string.Join(", ", AllowedNames)}");
+        }
+        if (!string.IsNullOrWhiteSpace(manifest.Builder))
+        {
+            return TryParse(manifest.Builder, out var fromManifest) ? fromManifest : throw new FormatException(
+                $"{manifest.Path}: build.builder: unknown builder '{manifest.Builder}': allowed values are {string.Join(", ", AllowedNames)}");
+        }
+        return BuilderKind.Kaniko;
+    }
+
     /// <summary>Parses <paramref name="text"/> (case-insensitive) without throwing.</summary>
     public static bool TryParse(string? text, out BuilderKind kind)
     {

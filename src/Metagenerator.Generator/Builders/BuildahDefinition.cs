@@ -80,7 +80,9 @@ internal sealed class BuildahDefinition : BuilderDefinition
         w.Line("mg_storage_driver=${STORAGE_DRIVER:-vfs}");
         w.Line("mg_isolation=${BUILDAH_ISOLATION:-chroot}");
         w.Line("mg_authfile=${DOCKER_CONFIG:-/workspace}/config.json");
-        w.Line("[ -f \"$mg_authfile\" ] || mg_authfile=''");
+        w.Comment("buildah refuses to run when DOCKER_CONFIG names a directory without config.json; without one there are no");
+        w.Comment("credentials to use, so buildah then looks in its own default places instead.");
+        w.Line("if [ ! -f \"$mg_authfile\" ]; then mg_authfile=''; unset DOCKER_CONFIG; fi");
         w.Comment("kaniko's TLS flags become --tls-verify=false: on bud (pulls) for any of them, on push for the");
         w.Comment("global ones and for a per-registry flag that names the model registry host; --cache=true becomes --layers.");
         w.Line("mg_extra=$mg_unrecognized");

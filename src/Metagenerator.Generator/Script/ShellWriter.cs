@@ -35,9 +35,19 @@ public sealed class ShellWriter
     /// <summary>The shell word for one template word: literal parts single-quoted, variables as <c>"${name}"</c>.</summary>
     public static string Word(WordItem word)
     {
-        if (word.Parts.Count == 0) return "''";
-        var sb = new StringBuilder();
+        // Adjacent literals merge and empty ones vanish, so the script reads '--label=x' rather than '--label=''x'.
+        var parts = new List<ArgPart>();
         foreach (var part in word.Parts)
+        {
+            if (part is LiteralPart { Text.Length: 0 }) continue;
+            if (part is LiteralPart next && parts.Count > 0 && parts[^1] is LiteralPart previous)
+                parts[^1] = new LiteralPart(previous.Text + next.Text);
+            else
+                parts.Add(part);
+        }
+        if (parts.Count == 0) return "''";
+        var sb = new StringBuilder();
+        foreach (var part in parts)
         {
             switch (part)
             {

@@ -1,0 +1,112 @@
+namespace Metagenerator.Generator.Tests;
+
+/// <summary>The rendered script, run under busybox sh with stand-in builders, passes exactly the argv the C# argument
+/// functions compute for the same environment.</summary>
+public class ScriptAgreementTests
+{
+    private const string Created = "2026-11-25T10:00:00+00:00";
+
+    public static TheoryData<string, BuilderKind, string> Cases()
+    {
+        var data = new TheoryData<string, BuilderKind, string>();
+        string[] extras =
+        [
+            "",
+            "--skip-tls-verify --cache=true",
+            "--cache --cache-dir /kc --reproducible --label x=y",
+            "--insecure-registry reformers-dev.ait.ac.at:8083 --registry-certificate=reformers-dev.ait.ac.at:8083=/certs/ca.crt",
+            "--skip-tls-verify-registry=other:5000\t--cache=false\n--build-arg  EXTRA=1",
+            "--insecure-pull --skip-tls-verify=false --registry-certificate /ca.crt *",
+        ];
+        foreach (var manifest in new[] { "seed", "extended" })
+            foreach (var builder in Enum.GetValues<BuilderKind>())
+                foreach (var extra in extras)
+                    data.Add(manifest, builder, extra);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Script_runs_exactly_the_commands_of_the_argument_functions(string manifestName, BuilderKind builder, string extraFlags)
+    {
+        var manifest = TestManifests.ByName(manifestName);
+        using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
+        var env = sandbox.BaseEnvironment();
+        env["MODEL_NAME"] = "grid-a";
+        env["MODEL_TAG"] = "v1";
+        env["CREATED"] = Created;
+        env["EXTRA_FLAGS"] = extraFlags;
+        env[manifest.BuildParameters[1].Name] = "overridden value";
+        if (manifestName == "extended")
+        {
+            env["MODEL_INFO"] = "wind model";
+            env["PUSH_RETRY"] = "2";
+            env["VERBOSITY"] = "debug";
+        }
+
+        var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, builder), env);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var expected = BuilderCommands.For(builder, BuildInvocation.FromEnvironment(manifest, env, () => throw new InvalidOperationException(), File.Exists));
+        Assert.Equal(expected.Count, run.Calls.Count);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            Assert.Equal(StandInFor(expected[i][0], sandbox), run.Calls[i][0]);
+            Assert.Equal(expected[i].Skip(1), run.Calls[i].Skip(1));
+        }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("tcp://buildkitd:1234")]
+    public async Task BuildKit_uses_the_remote_daemon_only_when_BUILDKIT_HOST_is_set(string host)
+    {
+        var manifest = TestManifests.Seed();
+        using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
+        var env = sandbox.BaseEnvironment();
+        env["MODEL_NAME"] = "grid-a";
+        env["MODEL_TAG"] = "v1";
+        env["CREATED"] = Created;
+        env["BUILDKIT_HOST"] = host;
+
+        var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.BuildKit), env);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var call = Assert.Single(run.Calls);
+        var expected = BuildKitBuilder.Arguments(BuildInvocation.FromEnvironment(manifest, env, () => "", File.Exists));
+        Assert.Equal(expected.Skip(1), call.Skip(1));
+        Assert.Equal(host.Length > 0 ? "buildctl" : "buildctl-daemonless.sh", Path.GetFileName(call[0]));
+        if (host.Length > 0) Assert.Equal(["--addr", host, "build"], call.Skip(1).Take(3));
+    }
+
+    [Fact]
+    public async Task Buildah_gets_the_credentials_file_when_DOCKER_CONFIG_has_one()
+    {
+        var manifest = TestManifests.Seed();
+        using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
+        var env = sandbox.BaseEnvironment();
+        env["MODEL_NAME"] = "grid-a";
+        env["MODEL_TAG"] = "v1";
+        env["CREATED"] = Created;
+        env["DOCKER_CONFIG"] = sandbox.Root;
+        File.WriteAllText(Path.Combine(sandbox.Root, "config.json"), "{\"auths\":{}}");
+
+        var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.Buildah), env);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal(2, run.Calls.Count);
+        var authFile = Path.Combine(sandbox.Root, "config.json");
+        foreach (var call in run.Calls)
+            Assert.Equal(authFile, call[call.ToList().IndexOf("--authfile") + 1]);
+        var expected = BuilderCommands.For(BuilderKind.Buildah, BuildInvocation.FromEnvironment(manifest, env, () => "", File.Exists));
+        Assert.Equal(expected[0].Skip(1), run.Calls[0].Skip(1));
+        Assert.Equal(expected[1].Skip(1), run.Calls[1].Skip(1));
+    }
+
+    private static string StandInFor(string program, ScriptSandbox sandbox) => program switch
+    {
+        KanikoBuilder.ExecutorPath => Path.Combine(sandbox.Bin, "executor"),
+        KanikoBuilder.WarmerPath => Path.Combine(sandbox.Bin, "warmer"),
+        _ => Path.Combine(sandbox.Bin, program),
+    };
+}
