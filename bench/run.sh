@@ -319,7 +319,7 @@ fi
 # ---------------------------------------------------------------- measuring
 mkdir -p "$RESULTS"
 CSV_TMP="$WORK/runs.csv"
-echo "scenario,tool,round,warmup,wall_s,peak_rss_kb,bytes_uploaded,blob_uploads,blob_mounts,exit_code" >"$CSV_TMP"
+echo "scenario,tool,round,warmup,wall_s,peak_rss_kb,bytes_uploaded,blob_uploads,blob_mounts,exit_code,cpu_s" >"$CSV_TMP"
 CHANGE_NO=0
 FLOOR_TOOL="floor-$COMPRESSION-1"
 
@@ -368,7 +368,7 @@ measure() {
     fi
     local off rc=0
     off=$(stat -c %s "$WORK/access.log")
-    /usr/bin/time -f '%e %M' -o "$rdir/time" "${cmd[@]}" >"$rdir/stdout" 2>"$rdir/stderr" || rc=$?
+    /usr/bin/time -f '%e %M %U %S' -o "$rdir/time" "${cmd[@]}" >"$rdir/stdout" 2>"$rdir/stderr" || rc=$?
     if [ "$rc" != 0 ]; then
         say "$scenario/$tool round $round failed with exit code $rc; its output:"
         tail -n 20 "$rdir/stdout" "$rdir/stderr" >&2
@@ -382,14 +382,15 @@ measure() {
     fi
     rm -rf "$rdir/store"
     sync_access_log
-    local wall rss up
-    read -r wall rss < <(tail -n 1 "$rdir/time")
+    local wall rss user sys cpu up
+    read -r wall rss user sys < <(tail -n 1 "$rdir/time")
+    cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
     up=$(uploads_since "$off")
     local bytes blobs mounts
     read -r bytes blobs mounts <<<"$up"
-    echo "$scenario,$tool,$round,$warm,$wall,$rss,$bytes,$blobs,$mounts,$rc" >>"$CSV_TMP"
-    say "$(printf '%-9s %-5s %-13s %6.2f s %7.1f MB RSS %9.2f MB up in %d blob(s)' \
-        "$scenario" "$round" "$tool" "$wall" "$(awk -v k="$rss" 'BEGIN{print k/1024}')" \
+    echo "$scenario,$tool,$round,$warm,$wall,$rss,$bytes,$blobs,$mounts,$rc,$cpu" >>"$CSV_TMP"
+    say "$(printf '%-9s %-5s %-13s %6.2f s (cpu %5.2f s) %6.1f MiB RSS %9.2f MB up in %d blob(s)' \
+        "$scenario" "$round" "$tool" "$wall" "$cpu" "$(awk -v k="$rss" 'BEGIN{print k/1024}')" \
         "$(awk -v b="$bytes" 'BEGIN{print b/1000000}')" "$blobs")"
 }
 

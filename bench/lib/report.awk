@@ -1,5 +1,5 @@
 # Markdown summary of bench/run.sh's CSV (header: scenario,tool,round,warmup,wall_s,
-# peak_rss_kb,bytes_uploaded,blob_uploads,blob_mounts,exit_code). Warm-up rows are skipped.
+# peak_rss_kb,bytes_uploaded,blob_uploads,blob_mounts,exit_code,cpu_s). Warm-up rows are skipped.
 # Variables: floor_tool (floor-gzip-1 | floor-zstd-1), scenarios (comma-separated order).
 
 function median(list,    a, n, i, j, t) {
@@ -22,6 +22,7 @@ $4 == 1 { next }
     k = $1 SUBSEP $2
     runs[k]++
     wall[k] = wall[k] " " $5
+    cpu[k] = cpu[k] " " $11
     if (!(k in rss) || $6 + 0 > rss[k]) rss[k] = $6 + 0
     bytes[k] = bytes[k] " " $7
     blobs[k] = blobs[k] " " $8
@@ -37,8 +38,8 @@ END {
     ntools = split("metagenerator buildah " floor_tool " read-hash", tools, " ")
     nsc = split(scenarios, sc, ",")
 
-    print "| scenario | tool | runs | median wall s | peak RSS MiB | bytes uploaded (median) | blob uploads (median) | mg/peer | mg/floor | targets (issue 5) |"
-    print "|---|---|---:|---:|---:|---:|---:|---:|---:|---|"
+    print "| scenario | tool | runs | median wall s | median CPU s | peak RSS MiB | bytes uploaded (median) | blob uploads (median) | mg/peer | mg/floor | targets (issue 5) |"
+    print "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"
     any_mg = 0
     for (i = 1; i <= nsc; i++) {
         s = sc[i]
@@ -61,7 +62,7 @@ END {
                 else if (s == "unchanged") targets = check("0 blob uploads", maxblobs[k], 0, "max %d") "; " check("mg/read+hash <= 1.2", rf, 1.2, "%.2f") "; " mem
                 else targets = mem
             }
-            printf "| %s | %s | %d | %.2f | %.1f | %s | %s | %s | %s | %s |\n", s, name[t], runs[k], w, rss[k] / 1024,
+            printf "| %s | %s | %d | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s |\n", s, name[t], runs[k], w, median(cpu[k]), rss[k] / 1024,
                 is_build ? mb(median(bytes[k])) : "-", is_build ? median(blobs[k]) : "-",
                 rp == "" ? "-" : sprintf("%.3f", rp), rf == "" ? "-" : sprintf("%.2f", rf), targets
         }
