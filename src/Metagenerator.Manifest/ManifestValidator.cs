@@ -47,7 +47,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         }
         if (root is not SourceMapping top || top.Entries.Count == 0)
         {
-            Error(root, "(root)", $"the manifest is {root.Kind}; it must be a map with one key, the generator name (e.g. 'my-generator:'), with version, config and parameters indented under it");
+            Error(root, "(root)", $"the manifest is {(root is SourceMapping ? "an empty map" : root.Kind)}; it must be a map with one key, the generator name (e.g. 'my-generator:'), with version, config and parameters indented under it");
             return null;
         }
 

@@ -87,7 +87,7 @@ public partial class JsonSchemaTests
         "misspelled parameters", "unknown top-level section", "optional in the seed schema", "cache is a single value",
         "cache entry is a map", "unknown builder", "build key with a dot", "runtime parameter with default",
         "runtime parameter without example", "generation parameter without default", "optional parameter with example",
-        "misspelled generation_parameters", "merge key",
+        "misspelled generation_parameters", "merge key", "empty map",
     ];
 
     public static TheoryData<string, string> InvalidVariants()
