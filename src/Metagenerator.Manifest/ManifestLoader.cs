@@ -63,7 +63,13 @@ public static class ManifestLoader
             manifest = new ManifestValidator(path, found).Validate(root, bytes.ToArray());
         }
         if (found.Count > 0) manifest = null;
-        errors = found.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
+        var sorted = found.OrderBy(e => e.Line).ThenBy(e => e.Column).ToList();
+        if (sorted.Count >= ManifestValidator.MaxErrors)
+        {
+            var last = sorted[^1];
+            sorted.Add(new ManifestError(path, last.Line, last.Column, "(file)", $"stopped after {ManifestValidator.MaxErrors} errors; fix these and run again"));
+        }
+        errors = sorted;
         return manifest is not null;
     }
 

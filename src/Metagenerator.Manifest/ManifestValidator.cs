@@ -24,8 +24,15 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
     /// <summary>Every environment name defined so far, with where (config keys and parameters share one namespace).</summary>
     private readonly Dictionary<string, (string Path, int Line)> names = new(StringComparer.Ordinal);
 
-    private void Error(SourceNode at, string path, string message) =>
-        errors.Add(new(file, at.Line, at.Column, path, message));
+    /// <summary>After this many errors the rest of the file is not examined: nobody reads more, and it bounds the work.</summary>
+    internal const int MaxErrors = SourceDocumentReader.MaxErrors;
+
+    private bool Full => errors.Count >= MaxErrors;
+
+    private void Error(SourceNode at, string path, string message)
+    {
+        if (!Full) errors.Add(new(file, at.Line, at.Column, path, message));
+    }
 
     private static string Join(string parent, string key) => SourceDocumentReader.JoinPath(parent, key);
 
@@ -40,7 +47,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         }
         if (root is not SourceMapping top || top.Entries.Count == 0)
         {
-            Error(root, "(root)", $"the manifest is {root.Kind}; it must be a map with one key, the generator name (e.g. 'my-generator:'), with version, config and parameters indented under it");
+            Error(root, "(root)", $"the manifest is {(root is SourceMapping ? "an empty map" : root.Kind)}; it must be a map with one key, the generator name (e.g. 'my-generator:'), with version, config and parameters indented under it");
             return null;
         }
 
@@ -53,6 +60,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         }
         foreach (var (extraKey, _) in top.Entries.Skip(1))
         {
+            if (Full) break;
             var indent = ExtendedKeys.Contains(extraKey.Text) ? $"; indent '{Show(extraKey.Text)}' under '{Show(name)}'" : "";
             Error(extraKey, extraKey.Text, $"a second top-level key; a manifest has exactly one, the generator name ('{Show(name)}'){indent}");
         }
@@ -85,6 +93,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
 
         foreach (var (key, value) in body.Entries)
         {
+            if (Full) break;
             var path = Join(name, key.Text);
             switch (key.Text)
             {
@@ -207,6 +216,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         if (Section(node, path, "NAME: value settings (GENERATOR_REGISTRY, MODEL_REGISTRY, MODEL_DOCKERFILE, ...)") is not { } map) return;
         foreach (var (key, value) in map.Entries)
         {
+            if (Full) return;
             var keyPath = Join(path, key.Text);
             CheckName(key, keyPath);
             if (Scalar(value, keyPath, $"config '{Show(key.Text)}'") is not { } s) continue;
@@ -223,6 +233,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         var hinted = new HashSet<string>(StringComparer.Ordinal);
         foreach (var mandatory in MandatoryConfig)
         {
+            if (Full) return;
             if (map.Find(mandatory) is not null) continue;
             // Extra config keys are allowed, so a near miss is only called out when the key it resembles is missing.
             var nearMiss = map.Entries.Select(e => e.Key)
@@ -252,6 +263,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         if (Section(node, path, $"parameters (NAME: with 'info' and '{valueKey}')") is not { } map) return;
         foreach (var (key, value) in map.Entries)
         {
+            if (Full) return;
             var paramPath = Join(path, key.Text);
             CheckName(key, paramPath);
             if (value is not SourceMapping entry)
@@ -310,6 +322,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         CheckFreeFormKeys(map, path);
         foreach (var (key, value) in map.Entries)
         {
+            if (Full) return;
             var keyPath = Join(path, key.Text);
             switch (key.Text)
             {
@@ -350,6 +363,7 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
     {
         foreach (var (key, value) in map.Entries)
         {
+            if (Full) return;
             var keyPath = Join(path, key.Text);
             if (key.Text.Length == 0) Error(key, keyPath, "empty key; keys under build become label keys and need a name");
             else if (key.Text.Contains('.')) Error(key, keyPath, $"key '{Show(key.Text)}' contains '.', which is not allowed because image labels are split on dots");
@@ -367,10 +381,14 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
                 Error(s, path, "contains a NUL character, which labels cannot hold");
                 break;
             case SourceMapping m:
-                foreach (var (k, v) in m.Entries) CheckNoNul(v, Join(path, k.Text));
+                foreach (var (k, v) in m.Entries)
+                {
+                    if (Full) break;
+                    CheckNoNul(v, Join(path, k.Text));
+                }
                 break;
             case SourceSequence q:
-                for (var i = 0; i < q.Items.Count; i++) CheckNoNul(q.Items[i], $"{path}[{i}]");
+                for (var i = 0; i < q.Items.Count && !Full; i++) CheckNoNul(q.Items[i], $"{path}[{i}]");
                 break;
         }
     }

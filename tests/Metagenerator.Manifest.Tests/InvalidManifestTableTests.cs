@@ -122,6 +122,7 @@ public class InvalidManifestTableTests
         { "alias to unknown anchor", S("default: 1", "default: *nowhere"), "gen.parameters.A.default", 10, "names no anchor" },
         { "second document", Seed + "---\nother: 1\n", "(root)", 11, "second YAML document" },
         { "comments only", "# nothing here\n", "(root)", 1, "empty" },
+        { "empty map", "{}\n", "(root)", 1, "the manifest is an empty map" },
     };
 
     [Theory]

@@ -39,6 +39,18 @@ public partial class JsonSchemaTests
     }
 
     [Fact]
+    public void Schema_is_valid_against_the_draft_2020_12_meta_schema()
+    {
+        using var schemaJson = JsonDocument.Parse(File.ReadAllText(TestFiles.PathOf("generator-manifest.schema.json")));
+        Assert.Equal("https://json-schema.org/draft/2020-12/schema", schemaJson.RootElement.GetProperty("$schema").GetString());
+        var result = MetaSchemas.Draft202012.Evaluate(schemaJson.RootElement, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        Assert.True(result.IsValid);
+        // The meta-schema check is real: a wrongly typed keyword fails it.
+        using var broken = JsonDocument.Parse("{\"type\": 42}");
+        Assert.False(MetaSchemas.Draft202012.Evaluate(broken.RootElement).IsValid);
+    }
+
+    [Fact]
     public void Schema_accepts_the_init_template()
     {
         Assert.True(SchemaAccepts(ManifestTemplates.InitManifest, out var details), details);
@@ -87,7 +99,7 @@ public partial class JsonSchemaTests
         "misspelled parameters", "unknown top-level section", "optional in the seed schema", "cache is a single value",
         "cache entry is a map", "unknown builder", "build key with a dot", "runtime parameter with default",
         "runtime parameter without example", "generation parameter without default", "optional parameter with example",
-        "misspelled generation_parameters", "merge key",
+        "misspelled generation_parameters", "merge key", "empty map",
     ];
 
     public static TheoryData<string, string> InvalidVariants()

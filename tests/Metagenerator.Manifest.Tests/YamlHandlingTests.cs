@@ -291,4 +291,25 @@ public class YamlHandlingTests
         var e = Assert.Single(ManifestLoader.CheckModelSource(manifest, dir.Combine("model-src")));
         Assert.Contains("outside the model source", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Reporting_stops_after_a_hundred_errors()
+    {
+        var duplicates = TestFiles.Errors("gen:\n" + string.Concat(Enumerable.Repeat("  k: v\n", 500)));
+        Assert.Equal(101, duplicates.Count);
+        Assert.Equal("stopped after 100 errors; fix these and run again", duplicates[^1].Message);
+
+        var unknown = TestFiles.Errors(Head + string.Concat(Enumerable.Range(0, 500).Select(i => $"  k{i}: v\n")));
+        Assert.Equal(101, unknown.Count);
+        Assert.Equal(unknown.OrderBy(e => e.Line).Select(e => e.Line), unknown.Select(e => e.Line));
+    }
+
+    [Fact]
+    public void A_huge_document_without_aliases_is_rejected_by_size_of_content()
+    {
+        var yaml = "gen:\n  build:\n    x:\n" + string.Concat(Enumerable.Range(0, 100_001).Select(i => "    - v\n"));
+        var e = Assert.Single(TestFiles.Errors(yaml));
+        Assert.Contains("holds more than 100000 values", e.Message, StringComparison.Ordinal);
+        Assert.Equal("gen.build.x", e.KeyPath);
+    }
 }

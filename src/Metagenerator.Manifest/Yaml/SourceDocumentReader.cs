@@ -28,6 +28,9 @@ internal static class SourceDocumentReader
     /// <summary>Cap on the node count once aliases are expanded (real manifests have about a hundred).</summary>
     public const long MaxExpandedNodes = 100_000;
 
+    /// <summary>Reading stops after this many problems: nobody reads more, and it bounds the work on hostile input.</summary>
+    public const int MaxErrors = 100;
+
     /// <summary>Decodes and parses; returns the root node, or null when a fatal problem was added to <paramref name="errors"/>.</summary>
     public static SourceNode? Read(ReadOnlyMemory<byte> bytes, string file, List<ManifestError> errors)
     {
@@ -104,6 +107,9 @@ internal static class SourceDocumentReader
         public string KeyPath { get; } = keyPath;
     }
 
+    /// <summary>Raised inside the reader when <see cref="MaxErrors"/> problems have been found.</summary>
+    private sealed class TooManyErrors : Exception;
+
     internal static SourceNode? Parse(string text, string file, List<ManifestError> errors)
     {
         var scanner = new Scanner(new StringReader(text), skipComments: true);
@@ -112,6 +118,7 @@ internal static class SourceDocumentReader
         var anchors = new Dictionary<string, SourceNode>(StringComparer.Ordinal);
         SourceNode? root = null;
         var documents = 0;
+        var aliases = 0;
 
         string CurrentPath()
         {
@@ -167,9 +174,11 @@ internal static class SourceDocumentReader
             }
             if (top.Node.ExpandedSize > MaxExpandedNodes)
             {
-                throw new FatalProblem(LineOf(at), ColumnOf(at), top.Path.Length == 0 ? "(root)" : top.Path,
-                    $"anchors and aliases expand to more than {MaxExpandedNodes} values; a manifest needs far fewer (is this an alias bomb?)");
+                throw new FatalProblem(LineOf(at), ColumnOf(at), top.Path.Length == 0 ? "(root)" : top.Path, aliases > 0
+                    ? $"anchors and aliases expand to more than {MaxExpandedNodes} values; a manifest needs far fewer (is this an alias bomb?)"
+                    : $"the manifest holds more than {MaxExpandedNodes} values; a generator manifest needs far fewer");
             }
+            if (errors.Count >= MaxErrors) throw new TooManyErrors();
         }
 
         void Push(SourceNode node, string? anchor, bool flow, Mark at)
@@ -210,6 +219,7 @@ internal static class SourceDocumentReader
                         break;
                     }
                     case AnchorAlias alias:
+                        aliases++;
                         if (!anchors.TryGetValue(alias.Value.Value, out var target))
                         {
                             throw new FatalProblem(LineOf(alias.Start), ColumnOf(alias.Start), CurrentPath(),
@@ -228,6 +238,10 @@ internal static class SourceDocumentReader
                         break;
                 }
             }
+        }
+        catch (TooManyErrors)
+        {
+            return null;
         }
         catch (FatalProblem p)
         {
