@@ -73,7 +73,7 @@ internal static class BuildCommand
 
         var manifest = ManifestLoader.Load(InWorkspace(parse.GetValue(Manifest)!));
         var modelSource = InWorkspace(parse.GetValue(ModelSource)!);
-        var sourceErrors = ModelSourceCheck.Check(manifest, modelSource);
+        var sourceErrors = ManifestLoader.CheckModelSource(manifest, modelSource);
         if (sourceErrors.Count > 0) throw new ManifestException(sourceErrors);
 
         var level = parse.GetValue(CompressionLevel);

@@ -37,7 +37,7 @@ internal static class ManifestCommands
                 errors.AddRange(e.Errors);
             }
             if (loaded is not null && parse.GetValue(modelSource) is { } source)
-                errors.AddRange(ModelSourceCheck.Check(loaded, source));
+                errors.AddRange(ManifestLoader.CheckModelSource(loaded, source));
 
             if (json)
             {
@@ -59,11 +59,13 @@ internal static class ManifestCommands
     public static Command Labels()
     {
         var manifest = ManifestArgument();
-        var command = new Command("labels", "Print the generator image's labels, one KEY=VALUE a line, in manifest order") { manifest };
+        var command = new Command("labels", "Print the generator image's labels, one KEY=VALUE a line, in manifest order (line breaks in values as \\n)") { manifest };
         command.SetAction(parse =>
         {
             var loaded = ManifestLoader.Load(parse.GetValue(manifest)!);
-            foreach (var (key, value) in loaded.Labels) Console.Out.WriteLine($"{key}={value}");
+            // One label a line: a value with line breaks (a YAML block scalar) is printed with \n escapes.
+            foreach (var (key, value) in loaded.Labels)
+                Console.Out.WriteLine($"{key}={value.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r")}");
             return ExitCodes.Ok;
         });
         return command;
