@@ -126,3 +126,32 @@ public class ImageMutationTests
         Assert.Equal("2026-11-25T10:00:00.5Z", ImageConfigEditor.FormatTimestamp(DateTimeOffset.Parse("2026-11-25T10:00:00.5Z", System.Globalization.CultureInfo.InvariantCulture)));
     }
 }
+
+public class RetypedLayerTests
+{
+    private sealed class FakeRegistryLayer(ILayer inner) : IRegistryLayer
+    {
+        public Descriptor Descriptor => inner.Descriptor;
+        public string Registry => "registry.example:5000";
+        public string Repository => "base/busybox";
+        public Task<Stream> OpenCompressedAsync(CancellationToken ct = default) => inner.OpenCompressedAsync(ct);
+    }
+
+    [Fact]
+    public async Task Converting_keeps_registry_origin_only_for_registry_layers()
+    {
+        using var dir = new TempDirectory();
+        var local = await TestImages.SmallBaseAsync(dir.Combine("a"), MediaTypeFamily.Oci);
+        var fromRegistry = new Image(local.ManifestBytes, local.ConfigBytes, [new FakeRegistryLayer(local.Layers[0])]);
+
+        var convertedLocal = ImageMutation.ConvertTo(local, MediaTypeFamily.Docker);
+        Assert.False(convertedLocal.Layers[0] is IRegistryLayer);
+        Assert.Equal(MediaTypes.DockerLayerGzip, convertedLocal.Layers[0].Descriptor.MediaType);
+
+        var convertedRemote = ImageMutation.ConvertTo(fromRegistry, MediaTypeFamily.Docker);
+        var registryLayer = Assert.IsAssignableFrom<IRegistryLayer>(convertedRemote.Layers[0]);
+        Assert.Equal("registry.example:5000", registryLayer.Registry);
+        Assert.Equal("base/busybox", registryLayer.Repository);
+        Assert.Equal(MediaTypes.DockerLayerGzip, registryLayer.Descriptor.MediaType);
+    }
+}

@@ -221,6 +221,25 @@ public class LayerBuilderTests
     }
 
     [Fact]
+    public async Task Gnu_tar_reads_split_ustar_names_and_pax_names_and_link_targets()
+    {
+        using var dir = new TempDirectory();
+        var splittable = string.Join('/', Enumerable.Repeat("twenty-chars-long-xx", 6)) + "/file.txt";   // 134 bytes: ustar prefix + name
+        var tooLong = string.Join('/', Enumerable.Repeat("twenty-chars-long-xx", 14)) + "/file.txt";     // 302 bytes: PAX path
+        var longTarget = string.Join('/', Enumerable.Repeat("..", 1)) + "/" + new string('t', 150);       // PAX linkpath
+        dir.WriteFile("src/" + splittable, "a");
+        dir.WriteFile("src/" + tooLong, "b");
+        Directory.CreateDirectory(dir.Combine("src", "links"));
+        File.CreateSymbolicLink(dir.Combine("src", "links", "long"), longTarget);
+        var layer = await LayerBuilder.BuildAsync(new LayerSpec { Sources = [new DirectorySource(dir.Combine("src"), "", false)] }, dir.Combine("out"));
+        var listing = (await ExternalTool.RunAsync("tar", ["-tvzf", layer.FilePath])).EnsureSuccess().StdOut;
+        Assert.Contains(" " + splittable + "\n", listing);
+        Assert.Contains(" " + tooLong + "\n", listing);
+        Assert.Contains("links/long -> " + longTarget + "\n", listing);
+        Assert.DoesNotContain("PaxHeaders", listing);
+    }
+
+    [Fact]
     public async Task Symlink_inside_the_source_is_kept()
     {
         using var dir = new TempDirectory();

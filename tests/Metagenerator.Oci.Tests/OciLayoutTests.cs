@@ -50,6 +50,9 @@ public class OciLayoutTests
         await using var blob = await read.Layers[0].OpenCompressedAsync();
         Assert.Equal(image.Manifest.Layers[0].Digest, await Digest.Sha256Async(blob));
 
+        var viaReference = await OciLayout.ReadImageAsync(OciLayoutReference.Parse($"oci:{dir.Combine("layout")}:v2"), Platform.LinuxAmd64);
+        Assert.Equal(image.Digest, viaReference.Digest);
+
         var index = await layout.ReadIndexAsync();
         Assert.Equal(2, index!.Manifests.Count);
         Assert.Equal("""{"imageLayoutVersion":"1.0.0"}""", File.ReadAllText(dir.Combine("layout", "oci-layout")));

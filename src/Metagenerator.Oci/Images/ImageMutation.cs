@@ -73,7 +73,9 @@ public static class ImageMutation
     private static ILayer Retype(ILayer layer, MediaTypeFamily family)
     {
         var mediaType = LayerMediaType(layer.Descriptor.MediaType, family);
-        return mediaType == layer.Descriptor.MediaType ? layer : new RetypedLayer(layer, layer.Descriptor with { MediaType = mediaType });
+        if (mediaType == layer.Descriptor.MediaType) return layer;
+        var descriptor = layer.Descriptor with { MediaType = mediaType };
+        return layer is IRegistryLayer registryLayer ? new RetypedRegistryLayer(registryLayer, descriptor) : new RetypedLayer(layer, descriptor);
     }
 
     private static Image Assemble(ImageManifest baseManifest, MediaTypeFamily family, byte[] configBytes, IReadOnlyList<ILayer> layers)
@@ -95,11 +97,16 @@ public static class ImageMutation
     }
 
     /// <summary>A layer whose descriptor names another media type for the same bytes.</summary>
-    private sealed class RetypedLayer(ILayer inner, Descriptor descriptor) : ILayer, IRegistryLayer
+    private class RetypedLayer(ILayer inner, Descriptor descriptor) : ILayer
     {
         public Descriptor Descriptor { get; } = descriptor;
-        public string Registry => (inner as IRegistryLayer)?.Registry ?? "";
-        public string Repository => (inner as IRegistryLayer)?.Repository ?? "";
         public Task<Stream> OpenCompressedAsync(CancellationToken ct = default) => inner.OpenCompressedAsync(ct);
+    }
+
+    /// <summary>A retyped registry layer keeps its origin, so a push can still mount it.</summary>
+    private sealed class RetypedRegistryLayer(IRegistryLayer inner, Descriptor descriptor) : RetypedLayer(inner, descriptor), IRegistryLayer
+    {
+        public string Registry => inner.Registry;
+        public string Repository => inner.Repository;
     }
 }

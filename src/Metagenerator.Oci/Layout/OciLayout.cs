@@ -24,6 +24,13 @@ public sealed class OciLayout : IImageSource, IImageSink
     /// <summary>Where the blob with <paramref name="digest"/> lives in this layout.</summary>
     public string BlobPath(Digest digest) => Path.Combine(Directory, "blobs", digest.Algorithm, digest.Hex);
 
+    /// <summary>Reads the image an <c>oci:DIR[:TAG]</c> reference names (no tag: the layout's only image, or the one for <paramref name="platform"/>).</summary>
+    public static Task<IImage> ReadImageAsync(OciLayoutReference reference, Platform platform, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        return new OciLayout(reference.Directory).ReadImageAsync(reference.Tag ?? "", platform, ct);
+    }
+
     /// <summary>Reads the image tagged <paramref name="reference"/> (a ref name or a manifest digest; empty means the only image), resolving an index to <paramref name="platform"/>.</summary>
     public async Task<IImage> ReadImageAsync(string reference, Platform platform, CancellationToken ct = default)
     {
