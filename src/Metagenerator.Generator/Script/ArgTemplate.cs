@@ -29,13 +29,15 @@ public sealed record SpliceItem(string ListVariable) : ArgItem;
 /// <param name="Condition">Run only when this script variable is non-empty, or always when null.</param>
 /// <param name="RetryVariable">A script variable holding how many times to re-run the whole command on failure, or null.</param>
 /// <param name="Items">The arguments after argv[0].</param>
+/// <param name="Optional">When true, a failure is reported as a warning and the script goes on (a cache warm-up).</param>
 public sealed record CommandTemplate(
     string Label,
     string Program,
     string? ProgramOverride,
     string? Condition,
     string? RetryVariable,
-    IReadOnlyList<ArgItem> Items);
+    IReadOnlyList<ArgItem> Items,
+    bool Optional = false);
 
 /// <summary>Small constructors that keep builder definitions readable.</summary>
 public static class Arg
