@@ -3,7 +3,7 @@ using System.Text;
 namespace Metagenerator.Generator.Script;
 
 /// <summary>Writes POSIX sh text. Values only ever appear as single-quoted literals or as double-quoted variable expansions.</summary>
-public sealed class ShellWriter
+internal sealed class ShellWriter
 {
     private readonly StringBuilder _text = new();
     private int _indent;
