@@ -114,7 +114,12 @@ public sealed record BuildInvocation
         Func<string> now,
         Func<string, bool> fileExists)
     {
-        string? Env(string name) => environment.TryGetValue(name, out var v) ? v : null;
+        // The script's variables: the environment, plus the manifest default for each config key and build parameter
+        // that is unset (so a config key such as BUILDKIT_HOST also feeds the builder settings, as in the script).
+        var shell = new Dictionary<string, string>(environment, StringComparer.Ordinal);
+        foreach (var (key, value) in manifest.Config) shell.TryAdd(key, value.Text);
+        foreach (var p in manifest.BuildParameters) shell.TryAdd(p.Name, p.Value.Text);
+        string? Env(string name) => shell.TryGetValue(name, out var v) ? v : null;
         string EnvOr(string name, string fallback) => Env(name) is { Length: > 0 } v ? v : fallback;
 
         var modelName = Env("MODEL_NAME") ?? "";
@@ -138,8 +143,8 @@ public sealed record BuildInvocation
         return new BuildInvocation
         {
             Manifest = manifest,
-            ConfigValues = manifest.Config.ToDictionary(c => c.Key, c => Env(c.Key) ?? c.Value.Text, StringComparer.Ordinal),
-            BuildParameterValues = manifest.BuildParameters.ToDictionary(p => p.Name, p => Env(p.Name) ?? p.Value.Text, StringComparer.Ordinal),
+            ConfigValues = manifest.Config.ToDictionary(c => c.Key, c => shell[c.Key], StringComparer.Ordinal),
+            BuildParameterValues = manifest.BuildParameters.ToDictionary(p => p.Name, p => shell[p.Name], StringComparer.Ordinal),
             ModelName = modelName,
             ModelTag = modelTag,
             Created = EnvOr("CREATED", "") is { Length: > 0 } c ? c : now(),

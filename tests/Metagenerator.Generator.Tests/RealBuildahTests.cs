@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Metagenerator.TestSupport;
 
 namespace Metagenerator.Generator.Tests;
@@ -58,11 +57,7 @@ public class RealBuildahTests
         var destination = $"{registry.Host}/example-generator/v3/grid-a:v1";
         Assert.Contains("generator: pushed " + destination, run.StdOut);
 
-        var inspect = await ExternalTool.RunAsync("skopeo", ["inspect", "--tls-verify=false", "docker://" + destination]);
-        inspect.EnsureSuccess();
-        using var json = JsonDocument.Parse(inspect.StdOut);
-        var labels = json.RootElement.GetProperty("Labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
-        var expected = new Dictionary<string, string>
+        ModelImageInspection.AssertContractLabels(await ModelImageInspection.LabelsAsync(destination), new Dictionary<string, string>
         {
             ["example-generator.v3.grid-a.v1.CONFIG_FILE"] = "/config/config.yml",
             ["example-generator.v3.grid-a.v1.GRID_DATA"] = gridData,
@@ -70,19 +65,10 @@ public class RealBuildahTests
             ["example-generator.v3.grid-a.v1.OUTPUT_STREAM_BASE"] = "reformers.grid_sim.results",
             ["example-generator.v3.grid-a.v1.CREATED"] = Created,
             ["example-generator.v3.grid-a.v1.info"] = "grid model, test run",
-        };
-        foreach (var (key, value) in expected)
-        {
-            Assert.True(labels.TryGetValue(key, out var actual), $"label {key} missing; labels: {string.Join(", ", labels.Keys)}");
-            Assert.Equal(value, actual);
-        }
-        Assert.Empty(labels.Keys.Where(k => k.StartsWith("example-generator.", StringComparison.Ordinal)).Except(expected.Keys));
+        });
 
         // The files the RUN step wrote show the build arguments arrived.
-        var layout = work.Combine("oci");
-        (await ExternalTool.RunAsync("skopeo", ["copy", "--src-tls-verify=false", "docker://" + destination, $"oci:{layout}:model"])).EnsureSuccess();
-        var bundle = work.Combine("bundle");
-        (await ExternalTool.RunAsync("umoci", ["unpack", "--image", $"{layout}:model", bundle])).EnsureSuccess();
+        var bundle = await ModelImageInspection.UnpackAsync(destination, work.Path, "model");
         string Out(string name) => File.ReadAllText(Path.Combine(bundle, "rootfs", "out", name));
         Assert.Equal("example-generator", Out("GENERATOR_NAME"));
         Assert.Equal("grid-a:v1", Out("MODEL"));

@@ -103,6 +103,54 @@ public class ScriptAgreementTests
         Assert.Equal(expected[1].Skip(1), run.Calls[1].Skip(1));
     }
 
+    [Theory]
+    [InlineData("/bin/dash")]
+    [InlineData("/bin/bash", "--posix")]
+    public async Task Other_posix_shells_run_the_script_the_same_way(params string[] shell)
+    {
+        Assert.True(File.Exists(shell[0]), shell[0] + " is not installed");
+        var manifest = TestManifests.Extended();
+        foreach (var builder in Enum.GetValues<BuilderKind>())
+        {
+            using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
+            var env = sandbox.BaseEnvironment();
+            env["MODEL_NAME"] = "grid-a";
+            env["MODEL_TAG"] = "v1";
+            env["CREATED"] = Created;
+            env["PARK_NAME"] = "it's $(a) `b` *";
+            env["EXTRA_FLAGS"] = "--cache=true --insecure-registry reformers-dev.ait.ac.at:8083 * --x";
+            var script = GeneratorScript.Render(manifest, builder);
+
+            var busybox = await sandbox.RunAsync(script, env);
+            var other = await sandbox.RunWithShellAsync(shell, script, env);
+
+            Assert.True(other.ExitCode == 0, other.ToString());
+            Assert.Equal(busybox.StdOut, other.StdOut);
+            Assert.Equal(busybox.Calls, other.Calls);
+        }
+    }
+
+    [Fact]
+    public async Task A_config_key_named_like_a_builder_setting_feeds_it_in_both_twins()
+    {
+        var manifest = TestManifests.Seed() with
+        {
+            Config = [.. TestManifests.Seed().Config, new("BUILDKIT_HOST", new Manifest.ManifestValue("tcp://from-manifest:1234", 9, 5))],
+        };
+        using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
+        var env = sandbox.BaseEnvironment();
+        env["MODEL_NAME"] = "grid-a";
+        env["MODEL_TAG"] = "v1";
+        env["CREATED"] = Created;
+
+        var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.BuildKit), env);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        var expected = BuildKitBuilder.Arguments(BuildInvocation.FromEnvironment(manifest, env, () => "", File.Exists));
+        Assert.Equal(expected.Skip(1), run.Calls.Single().Skip(1));
+        Assert.Equal(["--addr", "tcp://from-manifest:1234"], expected.Skip(1).Take(2));
+    }
+
     private static string StandInFor(string program, ScriptSandbox sandbox) => program switch
     {
         KanikoBuilder.ExecutorPath => Path.Combine(sandbox.Bin, "executor"),

@@ -64,19 +64,23 @@ internal sealed class ScriptSandbox : IDisposable
     };
 
     /// <summary>Writes <paramref name="script"/> and runs it with exactly <paramref name="environment"/>.</summary>
-    public async Task<ScriptRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] args)
+    public Task<ScriptRun> RunAsync(string script, IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunWithShellAsync(["/usr/bin/busybox", "sh"], script, environment, args);
+
+    /// <summary>Like <see cref="RunAsync"/> with another shell (<c>/bin/dash</c>, <c>bash --posix</c>).</summary>
+    public async Task<ScriptRun> RunWithShellAsync(string[] shell, string script, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         foreach (var f in Directory.GetFiles(Records)) File.Delete(f);
         var scriptPath = Path.Combine(Root, "generator.sh");
         await File.WriteAllTextAsync(scriptPath, script);
-        var psi = new ProcessStartInfo(ExternalTool.Require("busybox"))
+        var psi = new ProcessStartInfo(shell[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = Root,
         };
-        psi.ArgumentList.Add("sh");
+        foreach (var s in shell.Skip(1)) psi.ArgumentList.Add(s);
         psi.ArgumentList.Add(scriptPath);
         foreach (var a in args) psi.ArgumentList.Add(a);
         psi.Environment.Clear();

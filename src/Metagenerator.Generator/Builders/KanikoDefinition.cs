@@ -28,7 +28,8 @@ internal sealed class KanikoDefinition : BuilderDefinition
             List<ArgItem> warm = [Concat(L("--cache-dir="), V("mg_warm_dir"))];
             warm.AddRange(m.BuildCache.Select(image => Lit("--image=" + image)));
             warm.Add(Concat(L("--verbosity="), V("mg_verbosity")));
-            commands.Add(new CommandTemplate(WarmerLabel, KanikoBuilder.WarmerPath, "KANIKO_WARMER", "mg_warm", null, warm));
+            // Warming is an optimisation: when it fails (a cache image unreachable), the executor pulls bases itself.
+            commands.Add(new CommandTemplate(WarmerLabel, KanikoBuilder.WarmerPath, "KANIKO_WARMER", "mg_warm", null, warm, Optional: true));
         }
         List<ArgItem> exec =
         [

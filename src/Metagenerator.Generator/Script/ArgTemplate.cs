@@ -1,26 +1,26 @@
 namespace Metagenerator.Generator.Script;
 
 /// <summary>A piece of one argument: fixed text, or the value of a script variable.</summary>
-public abstract record ArgPart;
+internal abstract record ArgPart;
 
 /// <summary>Fixed text, known when the script is rendered (manifest values, flag names).</summary>
-public sealed record LiteralPart(string Text) : ArgPart;
+internal sealed record LiteralPart(string Text) : ArgPart;
 
 /// <summary>The value of a script variable, known only when the generator runs (environment, time).</summary>
 /// <param name="Name">The shell variable name; the script only ever expands it inside double quotes.</param>
-public sealed record VariablePart(string Name) : ArgPart;
+internal sealed record VariablePart(string Name) : ArgPart;
 
 /// <summary>One item of a command template.</summary>
-public abstract record ArgItem;
+internal abstract record ArgItem;
 
 /// <summary>Exactly one argument, the concatenation of its parts.</summary>
-public sealed record WordItem(IReadOnlyList<ArgPart> Parts) : ArgItem;
+internal sealed record WordItem(IReadOnlyList<ArgPart> Parts) : ArgItem;
 
 /// <summary>Items included only when the variable <paramref name="Variable"/> is non-empty.</summary>
-public sealed record WhenSetItem(string Variable, IReadOnlyList<ArgItem> Items) : ArgItem;
+internal sealed record WhenSetItem(string Variable, IReadOnlyList<ArgItem> Items) : ArgItem;
 
 /// <summary>A list of arguments held in a script variable as whitespace-free words separated by spaces (EXTRA_FLAGS words).</summary>
-public sealed record SpliceItem(string ListVariable) : ArgItem;
+internal sealed record SpliceItem(string ListVariable) : ArgItem;
 
 /// <summary>One builder command: its program and arguments, with variables for runtime values.</summary>
 /// <param name="Label">What the command does, for messages ("kaniko executor").</param>
@@ -29,16 +29,18 @@ public sealed record SpliceItem(string ListVariable) : ArgItem;
 /// <param name="Condition">Run only when this script variable is non-empty, or always when null.</param>
 /// <param name="RetryVariable">A script variable holding how many times to re-run the whole command on failure, or null.</param>
 /// <param name="Items">The arguments after argv[0].</param>
-public sealed record CommandTemplate(
+/// <param name="Optional">When true, a failure is reported as a warning and the script goes on (a cache warm-up).</param>
+internal sealed record CommandTemplate(
     string Label,
     string Program,
     string? ProgramOverride,
     string? Condition,
     string? RetryVariable,
-    IReadOnlyList<ArgItem> Items);
+    IReadOnlyList<ArgItem> Items,
+    bool Optional = false);
 
 /// <summary>Small constructors that keep builder definitions readable.</summary>
-public static class Arg
+internal static class Arg
 {
     /// <summary>A literal argument.</summary>
     public static WordItem Lit(string text) => new([new LiteralPart(text)]);

@@ -1,7 +1,7 @@
 namespace Metagenerator.Generator.Script;
 
 /// <summary>The values of the script's variables for one run, computed in C# exactly as the script computes them.</summary>
-public sealed class ScriptValues
+internal sealed class ScriptValues
 {
     private readonly Dictionary<string, string> _scalars = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IReadOnlyList<string>> _lists = new(StringComparer.Ordinal);

@@ -3,7 +3,7 @@ using System.Text;
 namespace Metagenerator.Generator.Script;
 
 /// <summary>Writes POSIX sh text. Values only ever appear as single-quoted literals or as double-quoted variable expansions.</summary>
-public sealed class ShellWriter
+internal sealed class ShellWriter
 {
     private readonly StringBuilder _text = new();
     private int _indent;
@@ -87,7 +87,10 @@ public sealed class ShellWriter
         }
         Items(command.Items);
         var retry = command.RetryVariable is null ? "0" : $"\"${{{command.RetryVariable}}}\"";
-        Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} \"$@\" || exit $?");
+        if (command.Optional)
+            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} \"$@\" || printf 'generator: warning: %s failed; going on without it\\n' {ShellQuote.Literal(command.Label)} >&2");
+        else
+            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} \"$@\" || exit $?");
         if (command.Condition is not null)
         {
             _indent--;

@@ -1,7 +1,7 @@
 namespace Metagenerator.Generator.Script;
 
 /// <summary>Evaluates command templates with known values: the C# twin of what the rendered script does.</summary>
-public static class TemplateEvaluator
+internal static class TemplateEvaluator
 {
     /// <summary>Whether the command runs with these values.</summary>
     public static bool Runs(CommandTemplate command, ScriptValues values) =>
