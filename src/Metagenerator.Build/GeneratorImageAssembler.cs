@@ -57,7 +57,7 @@ public static class GeneratorImageAssembler
         var runtime = config["config"] as JsonObject ?? new JsonObject();
         config["config"] = runtime;
         runtime["WorkingDir"] = GeneratorImageLayout.Workspace;
-        runtime["Entrypoint"] = new JsonArray(GeneratorImageLayout.Script);
+        runtime["Entrypoint"] = new JsonArray([.. GeneratorImageLayout.Entrypoint(spec.Builder).Select(e => (JsonNode)JsonValue.Create(e))]);
         // The base's Cmd would arrive as arguments to the script (and `help` is one), so clear it.
         runtime.Remove("Cmd");
 

@@ -1,3 +1,5 @@
+using Metagenerator.Generator;
+
 namespace Metagenerator.Build;
 
 /// <summary>Where things live inside the generator image (CONTRACTS §4).</summary>
@@ -14,4 +16,9 @@ public static class GeneratorImageLayout
 
     /// <summary>The manifest, kept at the root as the original did.</summary>
     public const string Manifest = "/GENERATOR-MANIFEST.yml";
+
+    /// <summary>The entrypoint: the script run by the base image's shell, so no shebang lookup is needed.</summary>
+    /// <remarks>kaniko's debug image has its busybox shell at /busybox/sh and no /bin/sh; the other bases have /bin/sh.</remarks>
+    public static IReadOnlyList<string> Entrypoint(BuilderKind builder) =>
+        [builder == BuilderKind.Kaniko ? "/busybox/sh" : "/bin/sh", Script];
 }

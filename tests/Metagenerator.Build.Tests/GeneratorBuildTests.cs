@@ -64,7 +64,8 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         using var config = JsonDocument.Parse((await ExternalTool.RunAsync("skopeo", ["inspect", "--config", "--tls-verify=false", $"docker://{reference}"])).EnsureSuccess().StdOut);
         var runtime = config.RootElement.GetProperty("config");
         Assert.Equal("/workspace", runtime.GetProperty("WorkingDir").GetString());
-        Assert.Equal(["/workspace/generator.sh"], runtime.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        // The default builder is kaniko, whose debug image has its shell at /busybox/sh.
+        Assert.Equal(["/busybox/sh", "/workspace/generator.sh"], runtime.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
         Assert.False(runtime.TryGetProperty("Cmd", out var cmd) && cmd.ValueKind == JsonValueKind.Array, "the base's Cmd must not reach the script as arguments");
         var env = runtime.GetProperty("Env").EnumerateArray().Select(e => e.GetString()).ToList();
         Assert.Contains("MODEL_BUILD_CONTEXT=/workspace/model-src", env);

@@ -56,7 +56,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         if (password is not null)
         {
             var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"alice:{password}"));
-            dir.WriteFile("config.json", $$$"""{"auths": {"{{{registry}}}": {"auth": "{{{auth}}}"}}}""");
+            dir.WriteFile("config.json", "{\"auths\": {\"" + registry + "\": {\"auth\": \"" + auth + "\"}}}");
         }
         return dir;
     }

@@ -42,7 +42,7 @@ public class ManifestCommandTests
     public async Task Validate_reports_every_problem_with_file_line_and_key_and_exits_2()
     {
         using var dir = new TempDirectory();
-        var path = dir.WriteFile("GENERATOR-MANIFEST.yml", """
+        dir.WriteFile("GENERATOR-MANIFEST.yml", """
             Example-Gen:
               version: v1.0
               config:
@@ -57,10 +57,10 @@ public class ManifestCommandTests
         var result = await CliRunner.RunAsync(dir.Path, "validate");
         Assert.Equal(2, result.ExitCode);
         var lines = result.StdErr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Contains(lines, l => l.StartsWith($"{path}:1:1: error: Example-Gen", StringComparison.Ordinal) && l.Contains("lower-case"));
-        Assert.Contains(lines, l => l.StartsWith($"{path}:2:", StringComparison.Ordinal) && l.Contains("version"));
-        Assert.Contains(lines, l => l.StartsWith($"{path}:6:", StringComparison.Ordinal) && l.Contains("MODEL_DOCKERFILE"));
-        Assert.Contains(lines, l => l.StartsWith($"{path}:7:", StringComparison.Ordinal) && l.Contains("did you mean 'parameters'"));
+        Assert.Contains(lines, l => l.StartsWith("GENERATOR-MANIFEST.yml:1:1: error: Example-Gen", StringComparison.Ordinal) && l.Contains("upper-case"));
+        Assert.Contains(lines, l => l.StartsWith("GENERATOR-MANIFEST.yml:2:", StringComparison.Ordinal) && l.Contains("version"));
+        Assert.Contains(lines, l => l.StartsWith("GENERATOR-MANIFEST.yml:6:", StringComparison.Ordinal) && l.Contains("MODEL_DOCKERFILE"));
+        Assert.Contains(lines, l => l.StartsWith("GENERATOR-MANIFEST.yml:7:", StringComparison.Ordinal) && l.Contains("did you mean 'parameters'"));
         Assert.DoesNotContain("   at ", result.StdErr);
 
         var json = await CliRunner.RunAsync(dir.Path, "validate", "--format", "json");

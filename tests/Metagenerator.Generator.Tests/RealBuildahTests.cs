@@ -1,3 +1,4 @@
+using Metagenerator.TestSupport.Registry;
 using Metagenerator.TestSupport;
 
 namespace Metagenerator.Generator.Tests;

@@ -11,19 +11,19 @@ namespace Metagenerator.Cli.Commands;
 /// <summary><c>build</c>: assembles the generator image and pushes or writes it (CONTRACTS §5).</summary>
 internal static class BuildCommand
 {
-    private static readonly Argument<string> Manifest = new("MANIFEST")
+    private static readonly Argument<string> Manifest = ManifestCommands.RejectingFlags(new Argument<string>("MANIFEST")
     {
         Description = "The generator manifest, relative to the workspace",
         DefaultValueFactory = _ => ManifestCommands.DefaultManifest,
         Arity = ArgumentArity.ZeroOrOne,
-    };
+    });
 
-    private static readonly Argument<string> ModelSource = new("MODEL-SRC")
+    private static readonly Argument<string> ModelSource = ManifestCommands.RejectingFlags(new Argument<string>("MODEL-SRC")
     {
         Description = "The model source directory, relative to the workspace",
         DefaultValueFactory = _ => "model-src",
         Arity = ArgumentArity.ZeroOrOne,
-    };
+    });
 
     private static readonly Option<string?> Workspace = new("--workspace") { HelpName = "DIR", Description = "Directory that relative paths and config.json are looked up in (default: the working directory)" };
     private static readonly Option<string[]> Destination = new("--destination", "-d") { HelpName = "REF", Description = "Also push to REF (repeatable); GENERATOR_REGISTRY/NAME:VERSION is always a destination", AllowMultipleArgumentsPerToken = false };

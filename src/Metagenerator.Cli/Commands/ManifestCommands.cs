@@ -8,12 +8,27 @@ internal static class ManifestCommands
 {
     public const string DefaultManifest = "GENERATOR-MANIFEST.yml";
 
-    public static Argument<string> ManifestArgument() => new("MANIFEST")
+    public static Argument<string> ManifestArgument() => RejectingFlags(new Argument<string>("MANIFEST")
     {
         Description = "The generator manifest",
         DefaultValueFactory = _ => DefaultManifest,
         Arity = ArgumentArity.ZeroOrOne,
-    };
+    });
+
+    /// <summary>
+    /// An unknown flag would otherwise be taken as an optional positional argument (a manifest named
+    /// "--cache=true"); report it as the unknown flag it is.
+    /// </summary>
+    public static Argument<T> RejectingFlags<T>(Argument<T> argument)
+    {
+        argument.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens)
+                if (token.Value.StartsWith('-') && token.Value.Length > 1)
+                    result.AddError($"unknown flag '{token.Value}' (see --help for the flags this command takes)");
+        });
+        return argument;
+    }
 
     public static Command Validate()
     {

@@ -1,11 +1,16 @@
+using Metagenerator.TestSupport.Registry;
 using System.Text.Json;
 using Metagenerator.TestSupport;
 
-namespace Metagenerator.Generator.Tests;
+using Metagenerator.Generator;
+using Metagenerator.Manifest;
+using Metagenerator.Registry;
 
-/// <summary>The issue's end-to-end flow with the generator image assembled by buildah in the test (the lead's
-/// <c>metagenerator build</c> replaces that one step): push the generator image, extract its root filesystem with skopeo
-/// and umoci, run its entrypoint there with busybox sh and the host's real buildah, and inspect the model image.</summary>
+namespace Metagenerator.Build.Tests;
+
+/// <summary>Issue 4's end-to-end flow, all real: <c>metagenerator build</c> makes the generator image (buildah builder) and
+/// pushes it to a docker-registry; skopeo and umoci extract its root filesystem; its entrypoint runs there with busybox sh
+/// and the host's real buildah, builds the model Dockerfile and pushes the model image, which skopeo and umoci inspect.</summary>
 public class GeneratorImageEndToEndTests
 {
     private const string Created = "2026-11-25T10:00:00+00:00";
@@ -19,14 +24,11 @@ public class GeneratorImageEndToEndTests
         var baseRef = $"{registry.Host}/base/busybox:1";
         await store.PushBusyboxBaseAsync(baseRef);
 
-        // Generator image content: the entrypoint script, the model source and the manifest (issue 3's one layer).
-        var manifest = TestManifests.WithConfig(TestManifests.Seed(), "MODEL_REGISTRY", registry.Host);
-        var content = work.Combine("generator-content");
-        var script = Path.Combine(content, "workspace", "generator.sh");
-        Directory.CreateDirectory(Path.Combine(content, "workspace", "model-src"));
-        File.WriteAllText(script, GeneratorScript.Render(manifest, BuilderKind.Buildah));
-        File.WriteAllBytes(Path.Combine(content, "GENERATOR-MANIFEST.yml"), manifest.SourceBytes.ToArray());
-        File.WriteAllText(Path.Combine(content, "workspace", "model-src", "Dockerfile_model"), $"""
+        // The model developer's workspace: the seed manifest (registries pointed at the test registry) and a model source.
+        using var workspace = new TempDirectory("mg-e2e");
+        var manifestPath = TestModels.WriteManifest(workspace, "seed-example", registry.Host);
+        var manifest = ManifestLoader.Load(manifestPath);
+        workspace.WriteFile("model-src/Dockerfile_model", $"""
             FROM {baseRef}
             ARG GRID_DATA
             ARG INPUT_STREAM
@@ -34,7 +36,13 @@ public class GeneratorImageEndToEndTests
             RUN mkdir -p /out && printf '%s' "$GRID_DATA" > /out/GRID_DATA && printf '%s' "$INPUT_STREAM" > /out/INPUT_STREAM && printf '%s' "$MODEL_NAME" > /out/MODEL_NAME
             """);
         var generatorRef = $"{registry.Host}/example-generator:v3";
-        await BuildGeneratorImageWithBuildahAsync(store, baseRef, content, generatorRef);
+        var built = await GeneratorBuild.RunAsync(new GeneratorBuildRequest
+        {
+            Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah },
+            BaseImage = baseRef,
+            Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { registry.Host } },
+        }, null, _ => { });
+        Assert.Equal($"{generatorRef}@{built.Digest}", Assert.Single(built.Pushed).ToString());
 
         // Extract the generator image and run its entrypoint from the extracted root filesystem.
         var bundle = await ModelImageInspection.UnpackAsync(generatorRef, work.Path, "generator");
@@ -72,21 +80,5 @@ public class GeneratorImageEndToEndTests
         Assert.Equal("/grid_data/other.json", File.ReadAllText(Path.Combine(model, "GRID_DATA")));
         Assert.Equal("reformers.metering_data.DUMMY1", File.ReadAllText(Path.Combine(model, "INPUT_STREAM")));
         Assert.Equal("grid-a", File.ReadAllText(Path.Combine(model, "MODEL_NAME")));
-    }
-
-    /// <summary>Stand-in for <c>metagenerator build</c>: base + one layer + the generator config, pushed with buildah.</summary>
-    private static async Task BuildGeneratorImageWithBuildahAsync(BuildahStore store, string baseRef, string content, string reference)
-    {
-        var tar = store.Work.Combine("generator-layer.tar");
-        (await ExternalTool.RunAsync("tar", ["-C", content, "-cf", tar, "."])).EnsureSuccess();
-        async Task<string> Buildah(params string[] args) =>
-            (await ExternalTool.RunAsync("buildah", ["--storage-driver", "vfs", .. args], store.Work.Path, store.Environment)).EnsureSuccess().StdOut.Trim();
-        var container = await Buildah("from", "--tls-verify=false", baseRef);
-        await Buildah("add", container, tar, "/");
-        await Buildah("config", "--workingdir", "/workspace", "--env", "MODEL_BUILD_CONTEXT=/workspace/model-src",
-            "--env", "DOCKER_CONFIG=/workspace", "--entrypoint", "[\"/bin/sh\",\"/workspace/generator.sh\"]", "--cmd", "", container);
-        await Buildah("commit", container, "mg-test-generator");
-        await Buildah("rm", container);
-        await Buildah("push", "--tls-verify=false", "mg-test-generator", "docker://" + reference);
     }
 }

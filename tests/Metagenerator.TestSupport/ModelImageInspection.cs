@@ -1,10 +1,10 @@
 using System.Text.Json;
-using Metagenerator.TestSupport;
+using Xunit;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.TestSupport;
 
 /// <summary>Reads a pushed image back with real tools: labels with skopeo inspect, files with skopeo copy + umoci unpack.</summary>
-internal static class ModelImageInspection
+public static class ModelImageInspection
 {
     /// <summary>The image's labels (<c>skopeo inspect</c> over plain HTTP).</summary>
     public static async Task<Dictionary<string, string?>> LabelsAsync(string reference)

@@ -1,10 +1,9 @@
-using Metagenerator.TestSupport;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.TestSupport;
 
 /// <summary>A private buildah store (vfs, chroot isolation) in a temp directory, for running real buildah in tests:
 /// builds the busybox base image models start FROM, and runs generator scripts under busybox sh with this store.</summary>
-internal sealed class BuildahStore : IDisposable
+public sealed class BuildahStore : IDisposable
 {
     private readonly TempDirectory _dir = new("mg-buildah");
 
