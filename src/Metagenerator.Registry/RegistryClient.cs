@@ -24,6 +24,7 @@ public sealed class RegistryClient : IDisposable
     private readonly HttpClient _http;
     private readonly AuthHandler _auth;
     private readonly Dictionary<string, X509Certificate2Collection> _extraRoots;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _tlsFailures = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates a client; CA files of <see cref="RegistryOptions.RegistryCertificates"/> are read now.</summary>
     public RegistryClient(RegistryOptions options)
@@ -262,13 +263,26 @@ public sealed class RegistryClient : IDisposable
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryRequestContext ctx, HttpCompletionOption completion, CancellationToken ct)
     {
         request.Options.Set(RegistryRequestContext.Key, ctx);
+        var started = Options.Log is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
+        // Only the path is logged: upload URLs carry registry state in their query.
+        var what = $"{request.Method} {request.RequestUri?.Authority}{request.RequestUri?.AbsolutePath}";
         try
         {
-            return await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
+            var response = await _http.SendAsync(request, completion, ct).ConfigureAwait(false);
+            Options.Log?.Invoke($"{what} -> {(int)response.StatusCode} ({System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
+            return response;
+        }
+        catch (RegistryException e)
+        {
+            Options.Log?.Invoke($"{what} -> failed: {e.Message}");
+            throw;
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
-            throw ErrorFactory.FromNetwork(e, ctx, Options.IsPlainHttp(ctx.Registry));
+            _tlsFailures.TryGetValue(BaseUri(ctx.Registry).Host, out var tlsReason);
+            var error = ErrorFactory.FromNetwork(e, ctx, Options.IsPlainHttp(ctx.Registry), tlsReason);
+            Options.Log?.Invoke($"{what} -> failed: {error.Message}");
+            throw error;
         }
     }
 
@@ -323,18 +337,42 @@ public sealed class RegistryClient : IDisposable
         var host = (sender as SslStream)?.TargetHostName ?? "";
         if (Options.SkipTlsVerify || Options.SkipTlsVerifyRegistries.Any(r => string.Equals(RegistryOptions.HostOnly(r), host, StringComparison.OrdinalIgnoreCase)))
             return true;
-        if (errors == SslPolicyErrors.None) return true;
+        if (errors == SslPolicyErrors.None)
+        {
+            _tlsFailures.TryRemove(host, out _);
+            return true;
+        }
         // Extra CAs only repair chain errors; a name mismatch stays fatal.
-        if (errors != SslPolicyErrors.RemoteCertificateChainErrors || certificate is null) return false;
-        if (!_extraRoots.TryGetValue(host, out var roots)) return false;
-        using var custom = new X509Chain();
-        custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        custom.ChainPolicy.CustomTrustStore.AddRange(roots);
-        custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        if (chain is not null)
-            foreach (var element in chain.ChainElements) custom.ChainPolicy.ExtraStore.Add(element.Certificate);
-        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-        return custom.Build(leaf);
+        if (errors == SslPolicyErrors.RemoteCertificateChainErrors && certificate is not null && _extraRoots.TryGetValue(host, out var roots))
+        {
+            using var custom = new X509Chain();
+            custom.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            custom.ChainPolicy.CustomTrustStore.AddRange(roots);
+            custom.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            if (chain is not null)
+                foreach (var element in chain.ChainElements) custom.ChainPolicy.ExtraStore.Add(element.Certificate);
+            using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+            if (custom.Build(leaf)) return true;
+            _tlsFailures[host] = $"the certificate does not chain to the CA given with --registry-certificate: {DescribeChain(custom)}";
+            return false;
+        }
+        _tlsFailures[host] = DescribeTlsErrors(errors, chain);
+        return false;
+    }
+
+    private static string DescribeTlsErrors(SslPolicyErrors errors, X509Chain? chain)
+    {
+        var reasons = new List<string>();
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNameMismatch)) reasons.Add("the certificate is not valid for this host name");
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable)) reasons.Add("the server sent no certificate");
+        if (errors.HasFlag(SslPolicyErrors.RemoteCertificateChainErrors)) reasons.Add($"the certificate is not trusted: {(chain is null ? "chain error" : DescribeChain(chain))}");
+        return string.Join("; ", reasons);
+    }
+
+    private static string DescribeChain(X509Chain chain)
+    {
+        var statuses = chain.ChainStatus.Select(s => s.Status.ToString()).Distinct().ToList();
+        return statuses.Count == 0 ? "chain error" : string.Join(", ", statuses);
     }
 
     private static Dictionary<string, X509Certificate2Collection> LoadCertificates(IReadOnlyDictionary<string, string> certificates)

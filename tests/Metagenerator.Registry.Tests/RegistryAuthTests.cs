@@ -19,11 +19,14 @@ public sealed class RegistryAuthTests : IDisposable
             HtpasswdPath = await Htpasswd.WriteAsync(_dir.Combine("htpasswd"), new Dictionary<string, string> { [User] = Password }),
         });
 
-    private static RegistryOptions Options(string host, ICredentialProvider credentials, int retry = 0) => new()
+    private readonly List<string> _log = [];
+
+    private RegistryOptions Options(string host, ICredentialProvider credentials, int retry = 0) => new()
     {
         InsecureRegistries = new HashSet<string> { host },
         Credentials = credentials,
         PushRetry = retry,
+        Log = line => { lock (_log) _log.Add(line); },
     };
 
     private static async Task<string> PushThroughAsync(RegistryClient client, string baseRef, string destination)
@@ -63,6 +66,8 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.Equal(config, e.CredentialSource);
         var all = TestConfig.AllMessages(e);
         Assert.DoesNotContain("wrong-Passw0rd", all);
+        Assert.NotEmpty(_log);
+        Assert.DoesNotContain(_log, l => l.Contains("wrong-Passw0rd") || l.Contains(TestConfig.B64(User + ":wrong-Passw0rd")));
         Assert.DoesNotContain(TestConfig.B64(User + ":wrong-Passw0rd"), all);
     }
 
@@ -77,6 +82,10 @@ public sealed class RegistryAuthTests : IDisposable
 
         Assert.Contains("requires authentication", e.Message);
         Assert.Contains($"no credentials for {registry.Host} in {config}", e.Message);
+
+        using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance));
+        var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.PingAsync(registry.Host));
+        Assert.Contains("no credentials are configured; pass --config", e2.Message);
     }
 
     [Fact]
@@ -130,6 +139,10 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.Contains(issuer.Requests, r => r.Contains("repository:base:pull") && r.Contains("repository:tokgen:pull,push"));
         // HEADs, mount, uploads, confirmations and the manifest reuse cached tokens: one per scope set.
         Assert.InRange(client.TokenRequestCount, 1, 3);
+        Assert.Contains(_log, l => l.StartsWith("PUT ") && l.Contains("/v2/tokgen/manifests/2 -> 201"));
+        foreach (var token in issuer.IssuedTokens)
+            Assert.DoesNotContain(_log, l => l.Contains(token));
+        Assert.DoesNotContain(_log, l => l.Contains(Password));
         Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync($"{registry.Host}/tokgen:2", new SkopeoAuth(Username: User, Password: Password))).EnsureSuccess().StdOut);
     }
 

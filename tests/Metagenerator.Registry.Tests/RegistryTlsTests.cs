@@ -40,10 +40,18 @@ public sealed class RegistryTlsTests : IAsyncLifetime
     {
         using var client = new RegistryClient(new RegistryOptions());
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
-        Assert.Contains("TLS", e.Message);
+        Assert.Contains($"TLS connection to {_registry.Host} failed (the certificate is not trusted: ", e.Message);
         Assert.Contains($"--registry-certificate {_registry.Host}=", e.Message);
         Assert.Contains($"--skip-tls-verify-registry {_registry.Host}", e.Message);
         Assert.False(e.IsTransient);
+    }
+
+    [Fact]
+    public async Task Plain_http_to_a_tls_registry_says_it_speaks_https()
+    {
+        using var client = new RegistryClient(new RegistryOptions { InsecureRegistries = new HashSet<string> { _registry.Host } });
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
+        Assert.Contains($"{_registry.Host} speaks HTTPS: drop --insecure / --insecure-registry {_registry.Host}", e.Message);
     }
 
     [Fact]
@@ -54,7 +62,8 @@ public sealed class RegistryTlsTests : IAsyncLifetime
     public async Task A_CA_for_another_host_does_not_help()
     {
         using var client = new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["other.example"] = _certs.CaCertificatePath } });
-        await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
+        Assert.Contains("the certificate is not trusted", e.Message);
     }
 
     [Fact]

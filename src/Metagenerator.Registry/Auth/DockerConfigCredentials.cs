@@ -41,7 +41,7 @@ public sealed class DockerConfigCredentials : ICredentialProvider
     public IReadOnlyList<string> SearchedPaths { get; }
 
     /// <inheritdoc/>
-    public string Description => ConfigPath ?? $"no Docker config file (looked at {string.Join(", ", SearchedPaths)})";
+    public string Description => ConfigPath ?? $"any Docker config file (none found; looked at {string.Join(", ", SearchedPaths)})";
 
     /// <summary>Reads and checks the config file now, so a malformed file is reported before any network work.</summary>
     public void Validate() => _ = _config.Value;

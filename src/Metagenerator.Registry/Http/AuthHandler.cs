@@ -222,7 +222,7 @@ internal sealed class AuthHandler : DelegatingHandler
         var said = errors.Count > 0 ? $" ({string.Join("; ", errors)})" : "";
         var source = credential?.Source ?? _credentials.Description;
         return new RegistryAuthException(
-            $"{ctx.Describe()}: {ctx.Registry} rejected the credentials{said}. Check the credentials for {ctx.Registry} in {source}",
+            $"{ctx.Describe()}: {ctx.Registry} rejected the credentials{said}. {ErrorFactory.CredentialHint(ctx.Registry, _credentials, source)}",
             ctx.Operation, ctx.Registry, ctx.Repository, source, HttpStatusCode.Unauthorized, errors);
     }
 
@@ -230,8 +230,10 @@ internal sealed class AuthHandler : DelegatingHandler
     {
         var said = errors.Count > 0 ? $" ({string.Join("; ", errors)})" : "";
         return new RegistryAuthException(
-            $"{ctx.Describe()}: {ctx.Registry} requires authentication{said}, but there are no credentials for {ctx.Registry} in {_credentials.Description}. " +
-            $"Add an \"auths\" entry for {ctx.Registry} (docker login {ctx.Registry}) or pass --config",
+            _credentials is AnonymousCredentials
+                ? $"{ctx.Describe()}: {ctx.Registry} requires authentication{said}, but no credentials are configured; pass --config with a Docker config.json that has an \"auths\" entry for {ctx.Registry}"
+                : $"{ctx.Describe()}: {ctx.Registry} requires authentication{said}, but there are no credentials for {ctx.Registry} in {_credentials.Description}. " +
+                  $"Add an \"auths\" entry for {ctx.Registry} (docker login {ctx.Registry}) or pass --config",
             ctx.Operation, ctx.Registry, ctx.Repository, _credentials.Description, HttpStatusCode.Unauthorized, errors);
     }
 

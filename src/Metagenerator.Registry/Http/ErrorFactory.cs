@@ -16,7 +16,10 @@ internal static class ErrorFactory
         || ((int)status >= 500 && status != HttpStatusCode.NotImplemented && status != HttpStatusCode.HttpVersionNotSupported);
 
     /// <summary>Reads at most 64 KiB of an error body and parses the distribution error list from it.</summary>
-    public static async Task<IReadOnlyList<RegistryError>> ReadErrorsAsync(HttpResponseMessage response, CancellationToken ct)
+    public static async Task<IReadOnlyList<RegistryError>> ReadErrorsAsync(HttpResponseMessage response, CancellationToken ct) =>
+        (await ReadBodyAsync(response, ct).ConfigureAwait(false)).Errors;
+
+    private static async Task<(IReadOnlyList<RegistryError> Errors, bool HttpsOnly)> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
     {
         try
         {
@@ -25,11 +28,13 @@ internal static class ErrorFactory
             var total = 0;
             int read;
             while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false)) > 0) total += read;
-            return ParseErrors(buffer.AsSpan(0, total));
+            // Go's TLS servers answer plain HTTP with this text and a 400.
+            var httpsOnly = buffer.AsSpan(0, total).IndexOf("HTTP request to an HTTPS server"u8) >= 0;
+            return (ParseErrors(buffer.AsSpan(0, total)), httpsOnly);
         }
         catch (Exception e) when (e is IOException or HttpRequestException)
         {
-            return [];
+            return ([], false);
         }
     }
 
@@ -62,12 +67,14 @@ internal static class ErrorFactory
     /// <summary>An exception for a non-success response; 401/403 messages point at the credentials source.</summary>
     public static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, RegistryRequestContext ctx, ICredentialProvider credentials, CancellationToken ct)
     {
-        var errors = await ReadErrorsAsync(response, ct).ConfigureAwait(false);
+        var (errors, httpsOnly) = await ReadBodyAsync(response, ct).ConfigureAwait(false);
         var status = response.StatusCode;
         var what = errors.Count > 0 ? string.Join("; ", errors) : response.ReasonPhrase ?? status.ToString();
         var message = new StringBuilder($"{ctx.Describe()}: {(int)status} {what}");
+        if (httpsOnly)
+            message.Append($". {ctx.Registry} speaks HTTPS: drop --insecure / --insecure-registry {ctx.Registry}");
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            message.Append($". Check the credentials for {ctx.Registry} in {credentials.Description}");
+            message.Append(". ").Append(CredentialHint(ctx.Registry, credentials, null));
         if (status == HttpStatusCode.TooManyRequests && RetryAfter(response) is { } wait)
             message.Append($" (the registry asks to wait {wait.TotalSeconds:0} s)");
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
@@ -77,6 +84,12 @@ internal static class ErrorFactory
             RetryAfter = RetryAfter(response),
         };
     }
+
+    /// <summary>"Check the credentials for HOST in FILE", or how to configure some when there are none.</summary>
+    public static string CredentialHint(string registry, ICredentialProvider credentials, string? source) =>
+        source is not null ? $"Check the credentials for {registry} in {source}"
+        : credentials is AnonymousCredentials ? $"No credentials are configured; pass --config with a Docker config.json that has an \"auths\" entry for {registry}"
+        : $"Check the credentials for {registry} in {credentials.Description}";
 
     /// <summary>The Retry-After delay of a response, if it has one.</summary>
     public static TimeSpan? RetryAfter(HttpResponseMessage response)
@@ -88,7 +101,7 @@ internal static class ErrorFactory
     }
 
     /// <summary>An exception for a request that got no response: TLS failure, refused or reset connection, timeout.</summary>
-    public static RegistryException FromNetwork(Exception e, RegistryRequestContext ctx, bool plainHttp)
+    public static RegistryException FromNetwork(Exception e, RegistryRequestContext ctx, bool plainHttp, string? tlsReason = null)
     {
         var reg = ctx.Registry;
         if (e is TaskCanceledException or TimeoutException)
@@ -96,7 +109,7 @@ internal static class ErrorFactory
 
         if (FindInner<AuthenticationException>(e) is { } tls || (e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }))
         {
-            var reason = FindInner<AuthenticationException>(e)?.Message ?? e.Message;
+            var reason = tlsReason ?? FindInner<AuthenticationException>(e)?.Message ?? e.Message;
             return new RegistryException(
                 $"{ctx.Describe()}: TLS connection to {reg} failed ({reason}). If {reg} uses a certificate from a private CA, pass " +
                 $"--registry-certificate {reg}=CA.pem; to skip verification for it (insecure) pass --skip-tls-verify-registry {reg}; " +

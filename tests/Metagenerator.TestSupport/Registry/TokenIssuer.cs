@@ -88,8 +88,9 @@ public sealed class TokenIssuer : IAsyncDisposable
                 listener.Start();
                 return new TokenIssuer(listener, port, dir, key, certificate);
             }
-            catch (HttpListenerException) when (attempt < 3)
+            catch (HttpListenerException) when (attempt < 10)
             {
+                // Another test bound the probed port first; probe again.
                 listener.Close();
             }
         }
