@@ -27,9 +27,31 @@ public static class GeneratorBuild
             baseImage = await new RegistryImageSource(registry).ReadImageAsync(request.BaseImage, request.Platform, ct).ConfigureAwait(false);
         }
 
-        using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, request.Image, request.ScratchDirectory, ct).ConfigureAwait(false);
+        // What the destination holds now: if its top layer has the diffID we would build, reuse it (no compression, no upload).
+        var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, ct).ConfigureAwait(false) : null;
+
+        // A private staging directory: concurrent builds of the same content must not share a layer file.
+        var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, request.Image, scratch, previous, ct).ConfigureAwait(false);
+            return await WriteAsync(request, registry, destinations, assembled, progress, log, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            Directory.Delete(scratch, recursive: true);
+        }
+    }
+
+    private static async Task<GeneratorBuildResult> WriteAsync(
+        GeneratorBuildRequest request, RegistryClient registry, IReadOnlyList<ImageReference> destinations, AssembledImage assembled,
+        IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct)
+    {
+        var manifest = request.Image.Manifest;
         var image = assembled.Image;
-        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count} layers, new layer {assembled.Layer.Descriptor.Digest.Short}, {assembled.Layer.Descriptor.Size} bytes)");
+        var layer = assembled.Layer.Descriptor;
+        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count} layers; "
+            + (assembled.Reused ? $"model layer {layer.Digest.Short} unchanged, reused from {destinations[0]})" : $"model layer {layer.Digest.Short}, {layer.Size} bytes)"));
 
         if (request.OciLayout is { } layoutDir)
         {
@@ -48,7 +70,24 @@ public static class GeneratorBuild
             await new RegistryImageSink(registry).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], progress, ct).ConfigureAwait(false);
             pushed.AddRange(destinations.Select(d => d with { Digest = image.Digest }));
         }
-        return new GeneratorBuildResult(image.Digest, pushed);
+        return new GeneratorBuildResult(image.Digest, pushed, assembled.Reused);
+    }
+
+    /// <summary>The image at <paramref name="reference"/>, or null when there is none or it cannot be read (the push reports real failures).</summary>
+    private static async Task<IImage?> TryReadAsync(RegistryImageSource source, ImageReference reference, Platform platform, CancellationToken ct)
+    {
+        try
+        {
+            return await source.ReadImageAsync(reference, platform, ct).ConfigureAwait(false);
+        }
+        catch (RegistryException)
+        {
+            return null;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     /// <summary>GENERATOR_REGISTRY/NAME:VERSION first (CONTRACTS §1), then each <c>--destination</c>.</summary>

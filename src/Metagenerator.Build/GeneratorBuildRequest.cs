@@ -37,4 +37,5 @@ public sealed record GeneratorBuildRequest
 /// <summary>The outcome of a build.</summary>
 /// <param name="Digest">The image manifest digest.</param>
 /// <param name="Pushed">Every pushed destination as REF@DIGEST, in order.</param>
-public sealed record GeneratorBuildResult(Digest Digest, IReadOnlyList<ImageReference> Pushed);
+/// <param name="ModelLayerReused">True when the destination already held this model layer, so nothing was compressed.</param>
+public sealed record GeneratorBuildResult(Digest Digest, IReadOnlyList<ImageReference> Pushed, bool ModelLayerReused = false);

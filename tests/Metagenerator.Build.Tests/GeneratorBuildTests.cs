@@ -122,6 +122,8 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { Destinations = [$"{_proxy.Host}/rebuild/gen:v3"] }, null, _ => { });
 
         Assert.Equal(first.Digest, second.Digest);
+        Assert.False(first.ModelLayerReused);
+        Assert.True(second.ModelLayerReused, "an unchanged model layer is taken from the destination, not compressed again");
         Assert.Equal(0, _proxy.BlobUploads);
         Assert.DoesNotContain(_proxy.Requests, r => r.Method is "POST" or "PATCH");
     }
@@ -141,6 +143,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
             new SyncProgress(e => { if (e.Kind == TransferKind.Uploaded) lock (uploaded) uploaded.Add(e.Blob); }), _ => { });
 
         Assert.NotEqual(first.Digest, second.Digest);
+        Assert.False(second.ModelLayerReused);
         Assert.Equal(2, _proxy.Requests.Where(r => r.IsBlobUpload).Select(r => r.Path).Distinct().Count());
         Assert.Contains(uploaded, d => d.MediaType.Contains("layer"));
         Assert.Contains(uploaded, d => d.MediaType.Contains("config"));

@@ -37,19 +37,21 @@ public static class LayerBuilder
             var extension = spec.Compression == LayerCompression.Zstd ? "tar.zst" : "tar.gz";
             var finalPath = Path.Combine(outputDirectory, $"{digest.Algorithm}-{digest.Hex}.{extension}");
             File.Move(tempPath, finalPath, overwrite: true);
-            var mediaType = (spec.Compression, spec.MediaTypeFamily) switch
-            {
-                (LayerCompression.Zstd, _) => MediaTypes.OciLayerZstd,
-                (_, MediaTypeFamily.Docker) => MediaTypes.DockerLayerGzip,
-                _ => MediaTypes.OciLayerGzip,
-            };
-            return new BuiltLayer(new Descriptor { MediaType = mediaType, Digest = digest, Size = size }, diffId, finalPath, uncompressedSize);
+            return new BuiltLayer(new Descriptor { MediaType = MediaTypeOf(spec), Digest = digest, Size = size }, diffId, finalPath, uncompressedSize);
         }
         finally
         {
             if (File.Exists(tempPath)) File.Delete(tempPath);
         }
     }
+
+    /// <summary>The media type a layer built from <paramref name="spec"/> gets.</summary>
+    public static string MediaTypeOf(LayerSpec spec) => (spec.Compression, spec.MediaTypeFamily) switch
+    {
+        (LayerCompression.Zstd, _) => MediaTypes.OciLayerZstd,
+        (_, MediaTypeFamily.Docker) => MediaTypes.DockerLayerGzip,
+        _ => MediaTypes.OciLayerGzip,
+    };
 
     /// <summary>
     /// The diffID (sha256 of the uncompressed tar) and tar size that <see cref="BuildAsync"/> would produce,
