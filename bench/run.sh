@@ -426,16 +426,16 @@ cp "$CSV_TMP" "$RESULTS/latest.csv"
     echo "- repository commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- . ':!bench/results' ':!bench/README.md' 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "- runs: $RUNS measured after $WARMUP warm-up round(s), tools alternating in each round; compression: $COMPRESSION${LEVEL:+ (level $LEVEL)}"
     if [ "$DO_MG" = 1 ]; then echo "- metagenerator: \`$MG_PATH\` ($MG_VERSION)"; else echo "- metagenerator: not run (--tools $TOOLS)"; fi
-    echo "- peer: $(buildah --version); fresh vfs store per run; blob-info cache: $PEER_CACHE_NOTE"
+    if [ "$DO_PEER" = 1 ]; then echo "- peer: $(buildah --version); fresh vfs store per run; blob-info cache: $PEER_CACHE_NOTE"; else echo "- peer: not run (--tools $TOOLS)"; fi
     echo "- model sources: small $( [ "$need_small" = 1 ] && du -sb "$WORK/sources/small" | cut -f1 || echo -) bytes; large $( [ "$need_large" = 1 ] && du -sb "$WORK/sources/large" | cut -f1 || echo -) bytes (unchanged and onechange use the large source)"
     echo
     awk -F, -v floor_tool="$FLOOR_TOOL" -v scenarios="$SCENARIOS" -f "$LIB/report.awk" "$CSV_TMP"
 } >"$RESULTS/latest.md"
 cat "$RESULTS/latest.md"
 say "results: $RESULTS/latest.md, $RESULTS/latest.csv"
-# A run into the default results directory also refreshes the table in bench/README.md,
-# between its "latest:begin" and "latest:end" markers.
-if [ "$RESULTS" = "$ROOT/bench/results" ] && grep -q '<!-- latest:begin -->' "$ROOT/bench/README.md"; then
+# A reportable run (>= 5 rounds) into the default results directory also refreshes the
+# table in bench/README.md, between its "latest:begin" and "latest:end" markers.
+if [ "$RESULTS" = "$ROOT/bench/results" ] && [ "$RUNS" -ge 5 ] && grep -q '<!-- latest:begin -->' "$ROOT/bench/README.md"; then
     awk -v table="$RESULTS/latest.md" '
         /<!-- latest:end -->/ { skip = 0 }
         !skip { print }
