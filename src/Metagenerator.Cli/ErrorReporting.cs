@@ -13,10 +13,10 @@ internal static partial class ErrorReporting
     public static (int Code, string Message) Describe(Exception e) => e switch
     {
         ManifestException m => (ExitCodes.InvalidInput, string.Join(Environment.NewLine, m.Errors)),
-        UsageException or DestinationException or LayerBuildException or OciLayoutException or FormatException or ArgumentException
+        UsageException or DestinationException or LayerBuildException or OciLayoutException or CredentialConfigException or FormatException or ArgumentException
             => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
         FileNotFoundException or DirectoryNotFoundException => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
-        RegistryException or CredentialConfigException => (ExitCodes.RegistryFailure, "error: " + Redacted(e.Message)),
+        RegistryException => (ExitCodes.RegistryFailure, "error: " + Redacted(e.Message)),
         HttpRequestException => (ExitCodes.RegistryFailure, "error: registry request failed: " + Redacted(e.Message)),
         OperationCanceledException => (ExitCodes.Unexpected, "error: cancelled"),
         UnauthorizedAccessException or IOException => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),

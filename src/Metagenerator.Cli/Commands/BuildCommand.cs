@@ -82,6 +82,8 @@ internal static class BuildCommand
             throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-19)");
 
         var builder = RenderGeneratorCommand.ResolveBuilder(parse.GetValue(Builder), manifest);
+        var credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace);
+        reporter.Debug($"credentials: {credentials.Description}");
         var request = new GeneratorBuildRequest
         {
             Image = new GeneratorImageSpec
@@ -109,7 +111,9 @@ internal static class BuildCommand
                 RegistryCertificates = ParsePairs(parse.GetValue(RegistryCertificate) ?? [], "--registry-certificate", "HOST=PATH")
                     .ToDictionary(p => p.Key, p => InWorkspace(p.Value), StringComparer.OrdinalIgnoreCase),
                 PushRetry = parse.GetValue(PushRetry),
-                Credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace),
+                Credentials = credentials,
+                // One line per request (method, host, path, status, time); the client never puts headers or bodies in it.
+                Log = verbosity >= Verbosity.Trace ? reporter.Trace : null,
             },
             ScratchDirectory = Path.GetTempPath(),
         };

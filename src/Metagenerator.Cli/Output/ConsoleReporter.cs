@@ -41,6 +41,8 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
 
     public void Debug(string message) => Write(Verbosity.Debug, message);
 
+    public void Trace(string message) => Write(Verbosity.Trace, message);
+
     private void Write(Verbosity level, string message)
     {
         if (level > Verbosity) return;
