@@ -27,7 +27,12 @@ public sealed class RegistryClient : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _tlsFailures = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates a client; CA files of <see cref="RegistryOptions.RegistryCertificates"/> are read now.</summary>
-    public RegistryClient(RegistryOptions options)
+    public RegistryClient(RegistryOptions options) : this(options, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a client with a clock for token expiry (tests move it forward).</summary>
+    internal RegistryClient(RegistryOptions options, TimeProvider time)
     {
         Options = options;
         _extraRoots = LoadCertificates(options.RegistryCertificates);
@@ -39,7 +44,7 @@ public sealed class RegistryClient : IDisposable
             AllowAutoRedirect = true,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = ValidateCertificate },
         };
-        _auth = new AuthHandler(options.Credentials, sockets);
+        _auth = new AuthHandler(options.Credentials, sockets, time);
         _http = new HttpClient(new RetryHandler(options, _auth)) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
     }

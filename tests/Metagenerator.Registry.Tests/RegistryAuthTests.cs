@@ -205,4 +205,36 @@ public sealed class RegistryAuthTests : IDisposable
             Assert.DoesNotContain(token, TestConfig.AllMessages(e2));
         }
     }
+
+    [Fact]
+    public async Task Cached_tokens_are_reused_until_they_near_expiry()
+    {
+        var (issuer, registry) = await StartTokenRegistryAsync();
+        await using var _ = issuer;
+        await using var __ = registry;
+        issuer.TokenLifetime = TimeSpan.FromSeconds(60);
+        await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
+        var config = TestConfig.WriteAuth(_dir, registry.Host, User, Password);
+        var clock = new ManualClock();
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), clock);
+
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        Assert.Equal(1, client.TokenRequestCount);
+
+        clock.Advance(TimeSpan.FromSeconds(45)); // still 15 s left: reused
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        Assert.Equal(1, client.TokenRequestCount);
+
+        clock.Advance(TimeSpan.FromSeconds(10)); // within the 10 s safety margin: renewed
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        Assert.Equal(2, client.TokenRequestCount);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UtcNow;
+        public override DateTimeOffset GetUtcNow() => _now;
+        public void Advance(TimeSpan by) => _now += by;
+    }
 }
