@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Metagenerator.Oci;
+using Metagenerator.Registry.Http;
 
 namespace Metagenerator.Registry;
 
@@ -134,10 +135,4 @@ public sealed class RegistryImageSink : IImageSink
         if (Digest.Sha256(image.ConfigBytes.Span) != image.Manifest.Config.Digest || image.ConfigBytes.Length != image.Manifest.Config.Size)
             throw new ArgumentException("the image's config bytes do not match the config descriptor of its manifest", nameof(image));
     }
-}
-
-/// <summary>Reports synchronously on the caller's thread (unlike <see cref="Progress{T}"/>, which posts and can arrive late).</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }
