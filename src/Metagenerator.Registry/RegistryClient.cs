@@ -65,7 +65,7 @@ public sealed class RegistryClient : IDisposable
             throw await ErrorFactory.FromResponseAsync(response, ctx, Options.Credentials, ct).ConfigureAwait(false);
     }
 
-    /// <summary>HEADs a blob: its size when present, null when the repository does not have it.</summary>
+    /// <summary>HEADs a blob: its size (-1 when the registry did not say) when present, null when the repository does not have it.</summary>
     public async Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
     {
         var ctx = new RegistryRequestContext($"checking blob {Short(digest)}", "in", registry, repository, RegistryRequestContext.Pull(repository));
@@ -194,7 +194,7 @@ public sealed class RegistryClient : IDisposable
             }
             session = null;
             // A retry may find the blob complete (the final response was lost rather than the upload).
-            if (await HeadBlobAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false) is { } existing && existing.Size == blob.Size) return;
+            if (await HeadBlobAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false) is { } existing && (existing.Size == blob.Size || existing.Size < 0)) return;
         }
     }
 

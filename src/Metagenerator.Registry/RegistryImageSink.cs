@@ -64,7 +64,8 @@ public sealed class RegistryImageSink : IImageSink
             {
                 var (descriptor, layer) = blob;
                 var existing = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, token).ConfigureAwait(false);
-                if (existing is not null && existing.Size == descriptor.Size)
+                // A registry that omits Content-Length on HEAD (size -1) still said 200: the blob is there.
+                if (existing is not null && (existing.Size == descriptor.Size || existing.Size < 0))
                 {
                     known[(registry, descriptor.Digest)] = repository;
                     progress?.Report(new TransferEvent(descriptor, TransferKind.Exists, descriptor.Size));
@@ -110,7 +111,7 @@ public sealed class RegistryImageSink : IImageSink
             string? problem = info switch
             {
                 null => "is missing",
-                { Size: var size } when size != descriptor.Size => $"has {size} bytes, not {descriptor.Size}",
+                { Size: var size } when size >= 0 && size != descriptor.Size => $"has {size} bytes, not {descriptor.Size}",
                 { Digest: { } d } when d != descriptor.Digest => $"is reported as {d}",
                 _ => null,
             };
