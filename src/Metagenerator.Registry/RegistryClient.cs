@@ -66,9 +66,14 @@ public sealed class RegistryClient : IDisposable
     }
 
     /// <summary>HEADs a blob: its size (-1 when the registry did not say) when present, null when the repository does not have it.</summary>
-    public async Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
+    public Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default) =>
+        HeadBlobAsync(registry, repository, digest, forPush: false, ct);
+
+    /// <summary>HEADs a blob; <paramref name="forPush"/> asks for a push token right away, so one token serves the whole push.</summary>
+    public async Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, bool forPush, CancellationToken ct = default)
     {
-        var ctx = new RegistryRequestContext($"checking blob {Short(digest)}", "in", registry, repository, RegistryRequestContext.Pull(repository));
+        var ctx = new RegistryRequestContext($"checking blob {Short(digest)}", "in", registry, repository,
+            forPush ? RegistryRequestContext.Push(repository) : RegistryRequestContext.Pull(repository));
         using var request = new HttpRequestMessage(HttpMethod.Head, RepoUri(registry, repository, $"blobs/{digest}"));
         using var response = await SendAsync(request, ctx, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
@@ -194,7 +199,7 @@ public sealed class RegistryClient : IDisposable
             }
             session = null;
             // A retry may find the blob complete (the final response was lost rather than the upload).
-            if (await HeadBlobAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false) is { } existing && (existing.Size == blob.Size || existing.Size < 0)) return;
+            if (await HeadBlobAsync(registry, repository, blob.Digest, forPush: true, ct).ConfigureAwait(false) is { } existing && (existing.Size == blob.Size || existing.Size < 0)) return;
         }
     }
 

@@ -63,7 +63,7 @@ public sealed class RegistryImageSink : IImageSink
             async (blob, token) =>
             {
                 var (descriptor, layer) = blob;
-                var existing = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, token).ConfigureAwait(false);
+                var existing = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, forPush: true, token).ConfigureAwait(false);
                 // A registry that omits Content-Length on HEAD (size -1) still said 200: the blob is there.
                 if (existing is not null && (existing.Size == descriptor.Size || existing.Size < 0))
                 {
@@ -107,7 +107,7 @@ public sealed class RegistryImageSink : IImageSink
     {
         foreach (var descriptor in image.Layers.Select(l => l.Descriptor).Prepend(image.Manifest.Config).DistinctBy(d => d.Digest))
         {
-            var info = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, ct).ConfigureAwait(false);
+            var info = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, forPush: true, ct).ConfigureAwait(false);
             string? problem = info switch
             {
                 null => "is missing",
