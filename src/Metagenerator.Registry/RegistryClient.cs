@@ -27,7 +27,12 @@ public sealed class RegistryClient : IDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _tlsFailures = new(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>Creates a client; CA files of <see cref="RegistryOptions.RegistryCertificates"/> are read now.</summary>
-    public RegistryClient(RegistryOptions options)
+    public RegistryClient(RegistryOptions options) : this(options, TimeProvider.System)
+    {
+    }
+
+    /// <summary>Creates a client with a clock for token expiry (tests move it forward).</summary>
+    internal RegistryClient(RegistryOptions options, TimeProvider time)
     {
         Options = options;
         _extraRoots = LoadCertificates(options.RegistryCertificates);
@@ -39,7 +44,7 @@ public sealed class RegistryClient : IDisposable
             AllowAutoRedirect = true,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = ValidateCertificate },
         };
-        _auth = new AuthHandler(options.Credentials, sockets);
+        _auth = new AuthHandler(options.Credentials, sockets, time);
         _http = new HttpClient(new RetryHandler(options, _auth)) { Timeout = Timeout.InfiniteTimeSpan };
         _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
     }
@@ -60,10 +65,15 @@ public sealed class RegistryClient : IDisposable
             throw await ErrorFactory.FromResponseAsync(response, ctx, Options.Credentials, ct).ConfigureAwait(false);
     }
 
-    /// <summary>HEADs a blob: its size when present, null when the repository does not have it.</summary>
-    public async Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default)
+    /// <summary>HEADs a blob: its size (-1 when the registry did not say) when present, null when the repository does not have it.</summary>
+    public Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default) =>
+        HeadBlobAsync(registry, repository, digest, forPush: false, ct);
+
+    /// <summary>HEADs a blob; <paramref name="forPush"/> asks for a push token right away, so one token serves the whole push.</summary>
+    public async Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, bool forPush, CancellationToken ct = default)
     {
-        var ctx = new RegistryRequestContext($"checking blob {Short(digest)}", "in", registry, repository, RegistryRequestContext.Pull(repository));
+        var ctx = new RegistryRequestContext($"checking blob {Short(digest)}", "in", registry, repository,
+            forPush ? RegistryRequestContext.Push(repository) : RegistryRequestContext.Pull(repository));
         using var request = new HttpRequestMessage(HttpMethod.Head, RepoUri(registry, repository, $"blobs/{digest}"));
         using var response = await SendAsync(request, ctx, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound) return null;
@@ -189,7 +199,7 @@ public sealed class RegistryClient : IDisposable
             }
             session = null;
             // A retry may find the blob complete (the final response was lost rather than the upload).
-            if (await HeadBlobAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false) is { } existing && existing.Size == blob.Size) return;
+            if (await HeadBlobAsync(registry, repository, blob.Digest, forPush: true, ct).ConfigureAwait(false) is { } existing && (existing.Size == blob.Size || existing.Size < 0)) return;
         }
     }
 
@@ -400,12 +410,3 @@ public sealed class RegistryClient : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _http.Dispose();
 }
-
-/// <summary>What a blob HEAD reported: its size and, if the registry said, its digest.</summary>
-public sealed record BlobInfo(long Size, Digest? Digest);
-
-/// <summary>The outcome of a mount request: mounted, or an upload session the registry opened instead.</summary>
-public sealed record MountResult(bool Mounted, Uri? UploadSession);
-
-/// <summary>A fetched manifest or index: exact bytes, media type and digest.</summary>
-public sealed record ManifestResponse(byte[] Bytes, string MediaType, Digest Digest);

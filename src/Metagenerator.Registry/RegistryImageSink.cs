@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Metagenerator.Oci;
+using Metagenerator.Registry.Http;
 
 namespace Metagenerator.Registry;
 
@@ -62,8 +63,9 @@ public sealed class RegistryImageSink : IImageSink
             async (blob, token) =>
             {
                 var (descriptor, layer) = blob;
-                var existing = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, token).ConfigureAwait(false);
-                if (existing is not null && existing.Size == descriptor.Size)
+                var existing = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, forPush: true, token).ConfigureAwait(false);
+                // A registry that omits Content-Length on HEAD (size -1) still said 200: the blob is there.
+                if (existing is not null && (existing.Size == descriptor.Size || existing.Size < 0))
                 {
                     known[(registry, descriptor.Digest)] = repository;
                     progress?.Report(new TransferEvent(descriptor, TransferKind.Exists, descriptor.Size));
@@ -105,11 +107,11 @@ public sealed class RegistryImageSink : IImageSink
     {
         foreach (var descriptor in image.Layers.Select(l => l.Descriptor).Prepend(image.Manifest.Config).DistinctBy(d => d.Digest))
         {
-            var info = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, ct).ConfigureAwait(false);
+            var info = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, forPush: true, ct).ConfigureAwait(false);
             string? problem = info switch
             {
                 null => "is missing",
-                { Size: var size } when size != descriptor.Size => $"has {size} bytes, not {descriptor.Size}",
+                { Size: var size } when size >= 0 && size != descriptor.Size => $"has {size} bytes, not {descriptor.Size}",
                 { Digest: { } d } when d != descriptor.Digest => $"is reported as {d}",
                 _ => null,
             };
@@ -134,10 +136,4 @@ public sealed class RegistryImageSink : IImageSink
         if (Digest.Sha256(image.ConfigBytes.Span) != image.Manifest.Config.Digest || image.ConfigBytes.Length != image.Manifest.Config.Size)
             throw new ArgumentException("the image's config bytes do not match the config descriptor of its manifest", nameof(image));
     }
-}
-
-/// <summary>Reports synchronously on the caller's thread (unlike <see cref="Progress{T}"/>, which posts and can arrive late).</summary>
-internal sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

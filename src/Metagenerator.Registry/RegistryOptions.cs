@@ -37,7 +37,7 @@ public sealed record RegistryOptions
     /// <summary>The User-Agent sent with every request.</summary>
     public string UserAgent { get; init; } = "metagenerator";
 
-    /// <summary>Receives one line per registry request (method, host, path, status, time) for verbose output; never headers, queries or bodies.</summary>
+    /// <summary>Receives one line per registry request (method, host, path, status, time) for verbose output; never headers, queries or bodies. May be called from several threads at once.</summary>
     public Action<string>? Log { get; init; }
 
     /// <summary>How many blobs are pushed at the same time.</summary>

@@ -137,8 +137,9 @@ public sealed class RegistryAuthTests : IDisposable
 
         Assert.Contains(events, e => e.Kind == TransferKind.Mounted);
         Assert.Contains(issuer.Requests, r => r.Contains("repository:base:pull") && r.Contains("repository:tokgen:pull,push"));
-        // HEADs, mount, uploads, confirmations and the manifest reuse cached tokens: one per scope set.
-        Assert.InRange(client.TokenRequestCount, 1, 3);
+        // Three tokens: pull on base (read), pull+push on tokgen (HEADs, uploads, confirmations, manifest),
+        // and pull+push on tokgen with pull on base (mount); everything else reuses a cached token that covers it.
+        Assert.True(client.TokenRequestCount == 3, string.Join("\n", issuer.Requests) + "\n" + string.Join("\n", _log));
         Assert.Contains(_log, l => l.StartsWith("PUT ") && l.Contains("/v2/tokgen/manifests/2 -> 201"));
         foreach (var token in issuer.IssuedTokens)
             Assert.DoesNotContain(_log, l => l.Contains(token));
@@ -204,5 +205,37 @@ public sealed class RegistryAuthTests : IDisposable
             Assert.DoesNotContain(token, TestConfig.AllMessages(e));
             Assert.DoesNotContain(token, TestConfig.AllMessages(e2));
         }
+    }
+
+    [Fact]
+    public async Task Cached_tokens_are_reused_until_they_near_expiry()
+    {
+        var (issuer, registry) = await StartTokenRegistryAsync();
+        await using var _ = issuer;
+        await using var __ = registry;
+        issuer.TokenLifetime = TimeSpan.FromSeconds(60);
+        await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
+        var config = TestConfig.WriteAuth(_dir, registry.Host, User, Password);
+        var clock = new ManualClock();
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), clock);
+
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        Assert.Equal(1, client.TokenRequestCount);
+
+        clock.Advance(TimeSpan.FromSeconds(45)); // still 15 s left: reused
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        Assert.Equal(1, client.TokenRequestCount);
+
+        clock.Advance(TimeSpan.FromSeconds(10)); // within the 10 s safety margin: renewed
+        await client.GetManifestAsync(registry.Host, "base", "1");
+        Assert.Equal(2, client.TokenRequestCount);
+    }
+
+    private sealed class ManualClock : TimeProvider
+    {
+        private DateTimeOffset _now = DateTimeOffset.UtcNow;
+        public override DateTimeOffset GetUtcNow() => _now;
+        public void Advance(TimeSpan by) => _now += by;
     }
 }

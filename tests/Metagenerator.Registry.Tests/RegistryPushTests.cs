@@ -92,6 +92,24 @@ public sealed class RegistryPushTests
     }
 
     [Fact]
+    public async Task At_most_four_blobs_are_uploaded_at_once()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        await using var proxy = FaultProxy.Start(registry.Port);
+        await TestImages.PushBaseAsync(registry.Host);
+        using var client = new RegistryClient(Plain(proxy.Host));
+        var baseImage = await new RegistryImageSource(client).ReadImageAsync($"{proxy.Host}/base:1", Platform.LinuxAmd64);
+        var image = TestImage.WithRandomLayers(baseImage, count: 7, size: 16 * 1024);
+        proxy.Inject(r => r.IsBlobUpload, new Fault.Delay(TimeSpan.FromMilliseconds(300)), times: 100);
+
+        await new RegistryImageSink(client).WriteImageAsync(image, [$"{proxy.Host}/wide:1"]);
+
+        Assert.Equal(8, proxy.BlobUploads); // 7 layers + config; the base layer is mounted
+        Assert.Equal(4, proxy.MaxConcurrentBlobUploads);
+        Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync($"{registry.Host}/wide:1")).EnsureSuccess().StdOut);
+    }
+
+    [Fact]
     public async Task An_index_is_resolved_to_the_requested_platform()
     {
         await using var registry = await LocalRegistry.StartAsync();

@@ -22,12 +22,17 @@ internal sealed class TestImage : IImage
     public IReadOnlyList<ILayer> Layers { get; }
 
     /// <summary>The base plus a layer holding one file of <paramref name="size"/> random bytes.</summary>
-    public static TestImage WithRandomLayer(IImage baseImage, int size = 64 * 1024, string label = "test")
+    public static TestImage WithRandomLayer(IImage baseImage, int size = 64 * 1024, string label = "test") =>
+        WithRandomLayers(baseImage, 1, size, label);
+
+    /// <summary>The base plus <paramref name="count"/> layers of random bytes.</summary>
+    public static TestImage WithRandomLayers(IImage baseImage, int count, int size = 64 * 1024, string label = "test")
     {
-        var layer = MemoryLayer.Random(size, baseImage.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypes.DockerLayerGzip : MediaTypes.OciLayerGzip);
+        var mediaType = baseImage.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypes.DockerLayerGzip : MediaTypes.OciLayerGzip;
+        var added = Enumerable.Range(0, count).Select(_ => MemoryLayer.Random(size, mediaType)).ToList();
         var config = JsonNode.Parse(baseImage.ConfigBytes.Span)!.AsObject();
         var rootfs = config["rootfs"]!.AsObject();
-        rootfs["diff_ids"]!.AsArray().Add(layer.DiffId.ToString());
+        foreach (var layer in added) rootfs["diff_ids"]!.AsArray().Add(layer.DiffId.ToString());
         var inner = config["config"] as JsonObject ?? new JsonObject();
         config["config"] = inner;
         var labels = inner["Labels"] as JsonObject ?? new JsonObject();
@@ -37,9 +42,9 @@ internal sealed class TestImage : IImage
         var manifest = baseImage.Manifest with
         {
             Config = baseImage.Manifest.Config with { Digest = Digest.Sha256(configBytes), Size = configBytes.Length },
-            Layers = [.. baseImage.Manifest.Layers, layer.Descriptor],
+            Layers = [.. baseImage.Manifest.Layers, .. added.Select(l => l.Descriptor)],
         };
-        return new TestImage(manifest, OciJson.Serialize(manifest), configBytes, [.. baseImage.Layers, layer]);
+        return new TestImage(manifest, OciJson.Serialize(manifest), configBytes, [.. baseImage.Layers, .. added]);
     }
 }
 

@@ -10,6 +10,10 @@ internal sealed record AuthChallenge(string Scheme, IReadOnlyDictionary<string, 
     public string? Service => Parameters.GetValueOrDefault("service");
     public string? Scope => Parameters.GetValueOrDefault("scope");
 
+    /// <summary>This challenge without its <c>scope</c> parameter.</summary>
+    public AuthChallenge WithoutScope() =>
+        Scope is null ? this : this with { Parameters = Parameters.Where(kv => !kv.Key.Equals("scope", StringComparison.OrdinalIgnoreCase)).ToDictionary(StringComparer.OrdinalIgnoreCase) };
+
     /// <summary>The first Bearer or Basic challenge of a 401 response, or null.</summary>
     public static AuthChallenge? From(HttpResponseMessage response)
     {

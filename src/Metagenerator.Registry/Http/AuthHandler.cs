@@ -48,7 +48,8 @@ internal sealed class AuthHandler : DelegatingHandler
 
         var challenge = AuthChallenge.From(response);
         if (challenge is null || !(challenge.IsBasic || challenge.IsBearer)) return response;
-        _challenges[ctx.Registry] = challenge;
+        // The challenge's scope belongs to this request only; later requests bring their own scopes.
+        _challenges[ctx.Registry] = challenge.WithoutScope();
 
         var hadAuth = request.Headers.Authorization is not null;
         var credential = await GetCredentialAsync(ctx.Registry, ct).ConfigureAwait(false);
@@ -113,12 +114,12 @@ internal sealed class AuthHandler : DelegatingHandler
         try
         {
             token = await fetch.Value.ConfigureAwait(false);
+            _tokens[key] = token with { Scopes = ScopeSet.Parse(scopes) };
         }
         finally
         {
             _inflight.TryRemove(new KeyValuePair<string, Lazy<Task<CachedToken>>>(key, fetch));
         }
-        _tokens[key] = token with { Scopes = ScopeSet.Parse(scopes) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token.Token);
         return true;
     }

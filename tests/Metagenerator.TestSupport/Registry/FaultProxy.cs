@@ -24,6 +24,9 @@ public abstract record Fault
     /// <summary>Read this many bytes of the request body, then reset the connection (TCP RST).</summary>
     public sealed record ResetAfter(long BodyBytes) : Fault;
 
+    /// <summary>Wait this long, then forward the request normally (to make concurrency observable).</summary>
+    public sealed record Delay(TimeSpan By) : Fault;
+
     /// <summary>A 500 with a distribution error body.</summary>
     public static Respond ServerError() => new(500, """{"errors":[{"code":"UNKNOWN","message":"injected failure"}]}""");
 
@@ -68,6 +71,11 @@ public sealed class FaultProxy : IAsyncDisposable
 
     /// <summary>Every request seen, in arrival order (faulted ones included).</summary>
     public IReadOnlyList<ProxiedRequest> Requests => [.. _requests];
+
+    /// <summary>The most blob-carrying requests that were in flight at the same time.</summary>
+    public int MaxConcurrentBlobUploads => _maxConcurrentUploads;
+    private int _concurrentUploads;
+    private int _maxConcurrentUploads;
 
     /// <summary>How many requests that carried blob bytes were seen.</summary>
     public int BlobUploads => _requests.Count(r => r.IsBlobUpload);
@@ -142,38 +150,58 @@ public sealed class FaultProxy : IAsyncDisposable
                 }
                 var request = new ProxiedRequest(Interlocked.Increment(ref _sequence), requestLine[0], requestLine[1], contentLength);
                 _requests.Enqueue(request);
-
-                switch (TakeFault(request))
+                if (request.IsBlobUpload)
                 {
-                    case Fault.Respond respond:
-                        await CopyExactlyAsync(stream, Stream.Null, contentLength);
-                        await WriteResponseAsync(stream, respond.Status, respond.Body, respond.Headers);
-                        return;
-                    case Fault.ResetAfter reset:
-                        await CopyExactlyAsync(stream, Stream.Null, Math.Min(reset.BodyBytes, contentLength));
-                        client.Client.LingerState = new LingerOption(true, 0);
-                        client.Client.Close();
-                        return;
+                    var now = Interlocked.Increment(ref _concurrentUploads);
+                    int max;
+                    while (now > (max = Volatile.Read(ref _maxConcurrentUploads)) && Interlocked.CompareExchange(ref _maxConcurrentUploads, now, max) != max) { }
                 }
-
-                using var upstream = new TcpClient();
-                await upstream.ConnectAsync(_upstreamHost, _upstreamPort);
-                var upstreamStream = upstream.GetStream();
-                var forwarded = new StringBuilder();
-                forwarded.Append(lines[0]).Append("\r\n");
-                foreach (var h in headers)
-                    if (!h.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) && !h.StartsWith("Keep-Alive:", StringComparison.OrdinalIgnoreCase))
-                        forwarded.Append(h).Append("\r\n");
-                forwarded.Append("Connection: close\r\n\r\n");
-                await upstreamStream.WriteAsync(Encoding.ASCII.GetBytes(forwarded.ToString()));
-                await CopyExactlyAsync(stream, upstreamStream, contentLength);
-                await upstreamStream.FlushAsync();
-                // The upstream closes after its response (Connection: close), which frames it for our client too.
-                await upstreamStream.CopyToAsync(stream);
-                await stream.FlushAsync();
+                try
+                {
+                    await ServeAsync(client, stream, lines, headers, request, contentLength);
+                }
+                finally
+                {
+                    if (request.IsBlobUpload) Interlocked.Decrement(ref _concurrentUploads);
+                }
             }
             catch (Exception e) when (e is IOException or SocketException or ObjectDisposedException) { }
         }
+    }
+
+    private async Task ServeAsync(TcpClient client, Stream stream, string[] lines, List<string> headers, ProxiedRequest request, long contentLength)
+    {
+        switch (TakeFault(request))
+        {
+            case Fault.Delay delay:
+                await Task.Delay(delay.By);
+                break;
+            case Fault.Respond respond:
+                await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                await WriteResponseAsync(stream, respond.Status, respond.Body, respond.Headers);
+                return;
+            case Fault.ResetAfter reset:
+                await CopyExactlyAsync(stream, Stream.Null, Math.Min(reset.BodyBytes, contentLength));
+                client.Client.LingerState = new LingerOption(true, 0);
+                client.Client.Close();
+                return;
+        }
+
+        using var upstream = new TcpClient();
+        await upstream.ConnectAsync(_upstreamHost, _upstreamPort);
+        var upstreamStream = upstream.GetStream();
+        var forwarded = new StringBuilder();
+        forwarded.Append(lines[0]).Append("\r\n");
+        foreach (var h in headers)
+            if (!h.StartsWith("Connection:", StringComparison.OrdinalIgnoreCase) && !h.StartsWith("Keep-Alive:", StringComparison.OrdinalIgnoreCase))
+                forwarded.Append(h).Append("\r\n");
+        forwarded.Append("Connection: close\r\n\r\n");
+        await upstreamStream.WriteAsync(Encoding.ASCII.GetBytes(forwarded.ToString()));
+        await CopyExactlyAsync(stream, upstreamStream, contentLength);
+        await upstreamStream.FlushAsync();
+        // The upstream closes after its response (Connection: close), which frames it for our client too.
+        await upstreamStream.CopyToAsync(stream);
+        await stream.FlushAsync();
     }
 
     private static async Task<string?> ReadHeadAsync(Stream stream)

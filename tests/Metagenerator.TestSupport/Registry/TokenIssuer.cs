@@ -235,8 +235,10 @@ public sealed class TokenIssuer : IAsyncDisposable
     /// <summary>Stops the listener.</summary>
     public async ValueTask DisposeAsync()
     {
-        _listener.Stop();
-        _listener.Close();
+        // The managed HttpListener can throw on close when its port was reused meanwhile; the socket is gone either way.
+        try { _listener.Close(); }
+        catch (HttpListenerException) { }
+        catch (ObjectDisposedException) { }
         try { await _loop; } catch (Exception) { }
         _key.Dispose();
         _certificate.Dispose();
