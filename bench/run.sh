@@ -423,7 +423,7 @@ cp "$CSV_TMP" "$RESULTS/latest.csv"
     echo "# metagenerator benchmark: latest run"
     echo
     echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); elapsed: $((T1 - T0)) s; load average at start $LOAD0, at end $LOAD1 (other work on the machine makes the times noisy)"
-    echo "- repository commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- . ':!bench/results' ':!bench/README.md' 2>/dev/null || echo ' (with uncommitted changes)')"
+    echo "- repository commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- . ':!bench/results' ':!bench/README.md' ':!README.md' 2>/dev/null || echo ' (with uncommitted changes)')"
     echo "- runs: $RUNS measured after $WARMUP warm-up round(s), tools alternating in each round; compression: $COMPRESSION${LEVEL:+ (level $LEVEL)}"
     if [ "$DO_MG" = 1 ]; then echo "- metagenerator: \`$MG_PATH\` ($MG_VERSION)"; else echo "- metagenerator: not run (--tools $TOOLS)"; fi
     if [ "$DO_PEER" = 1 ]; then echo "- peer: $(buildah --version); fresh vfs store per run; blob-info cache: $PEER_CACHE_NOTE"; else echo "- peer: not run (--tools $TOOLS)"; fi
@@ -434,14 +434,18 @@ cp "$CSV_TMP" "$RESULTS/latest.csv"
 cat "$RESULTS/latest.md"
 say "results: $RESULTS/latest.md, $RESULTS/latest.csv"
 # A reportable run (>= 5 rounds) into the default results directory also refreshes the
-# table in bench/README.md, between its "latest:begin" and "latest:end" markers.
-if [ "$RESULTS" = "$ROOT/bench/results" ] && [ "$RUNS" -ge 5 ] && grep -q '<!-- latest:begin -->' "$ROOT/bench/README.md"; then
-    awk -v table="$RESULTS/latest.md" '
-        /<!-- latest:end -->/ { skip = 0 }
-        !skip { print }
-        /<!-- latest:begin -->/ { skip = 1; while ((getline line < table) > 0) if (line !~ /^# /) print line }
-    ' "$ROOT/bench/README.md" >"$WORK/README.md" && cat "$WORK/README.md" >"$ROOT/bench/README.md"
-    say "bench/README.md: latest table updated"
+# table in bench/README.md and in the top-level README.md, between their "latest:begin" and
+# "latest:end" markers.
+if [ "$RESULTS" = "$ROOT/bench/results" ] && [ "$RUNS" -ge 5 ]; then
+    for readme in "$ROOT/bench/README.md" "$ROOT/README.md"; do
+        grep -q '<!-- latest:begin -->' "$readme" || continue
+        awk -v table="$RESULTS/latest.md" '
+            /<!-- latest:end -->/ { skip = 0 }
+            !skip { print }
+            /<!-- latest:begin -->/ { skip = 1; while ((getline line < table) > 0) if (line !~ /^# /) print line; close(table) }
+        ' "$readme" >"$WORK/README.md" && cat "$WORK/README.md" >"$readme"
+        say "${readme#"$ROOT"/}: latest table updated"
+    done
 fi
 exit 0
 }
