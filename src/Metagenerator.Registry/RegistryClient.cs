@@ -105,8 +105,9 @@ public sealed class RegistryClient : IDisposable
         if (blob.Size > MaxManifestBytes)
             throw new RegistryException($"reading blob {Short(blob.Digest)} from {registry}/{repository}: it is {blob.Size} bytes, more than the {MaxManifestBytes} allowed for a config",
                 $"reading blob {Short(blob.Digest)}", registry, repository);
+        var ctx = new RegistryRequestContext($"reading blob {Short(blob.Digest)}", "from", registry, repository, RegistryRequestContext.Pull(repository));
         await using var stream = await OpenBlobAsync(registry, repository, blob.Digest, ct).ConfigureAwait(false);
-        var bytes = await ReadLimitedAsync(stream, MaxManifestBytes, ct).ConfigureAwait(false);
+        var bytes = await ReadBodyAsync(stream, ctx, ct).ConfigureAwait(false);
         var actual = Digest.Sha256(bytes);
         if (actual != blob.Digest)
             throw new RegistryException($"reading blob {Short(blob.Digest)} from {registry}/{repository}: the registry sent content with digest {actual}",
@@ -125,7 +126,7 @@ public sealed class RegistryClient : IDisposable
         if (!response.IsSuccessStatusCode)
             throw await ErrorFactory.FromResponseAsync(response, ctx, Options.Credentials, ct).ConfigureAwait(false);
         await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-        var bytes = await ReadLimitedAsync(stream, MaxManifestBytes, ct).ConfigureAwait(false);
+        var bytes = await ReadBodyAsync(stream, ctx, ct).ConfigureAwait(false);
         var digest = Digest.Sha256(bytes);
         if (Digest.TryParse(reference, out var wanted) && wanted != digest)
             throw new RegistryException($"{ctx.Describe()}: the registry sent a manifest with digest {digest}", ctx.Operation, registry, repository);
@@ -324,6 +325,23 @@ public sealed class RegistryClient : IDisposable
         var param = "digest=" + Uri.EscapeDataString(digest.ToString());
         builder.Query = string.IsNullOrEmpty(builder.Query) || builder.Query == "?" ? param : builder.Query.TrimStart('?') + "&" + param;
         return builder.Uri;
+    }
+
+    /// <summary>Reads a manifest or config body, turning a cut connection or an oversized body into a <see cref="RegistryException"/>.</summary>
+    private async Task<byte[]> ReadBodyAsync(Stream stream, RegistryRequestContext ctx, CancellationToken ct)
+    {
+        try
+        {
+            return await ReadLimitedAsync(stream, MaxManifestBytes, ct).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RegistryException($"{ctx.Describe()}: {e.Message}", ctx.Operation, ctx.Registry, ctx.Repository, innerException: e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException)
+        {
+            throw ErrorFactory.FromNetwork(e, ctx, Options.IsPlainHttp(ctx.Registry));
+        }
     }
 
     private static async Task<byte[]> ReadLimitedAsync(Stream stream, int limit, CancellationToken ct)

@@ -92,6 +92,25 @@ public sealed class RegistryPushTests
     }
 
     [Fact]
+    public async Task A_docker_schema2_base_is_read_and_pushed_with_docker_media_types()
+    {
+        await using var registry = await LocalRegistry.StartAsync();
+        var baseRef = await TestImages.PushBaseAsync(registry.Host, "docker-base", format: "v2s2");
+        using var client = new RegistryClient(Plain(registry.Host));
+
+        var baseImage = await new RegistryImageSource(client).ReadImageAsync(baseRef, Platform.LinuxAmd64);
+        Assert.Equal(MediaTypes.DockerManifest, baseImage.Manifest.MediaType);
+        Assert.Equal(MediaTypes.DockerLayerGzip, baseImage.Layers[0].Descriptor.MediaType);
+        var image = TestImage.WithRandomLayer(baseImage);
+        await new RegistryImageSink(client).WriteImageAsync(image, [$"{registry.Host}/docker-gen:1"]);
+
+        var raw = (await TestImages.InspectAsync($"{registry.Host}/docker-gen:1", raw: true)).EnsureSuccess().StdOut;
+        using (var manifest = JsonDocument.Parse(raw))
+            Assert.Equal(MediaTypes.DockerManifest, manifest.RootElement.GetProperty("mediaType").GetString());
+        Assert.Equal(((IImage)image).Digest, Digest.Sha256(System.Text.Encoding.UTF8.GetBytes(raw.TrimEnd('\n'))));
+    }
+
+    [Fact]
     public async Task At_most_four_blobs_are_uploaded_at_once()
     {
         await using var registry = await LocalRegistry.StartAsync();

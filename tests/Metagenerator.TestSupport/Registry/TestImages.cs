@@ -30,12 +30,16 @@ public static class TestImages
         return layout;
     }
 
-    /// <summary>Copies the base image to <c>HOST/REPOSITORY:TAG</c> with skopeo; returns that reference.</summary>
-    public static async Task<string> PushBaseAsync(string host, string repository = "base", string tag = "1", SkopeoAuth? auth = null)
+    /// <summary>
+    /// Copies the base image to <c>HOST/REPOSITORY:TAG</c> with skopeo and returns that reference;
+    /// <c>format</c> <c>v2s2</c> converts it to Docker schema 2 (null keeps OCI).
+    /// </summary>
+    public static async Task<string> PushBaseAsync(string host, string repository = "base", string tag = "1", SkopeoAuth? auth = null, string? format = null)
     {
         var layout = await BaseLayoutAsync();
         var destination = $"{host}/{repository}:{tag}";
         var args = new List<string> { "copy", "--quiet" };
+        if (format is not null) args.Add($"--format={format}");
         args.AddRange((auth ?? SkopeoAuth.None).DestinationArgs());
         args.Add($"oci:{layout}:{BaseTag}");
         args.Add($"docker://{destination}");
