@@ -19,17 +19,24 @@ public sealed partial class OciJsonContext : JsonSerializerContext
 /// <summary>Canonical (compact, stable) serialisation helpers.</summary>
 public static class OciJson
 {
+    // The default encoder escapes '+' (as in "+json" media types), '<', '>' and non-ASCII text as \uXXXX:
+    // valid JSON, but not the bytes other tools write. Manifests and configs are JSON documents, not HTML.
+    private static readonly OciJsonContext Writer = new(new JsonSerializerOptions(OciJsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
     /// <summary>Serialises a manifest to the bytes that get pushed and digested.</summary>
     public static byte[] Serialize(ImageManifest manifest) =>
-        JsonSerializer.SerializeToUtf8Bytes(manifest, OciJsonContext.Default.ImageManifest);
+        JsonSerializer.SerializeToUtf8Bytes(manifest, Writer.ImageManifest);
 
     /// <summary>Serialises an index to the bytes that get pushed and digested.</summary>
     public static byte[] Serialize(ImageIndex index) =>
-        JsonSerializer.SerializeToUtf8Bytes(index, OciJsonContext.Default.ImageIndex);
+        JsonSerializer.SerializeToUtf8Bytes(index, Writer.ImageIndex);
 
     /// <summary>Serialises a JSON object (e.g. an image config) compactly.</summary>
     public static byte[] Serialize(JsonNode node) =>
-        JsonSerializer.SerializeToUtf8Bytes(node, OciJsonContext.Default.JsonNode);
+        JsonSerializer.SerializeToUtf8Bytes(node, Writer.JsonNode);
 
     /// <summary>Parses manifest bytes; an OCI manifest without the (optional) <c>mediaType</c> field is read as an OCI image manifest.</summary>
     public static ImageManifest ParseManifest(ReadOnlySpan<byte> bytes)
