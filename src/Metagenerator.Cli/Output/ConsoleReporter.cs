@@ -4,7 +4,7 @@ namespace Metagenerator.Cli.Output;
 
 /// <summary>Writes diagnostics to stderr by level and shows blob transfer progress.</summary>
 /// <remarks>
-/// On a terminal one line per blob is rewritten in place; otherwise each blob gets plain lines when it
+/// Errors are not written here: the CLI prints them whatever the level. On a terminal one line per blob is rewritten in place; otherwise each blob gets plain lines when it
 /// starts and finishes, so CI logs stay readable. Results (references, labels) go to stdout, never here.
 /// </remarks>
 public sealed class ConsoleReporter : IProgress<TransferEvent>
@@ -32,10 +32,6 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
 
     /// <summary>Blobs that were already present or mounted.</summary>
     public int Skipped { get; private set; }
-
-    public void Error(string message) => Write(Verbosity.Error, "error: " + message);
-
-    public void Warn(string message) => Write(Verbosity.Warn, "warning: " + message);
 
     public void Info(string message) => Write(Verbosity.Info, message);
 
