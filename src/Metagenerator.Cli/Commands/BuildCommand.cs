@@ -45,7 +45,7 @@ internal static class BuildCommand
     private static readonly Option<string[]> RegistryCertificate = new("--registry-certificate") { HelpName = "HOST=PATH", Description = "Trust the CA in PATH for HOST, as HOST=PATH (repeatable)" };
     private static readonly Option<int> PushRetry = new("--push-retry") { HelpName = "N", Description = "Retry transient registry failures N times with backoff", DefaultValueFactory = _ => 0 };
     private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
-    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = "Compression level (gzip 1-9, zstd 1-19; default: fastest)" };
+    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = "Compression level (gzip 1-9, zstd 1-22; default: gzip 1, zstd 3)" };
 
     public static Command Create()
     {
@@ -78,8 +78,8 @@ internal static class BuildCommand
 
         var level = parse.GetValue(CompressionLevel);
         var compression = parse.GetValue(Compression) == "zstd" ? LayerCompression.Zstd : LayerCompression.Gzip;
-        if (level is { } l && (l < 1 || l > (compression == LayerCompression.Zstd ? 19 : 9)))
-            throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-19)");
+        if (level is { } l && (l < 1 || l > (compression == LayerCompression.Zstd ? 22 : 9)))
+            throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-22)");
 
         var builder = RenderGeneratorCommand.ResolveBuilder(parse.GetValue(Builder), manifest);
         var credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace);
