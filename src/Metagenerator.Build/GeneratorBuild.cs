@@ -10,7 +10,6 @@ public static class GeneratorBuild
     public static async Task<GeneratorBuildResult> RunAsync(
         GeneratorBuildRequest request, IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct = default)
     {
-        var manifest = request.Image.Manifest;
         var destinations = Destinations(request);
 
         using var registry = new RegistryClient(request.Registry);
@@ -19,7 +18,7 @@ public static class GeneratorBuild
         if (OciLayoutReference.IsOciLayoutReference(request.BaseImage))
         {
             if (!OciLayoutReference.TryParse(request.BaseImage, out var layoutRef, out var error))
-                throw new DestinationException($"--generator-base: {error}");
+                throw new InvalidReferenceException($"--generator-base: {error}");
             baseImage = await new OciLayout(layoutRef.Directory).ReadImageAsync(layoutRef.Tag ?? "", request.Platform, ct).ConfigureAwait(false);
         }
         else
@@ -100,7 +99,7 @@ public static class GeneratorBuild
         foreach (var text in request.Destinations.Prepend(primary))
         {
             if (!ImageReference.TryParse(text, out var reference, out var error))
-                throw new DestinationException(error);
+                throw new InvalidReferenceException(error);
             if (!all.Contains(reference)) all.Add(reference);
         }
         return all;
@@ -108,4 +107,4 @@ public static class GeneratorBuild
 }
 
 /// <summary>A destination or base reference that cannot be parsed; invalid input.</summary>
-public sealed class DestinationException(string message) : Exception(message);
+public sealed class InvalidReferenceException(string message) : Exception(message);

@@ -16,7 +16,7 @@ public sealed record GeneratorImageSpec
     /// <summary>The builder the generator script drives.</summary>
     public BuilderKind Builder { get; init; } = BuilderKind.Kaniko;
 
-    /// <summary>The image's <c>created</c> time and the layer's file times.</summary>
+    /// <summary>The image's <c>created</c> time and the layer's file times (see <see cref="SourceDateEpoch"/>).</summary>
     public DateTimeOffset Created { get; init; } = LayerSpec.DefaultModificationTime;
 
     /// <summary>Labels from <c>--label K=V</c>, applied after (and over) the manifest's.</summary>
@@ -27,13 +27,4 @@ public sealed record GeneratorImageSpec
 
     /// <summary>The compression level, or null for the fast default.</summary>
     public int? CompressionLevel { get; init; }
-
-    /// <summary>The <c>created</c> time for a reproducible build: <c>SOURCE_DATE_EPOCH</c> when set, else 1970-01-01T00:00:01Z (some tools read a zero time as unset).</summary>
-    public static DateTimeOffset CreatedFromEnvironment(string? sourceDateEpoch)
-    {
-        if (string.IsNullOrWhiteSpace(sourceDateEpoch)) return LayerSpec.DefaultModificationTime;
-        if (!long.TryParse(sourceDateEpoch, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds))
-            throw new FormatException($"SOURCE_DATE_EPOCH='{sourceDateEpoch}' is not a number of seconds since 1970-01-01; unset it or give an integer");
-        return DateTimeOffset.FromUnixTimeSeconds(seconds);
-    }
 }

@@ -13,7 +13,7 @@ internal static partial class ErrorReporting
     public static (int Code, string Message) Describe(Exception e) => e switch
     {
         ManifestException m => (ExitCodes.InvalidInput, string.Join(Environment.NewLine, m.Errors)),
-        UsageException or DestinationException or LayerBuildException or OciLayoutException or CredentialConfigException or FormatException or ArgumentException
+        UsageException or InvalidReferenceException or LayerBuildException or OciLayoutException or CredentialConfigException or FormatException or ArgumentException
             => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
         FileNotFoundException or DirectoryNotFoundException => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
         RegistryException => (ExitCodes.RegistryFailure, "error: " + Redacted(e.Message)),

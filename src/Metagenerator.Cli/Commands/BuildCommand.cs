@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Metagenerator.Build;
 using Metagenerator.Cli.Output;
+using Metagenerator.Generator;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;
@@ -65,6 +66,7 @@ internal static class BuildCommand
         if (!VerbosityParser.TryParse(parse.GetValue(VerbosityOption), out var verbosity))
             throw new UsageException($"--verbosity '{parse.GetValue(VerbosityOption)}' is not a level; use one of {string.Join(", ", VerbosityParser.Names)}");
         var reporter = new ConsoleReporter(verbosity);
+        if (parse.GetValue(PushRetry) < 0) throw new UsageException("--push-retry must be 0 or more");
 
         var workspace = Path.GetFullPath(parse.GetValue(Workspace) ?? Environment.CurrentDirectory);
         if (!Directory.Exists(workspace))
@@ -81,7 +83,7 @@ internal static class BuildCommand
         if (level is { } l && (l < 1 || l > (compression == LayerCompression.Zstd ? 22 : 9)))
             throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-22)");
 
-        var builder = RenderGeneratorCommand.ResolveBuilder(parse.GetValue(Builder), manifest);
+        var builder = BuilderKindParser.Resolve(parse.GetValue(Builder), manifest);
         var credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace);
         reporter.Debug($"credentials: {credentials.Description}");
         var request = new GeneratorBuildRequest
@@ -91,12 +93,12 @@ internal static class BuildCommand
                 Manifest = manifest,
                 ModelSource = modelSource,
                 Builder = builder,
-                Created = GeneratorImageSpec.CreatedFromEnvironment(Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH")),
+                Created = SourceDateEpoch.FromEnvironment(),
                 ExtraLabels = ParsePairs(parse.GetValue(Label) ?? [], "--label", "KEY=VALUE"),
                 Compression = compression,
                 CompressionLevel = level,
             },
-            BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? Generator.BuilderDefaults.BaseImage(builder),
+            BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? BuilderDefaults.BaseImage(builder),
             Platform = ParsePlatform(parse.GetValue(CustomPlatform)!),
             Destinations = parse.GetValue(Destination) ?? [],
             Push = !parse.GetValue(NoPush),
@@ -117,7 +119,6 @@ internal static class BuildCommand
             },
             ScratchDirectory = Path.GetTempPath(),
         };
-        if (request.Registry.PushRetry < 0) throw new UsageException("--push-retry must be 0 or more");
 
         var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct);
 

@@ -20,16 +20,10 @@ internal static class RenderGeneratorCommand
         command.SetAction(parse =>
         {
             var loaded = ManifestLoader.Load(parse.GetValue(manifest)!);
-            var kind = ResolveBuilder(parse.GetValue(builder), loaded);
+            var kind = BuilderKindParser.Resolve(parse.GetValue(builder), loaded);
             Console.Out.Write(GeneratorScript.Render(loaded, kind));
             return ExitCodes.Ok;
         });
         return command;
     }
-
-    /// <summary>The flag wins over the manifest's <c>build.builder</c>; kaniko is the default.</summary>
-    public static BuilderKind ResolveBuilder(string? flag, GeneratorManifest manifest) =>
-        flag is not null ? BuilderKindParser.Parse(flag)
-        : manifest.Builder is not null ? BuilderKindParser.Parse(manifest.Builder)
-        : BuilderKind.Kaniko;
 }
