@@ -49,7 +49,7 @@ public static class GeneratorBuild
         var manifest = request.Image.Manifest;
         var image = assembled.Image;
         var layer = assembled.Layer.Descriptor;
-        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count} layers; "
+        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count} layer{(image.Layers.Count == 1 ? "" : "s")}; "
             + (assembled.Reused ? $"model layer {layer.Digest.Short} unchanged, reused from {destinations[0]})" : $"model layer {layer.Digest.Short}, {layer.Size} bytes)"));
 
         if (request.OciLayout is { } layoutDir)

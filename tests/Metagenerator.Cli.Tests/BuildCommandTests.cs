@@ -197,6 +197,8 @@ public sealed class BuildCommandTests : IAsyncLifetime
             (["build", "--compression-level", "42"], "--compression-level"),
             (["build", "--destination", "Bad/Name:1"], "Bad/Name"),
             (["build", "--generator-base", "oci:"], "--generator-base"),
+            (["build", "--oci-layout", "GENERATOR-MANIFEST.yml"], "--oci-layout"),
+            (["build", "--tar-path", "model-src"], "--tar-path"),
         })
         {
             var result = await CliRunner.RunAsync(ws.Path, args);

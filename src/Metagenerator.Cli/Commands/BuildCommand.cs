@@ -73,6 +73,11 @@ internal static class BuildCommand
             throw new UsageException($"--workspace '{workspace}' does not exist");
         string InWorkspace(string path) => Path.GetFullPath(path, workspace);
 
+        if (parse.GetValue(OciLayoutDir) is { } layoutPath && File.Exists(InWorkspace(layoutPath)))
+            throw new UsageException($"--oci-layout '{layoutPath}' is a file; give a directory (it is created if missing)");
+        if (parse.GetValue(TarPath) is { } tarPath && Directory.Exists(InWorkspace(tarPath)))
+            throw new UsageException($"--tar-path '{tarPath}' is a directory; give the path of the tar file to write");
+
         var manifest = ManifestLoader.Load(InWorkspace(parse.GetValue(Manifest)!));
         var modelSource = InWorkspace(parse.GetValue(ModelSource)!);
         var sourceErrors = ManifestLoader.CheckModelSource(manifest, modelSource);
