@@ -7,7 +7,7 @@ using Metagenerator.Registry;
 namespace Metagenerator.Cli;
 
 /// <summary>Maps failures to a message and an exit code (README: exit codes).</summary>
-internal static partial class ErrorReporting
+public static partial class ErrorReporting
 {
     /// <summary>The exit code and the text to print for <paramref name="e"/>.</summary>
     public static (int Code, string Message) Describe(Exception e) => e switch
