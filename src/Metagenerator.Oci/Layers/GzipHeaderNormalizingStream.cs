@@ -9,44 +9,22 @@ namespace Metagenerator.Oci;
 /// (3 on Unix, 10 on Windows), which would make the layer digest depend on where it was built.
 /// RFC 1952 §2.3.
 /// </remarks>
-internal sealed class GzipHeaderNormalizingStream : Stream
+internal sealed class GzipHeaderNormalizingStream(Stream inner) : WriteFilterStream(inner, leaveOpen: true)
 {
-    private readonly Stream _inner;
-    private long _position;
-
-    public GzipHeaderNormalizingStream(Stream inner) => _inner = inner;
-
-    public override void Write(ReadOnlySpan<byte> buffer)
+    protected override void WriteChunk(ReadOnlySpan<byte> buffer, long offset)
     {
-        if (_position < 10 && buffer.Length > 0)
+        if (offset < 10 && buffer.Length > 0)
         {
-            var head = buffer[..(int)Math.Min(buffer.Length, 10 - _position)].ToArray();
+            var head = buffer[..(int)Math.Min(buffer.Length, 10 - offset)].ToArray();
             for (var i = 0; i < head.Length; i++)
             {
-                var at = _position + i;
+                var at = offset + i;
                 if (at is >= 4 and <= 7) head[i] = 0;
                 else if (at == 9) head[i] = 255;
             }
-            _inner.Write(head);
-            _position += head.Length;
+            Inner.Write(head);
             buffer = buffer[head.Length..];
         }
-        _inner.Write(buffer);
-        _position += buffer.Length;
+        Inner.Write(buffer);
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void WriteByte(byte value) => Write([value]);
-
-    public override void Flush() => _inner.Flush();
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => _position; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }
