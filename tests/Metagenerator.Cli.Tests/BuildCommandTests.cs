@@ -185,6 +185,19 @@ public sealed class BuildCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_malformed_config_json_is_exit_2_naming_the_file_before_any_registry_call()
+    {
+        using var ws = Workspace($"127.0.0.1:{FreePort.Next()}");
+        ws.WriteFile("config.json", "{\"auths\": {\"x\": {\"auth\": \"dXNlcjpzM2NyM3Q=\"}}");
+        var result = await CliRunner.RunAsync(ws.Path, "build", "--insecure");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains(ws.Combine("config.json"), result.StdErr);
+        Assert.DoesNotContain("base image:", result.StdErr);
+        Assert.DoesNotContain("dXNlcjpzM2NyM3Q=", result.StdErr);
+        AssertNoSecret(result, "s3cr3t");
+    }
+
+    [Fact]
     public async Task Bad_flag_values_are_exit_2_with_the_flag_named()
     {
         using var ws = Workspace(_plain.Host);

@@ -90,6 +90,7 @@ internal static class BuildCommand
 
         var builder = BuilderKindParser.Resolve(parse.GetValue(Builder), manifest);
         var credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace);
+        credentials.Validate(); // a malformed config.json is reported now, not only when a registry asks for credentials
         reporter.Debug($"credentials: {credentials.Description}");
         var request = new GeneratorBuildRequest
         {
