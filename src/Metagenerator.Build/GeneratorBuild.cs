@@ -107,4 +107,4 @@ public static class GeneratorBuild
 }
 
 /// <summary>A destination or base reference that cannot be parsed; invalid input.</summary>
-public sealed class InvalidReferenceException(string message) : Exception(message);
+public sealed class InvalidReferenceException(string message) : MetageneratorException(message, ErrorCategory.InvalidInput);

@@ -1,27 +1,49 @@
 using System.Text.RegularExpressions;
-using Metagenerator.Build;
 using Metagenerator.Manifest;
-using Metagenerator.Oci;
-using Metagenerator.Registry;
 
 namespace Metagenerator.Cli;
 
-/// <summary>Maps failures to a message and an exit code (README: exit codes).</summary>
+/// <summary>Maps failures to a message and an exit code (README: exit codes). The only place that knows both.</summary>
 public static partial class ErrorReporting
 {
     /// <summary>The exit code and the text to print for <paramref name="e"/>.</summary>
     public static (int Code, string Message) Describe(Exception e) => e switch
     {
         ManifestException m => (ExitCodes.InvalidInput, string.Join(Environment.NewLine, m.Errors)),
-        UsageException or InvalidReferenceException or LayerBuildException or OciLayoutException or CredentialConfigException or FormatException or ArgumentException
+        MetageneratorException { Category: ErrorCategory.Bug } m => Bug(m),
+        MetageneratorException m => (CodeFor(m.Category), "error: " + Redacted(m.Message) + RemedyText(m.Remedy)),
+        // Local files the user named (outputs, inputs) that the OS refused: the user can fix those.
+        FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException
             => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
-        FileNotFoundException or DirectoryNotFoundException => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
-        RegistryException => (ExitCodes.RegistryFailure, "error: " + Redacted(e.Message)),
-        HttpRequestException => (ExitCodes.RegistryFailure, "error: registry request failed: " + Redacted(e.Message)),
         OperationCanceledException => (ExitCodes.Unexpected, "error: cancelled"),
-        UnauthorizedAccessException or IOException => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
-        _ => (ExitCodes.Unexpected, $"error: unexpected failure (a bug in metagenerator; please report it): {Redacted(e.Message)}"),
+        _ => Bug(e),
     };
+
+    /// <summary>The exit code of a category.</summary>
+    public static int CodeFor(ErrorCategory category) => category switch
+    {
+        ErrorCategory.InvalidInput => ExitCodes.InvalidInput,
+        ErrorCategory.Registry => ExitCodes.RegistryFailure,
+        _ => ExitCodes.Unexpected,
+    };
+
+    /// <summary>A remedy in the CLI's terms (flag names), as a sentence to append to a message; empty when there is none.</summary>
+    public static string RemedyText(Remedy? remedy) => remedy is null ? "" : remedy.Kind switch
+    {
+        RemedyKind.TrustRegistryCertificate =>
+            $"; to trust its CA pass --registry-certificate {remedy.Registry}=CA.pem; to skip verification for it (insecure) pass --skip-tls-verify-registry {remedy.Registry}; if it only speaks plain HTTP, pass --insecure-registry {remedy.Registry}",
+        RemedyKind.SkipTlsVerification => $"; to skip verification for it (insecure) pass --skip-tls-verify-registry {remedy.Registry}",
+        RemedyKind.AllowPlainHttp => $"; if {remedy.Registry} is meant to be reached without TLS, pass --insecure-registry {remedy.Registry}",
+        RemedyKind.UseHttps => $"; {remedy.Registry} speaks HTTPS: drop --insecure / --insecure-registry {remedy.Registry}",
+        RemedyKind.ProvideCredentials =>
+            $"; add an \"auths\" entry for {remedy.Registry} to a Docker config.json (docker login {remedy.Registry}) and pass it with --config",
+        RemedyKind.ChoosePlatform => $"; choose one with --custom-platform{(remedy.Detail is null ? "" : $" ({remedy.Detail})")}",
+        RemedyKind.ChooseImageReference => "",
+        _ => "",
+    };
+
+    private static (int, string) Bug(Exception e) =>
+        (ExitCodes.Unexpected, $"error: unexpected failure (a bug in metagenerator; please report it): {Redacted(e.Message)}");
 
     /// <summary>Blanks anything that looks like a credential, as a last line of defence.</summary>
     public static string Redacted(string text) => SecretPattern().Replace(text, "$1***");

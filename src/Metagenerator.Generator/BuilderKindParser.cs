@@ -6,25 +6,25 @@ public static class BuilderKindParser
     /// <summary>The accepted names, in the order they are listed in messages.</summary>
     public static IReadOnlyList<string> AllowedNames { get; } = ["kaniko", "buildah", "buildkit", "docker"];
 
-    /// <summary>Parses <paramref name="text"/> (case-insensitive); throws <see cref="FormatException"/> naming the allowed values.</summary>
+    /// <summary>Parses <paramref name="text"/> (case-insensitive); throws <see cref="InvalidInputException"/> naming the allowed values.</summary>
     public static BuilderKind Parse(string text) =>
         TryParse(text, out var kind)
             ? kind
-            : throw new FormatException(
+            : throw new InvalidInputException(
                 $"unknown builder '{text}': allowed values are {string.Join(", ", AllowedNames)}");
 
     /// <summary>The builder for a run: <paramref name="requested"/> (the CLI's <c>--builder</c>) when given, else the
-    /// manifest's <c>build.builder</c>, else kaniko. Throws <see cref="FormatException"/> naming where the bad value came from.</summary>
+    /// manifest's <c>build.builder</c>, else kaniko. Throws <see cref="InvalidInputException"/> naming where the bad value came from.</summary>
     public static BuilderKind Resolve(string? requested, Manifest.GeneratorManifest manifest)
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {
-            return TryParse(requested, out var fromCli) ? fromCli : throw new FormatException(
+            return TryParse(requested, out var fromCli) ? fromCli : throw new InvalidInputException(
                 $"--builder: unknown builder '{requested}': allowed values are {string.Join(", ", AllowedNames)}");
         }
         if (!string.IsNullOrWhiteSpace(manifest.Builder))
         {
-            return TryParse(manifest.Builder, out var fromManifest) ? fromManifest : throw new FormatException(
+            return TryParse(manifest.Builder, out var fromManifest) ? fromManifest : throw new InvalidInputException(
                 $"{manifest.Path}: build.builder: unknown builder '{manifest.Builder}': allowed values are {string.Join(", ", AllowedNames)}");
         }
         return BuilderKind.Kaniko;

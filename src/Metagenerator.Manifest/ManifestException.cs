@@ -1,11 +1,11 @@
 namespace Metagenerator.Manifest;
 
 /// <summary>A manifest could not be read or is invalid; carries every problem found in one run.</summary>
-public sealed class ManifestException : Exception
+public sealed class ManifestException : MetageneratorException
 {
     /// <summary>Creates the exception from at least one error.</summary>
     public ManifestException(IReadOnlyList<ManifestError> errors)
-        : base(Summarize(errors))
+        : base(Summarize(errors), ErrorCategory.InvalidInput)
     {
         Errors = errors;
     }

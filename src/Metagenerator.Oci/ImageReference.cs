@@ -34,7 +34,7 @@ public sealed partial record ImageReference
 
     /// <summary>Parses a reference; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static ImageReference Parse(string text) =>
-        TryParse(text, out var reference, out var error) ? reference : throw new FormatException(error);
+        TryParse(text, out var reference, out var error) ? reference : throw new InvalidInputException(error, new Remedy(RemedyKind.ChooseImageReference));
 
     /// <summary>Tries to parse a reference, returning a readable reason on failure.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out ImageReference? reference, [NotNullWhen(false)] out string? error)

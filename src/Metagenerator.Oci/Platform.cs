@@ -19,7 +19,7 @@ public sealed record Platform
     {
         var parts = text.Split('/');
         if (parts.Length is < 2 or > 3 || parts.Any(string.IsNullOrWhiteSpace))
-            throw new FormatException($"'{text}' is not a platform; expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8");
+            throw new InvalidInputException($"'{text}' is not a platform; expected os/arch[/variant], e.g. linux/amd64 or linux/arm64/v8");
         return new Platform { Os = parts[0], Architecture = parts[1], Variant = parts.Length == 3 ? parts[2] : null };
     }
 

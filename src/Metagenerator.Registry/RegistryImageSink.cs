@@ -28,9 +28,9 @@ public sealed class RegistryImageSink : IImageSink
         foreach (var tag in tags)
         {
             if (!ImageReference.TryParse(tag, out var reference, out var error))
-                throw new ArgumentException($"invalid destination: {error}", nameof(tags));
+                throw new InvalidInputException($"invalid destination: {error}");
             if (reference.Digest is { } pinned && pinned != image.Digest)
-                throw new ArgumentException($"destination {tag} pins digest {pinned}, but the image's digest is {image.Digest}", nameof(tags));
+                throw new InvalidInputException($"destination {tag} pins digest {pinned}, but the image's digest is {image.Digest}");
             references.Add(reference);
         }
 

@@ -17,7 +17,7 @@ public sealed class RegistryImageSource : IImageSource
     {
         ImageReference parsed;
         try { parsed = ImageReference.Parse(reference); }
-        catch (FormatException e) { throw new ArgumentException($"invalid image reference: {e.Message}", nameof(reference), e); }
+        catch (InvalidInputException e) { throw new InvalidInputException($"invalid image reference: {e.Message}", e.Remedy, e); }
         return await ReadImageAsync(parsed, platform, ct).ConfigureAwait(false);
     }
 

@@ -143,7 +143,7 @@ internal static class BuildCommand
     private static Platform ParsePlatform(string text)
     {
         try { return Platform.Parse(text); }
-        catch (FormatException e) { throw new UsageException("--custom-platform: " + e.Message); }
+        catch (InvalidInputException e) { throw new UsageException("--custom-platform: " + e.Message); }
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ParsePairs(IEnumerable<string> values, string flag, string shape)

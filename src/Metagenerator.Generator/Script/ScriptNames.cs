@@ -30,7 +30,7 @@ public static class ScriptNames
             throw new ArgumentException($"'{name}' is not a valid shell variable name", nameof(name));
     }
 
-    /// <summary>Throws <see cref="ArgumentException"/> when a config key or build parameter cannot be a script variable.</summary>
+    /// <summary>Throws <see cref="InvalidInputException"/> when a config key or build parameter cannot be a script variable.</summary>
     /// <remarks>The manifest validator already enforces environment-variable names and the reserved names; this is the
     /// renderer's own guard, because these names are the only manifest text written into the script as code.</remarks>
     public static void CheckManifest(GeneratorManifest manifest)
@@ -40,16 +40,16 @@ public static class ScriptNames
         foreach (var (kind, name) in names)
         {
             if (!IsShellName(name))
-                throw new ArgumentException($"{manifest.Path}: {kind} '{name}' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
             if (name.StartsWith(InternalPrefix, StringComparison.Ordinal))
-                throw new ArgumentException($"{manifest.Path}: {kind} '{name}' starts with '{InternalPrefix}', which the generator script reserves for itself");
+                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' starts with '{InternalPrefix}', which the generator script reserves for itself");
             if (ShellSpecialNames.Contains(name))
-                throw new ArgumentException($"{manifest.Path}: {kind} '{name}' is a variable the shell itself uses; choose another name");
+                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' is a variable the shell itself uses; choose another name");
             if (GeneratorManifest.ReservedNames.Contains(name))
-                throw new ArgumentException($"{manifest.Path}: {kind} '{name}' is reserved by the generator script");
+                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' is reserved by the generator script");
         }
         foreach (var required in new[] { "MODEL_REGISTRY", "MODEL_DOCKERFILE" })
             if (manifest.ConfigValue(required) is null)
-                throw new ArgumentException($"{manifest.Path}: config has no {required}");
+                throw new InvalidInputException($"{manifest.Path}: config has no {required}");
     }
 }

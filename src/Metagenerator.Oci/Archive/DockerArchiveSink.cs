@@ -66,9 +66,9 @@ public sealed class DockerArchiveSink(string path) : IImageSink
     public static string RepoTag(string reference)
     {
         if (!ImageReference.TryParse(reference, out var parsed, out var error))
-            throw new ArgumentException($"docker-archive tag {error}", nameof(reference));
+            throw new InvalidInputException($"docker-archive tag {error}");
         if (parsed.Tag is null && parsed.Digest is not null)
-            throw new ArgumentException($"docker-archive tag '{reference}' has a digest but no tag; docker load needs name:tag", nameof(reference));
+            throw new InvalidInputException($"docker-archive tag '{reference}' has a digest but no tag; docker load needs name:tag");
         var name = parsed.Registry == ImageReference.DockerHub
             ? (parsed.Repository.StartsWith("library/", StringComparison.Ordinal) ? parsed.Repository["library/".Length..] : parsed.Repository)
             : $"{parsed.Registry}/{parsed.Repository}";

@@ -54,7 +54,7 @@ public sealed class DockerIgnore
             }
             if (line.Length == 0 && !isException) continue;
             if (isException && (line.Length == 0 || line == "."))
-                throw new FormatException($"{fileName} line {lineNumber}: '{rawLine.Trim()}' is an exception ('!') without a pattern");
+                throw new InvalidInputException($"{fileName} line {lineNumber}: '{rawLine.Trim()}' is an exception ('!') without a pattern");
             Regex regex;
             try
             {
@@ -62,7 +62,7 @@ public sealed class DockerIgnore
             }
             catch (ArgumentException e)
             {
-                throw new FormatException($"{fileName} line {lineNumber}: pattern '{rawLine.Trim()}' is invalid: {e.Message}");
+                throw new InvalidInputException($"{fileName} line {lineNumber}: pattern '{rawLine.Trim()}' is invalid: {e.Message}");
             }
             rules.Add(new Rule(line, isException, regex));
         }

@@ -1,11 +1,11 @@
 namespace Metagenerator.Oci;
 
 /// <summary>A layer could not be built because of one file or path, named in <see cref="Path"/>.</summary>
-public sealed class LayerBuildException : Exception
+public sealed class LayerBuildException : MetageneratorException
 {
     /// <summary>Creates the exception for <paramref name="path"/>.</summary>
     public LayerBuildException(string path, string message, Exception? inner = null)
-        : base($"{path}: {message}", inner)
+        : base($"{path}: {message}", ErrorCategory.InvalidInput, innerException: inner)
     {
         Path = path;
         Reason = message;

@@ -77,7 +77,7 @@ public static class LayerBuilder
         if (spec.CompressionLevel is not { } level) return;
         var (min, max) = spec.Compression == LayerCompression.Zstd ? (1, 22) : (0, 9);
         if (level < min || level > max)
-            throw new ArgumentException($"compression level {level} is out of range for {spec.Compression.ToString().ToLowerInvariant()} ({min}–{max})", nameof(spec));
+            throw new InvalidInputException($"compression level {level} is out of range for {spec.Compression.ToString().ToLowerInvariant()} ({min}–{max})");
     }
 
     private static (Digest Digest, long Size, Digest DiffId, long UncompressedSize) Write(

@@ -101,7 +101,7 @@ internal static class LayerEntries
         {
             ignore = source.UseDockerignore ? DockerIgnore.Load(root) : DockerIgnore.Empty;
         }
-        catch (FormatException e)
+        catch (InvalidInputException e)
         {
             throw new LayerBuildException(Path.Combine(root, ".dockerignore"), e.Message, e);
         }

@@ -17,7 +17,7 @@ public static class SourceDateEpoch
     {
         if (string.IsNullOrWhiteSpace(value)) return LayerSpec.DefaultModificationTime;
         if (!long.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var seconds) || seconds > 253402300799)
-            throw new FormatException($"{VariableName}='{value}' is not a number of seconds since 1970-01-01 (e.g. {VariableName}=$(git log -1 --format=%ct))");
+            throw new InvalidInputException($"{VariableName}='{value}' is not a number of seconds since 1970-01-01 (e.g. {VariableName}=$(git log -1 --format=%ct))");
         return DateTimeOffset.FromUnixTimeSeconds(seconds);
     }
 

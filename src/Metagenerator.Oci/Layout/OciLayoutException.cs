@@ -1,8 +1,9 @@
 namespace Metagenerator.Oci;
 
 /// <summary>An OCI layout directory is missing, malformed, or lacks the requested image.</summary>
-public sealed class OciLayoutException(string directory, string message, Exception? inner = null)
-    : Exception($"OCI layout {directory}: {message}", inner)
+/// <remarks>The layout is the user's input (exit 2) unless the caller says otherwise, e.g. for corrupt base-image data.</remarks>
+public sealed class OciLayoutException(string directory, string message, Exception? inner = null, ErrorCategory category = ErrorCategory.InvalidInput)
+    : MetageneratorException($"OCI layout {directory}: {message}", category, innerException: inner)
 {
     /// <summary>The layout directory.</summary>
     public string Directory { get; } = directory;

@@ -41,7 +41,7 @@ public sealed record OciLayoutReference(string Directory, string? Tag)
 
     /// <summary>Parses <c>oci:DIR[:TAG]</c> or throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static OciLayoutReference Parse(string text) =>
-        TryParse(text, out var reference, out var error) ? reference : throw new FormatException(error);
+        TryParse(text, out var reference, out var error) ? reference : throw new InvalidInputException(error);
 
     /// <inheritdoc/>
     public override string ToString() => Tag is null ? Prefix + Directory : $"{Prefix}{Directory}:{Tag}";

@@ -15,8 +15,9 @@ public sealed class RegistryAuthException : RegistryException
         string? credentialSource,
         HttpStatusCode? statusCode = null,
         IReadOnlyList<RegistryError>? errors = null,
-        Exception? innerException = null)
-        : base(message, operation, registry, repository, statusCode, errors, isTransient: false, innerException)
+        Exception? innerException = null,
+        Remedy? remedy = null)
+        : base(message, operation, registry, repository, statusCode, errors, isTransient: false, innerException, remedy)
     {
         CredentialSource = credentialSource;
     }

@@ -4,7 +4,7 @@ namespace Metagenerator.Registry;
 
 /// <summary>A registry request failed: which operation, against which registry and repository, and what the registry said.</summary>
 /// <remarks>Messages never contain credentials or tokens; error bodies are read up to 64 KiB.</remarks>
-public class RegistryException : Exception
+public class RegistryException : MetageneratorException
 {
     /// <summary>Creates an exception; <paramref name="message"/> is the complete, user-facing text.</summary>
     public RegistryException(
@@ -15,8 +15,9 @@ public class RegistryException : Exception
         HttpStatusCode? statusCode = null,
         IReadOnlyList<RegistryError>? errors = null,
         bool isTransient = false,
-        Exception? innerException = null)
-        : base(message, innerException)
+        Exception? innerException = null,
+        Remedy? remedy = null)
+        : base(message, ErrorCategory.Registry, remedy, innerException)
     {
         Operation = operation;
         Registry = registry;
