@@ -15,7 +15,7 @@ public class BuilderKindParserTests
     [InlineData("kaniko2")]
     public void Unknown_builders_list_the_allowed_values(string text)
     {
-        var e = Assert.Throws<FormatException>(() => BuilderKindParser.Parse(text));
+        var e = Assert.Throws<InvalidInputException>(() => BuilderKindParser.Parse(text));
         Assert.Equal($"unknown builder '{text}': allowed values are kaniko, buildah, buildkit, docker", e.Message);
     }
 
@@ -30,7 +30,7 @@ public class BuilderKindParserTests
     [Fact]
     public void A_bad_manifest_builder_names_the_file_and_key()
     {
-        var e = Assert.Throws<FormatException>(() => BuilderKindParser.Resolve(null, TestManifests.Seed() with { Builder = "podman" }));
+        var e = Assert.Throws<InvalidInputException>(() => BuilderKindParser.Resolve(null, TestManifests.Seed() with { Builder = "podman" }));
         Assert.Equal("seed/GENERATOR-MANIFEST.yml: build.builder: unknown builder 'podman': allowed values are kaniko, buildah, buildkit, docker", e.Message);
     }
 

@@ -115,7 +115,7 @@ public class ScriptSafetyTests
         {
             BuildParameters = [new ManifestParameter(name, "x", new ManifestValue("v", 9, 5))],
         };
-        var e = Assert.Throws<ArgumentException>(() => GeneratorScript.Render(manifest, BuilderKind.Kaniko));
+        var e = Assert.Throws<InvalidInputException>(() => GeneratorScript.Render(manifest, BuilderKind.Kaniko));
         Assert.Contains(name, e.Message);
         Assert.Contains("seed/GENERATOR-MANIFEST.yml", e.Message);
     }

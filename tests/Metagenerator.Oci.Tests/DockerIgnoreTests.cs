@@ -61,7 +61,7 @@ public class DockerIgnoreTests
     [InlineData("*.py\n[abc\n", "line 2")]
     public void Invalid_patterns_are_errors_naming_the_line(string text, string where)
     {
-        var error = Assert.Throws<FormatException>(() => DockerIgnore.Parse(text, "/src/.dockerignore"));
+        var error = Assert.Throws<InvalidInputException>(() => DockerIgnore.Parse(text, "/src/.dockerignore"));
         Assert.Contains("/src/.dockerignore " + where, error.Message);
     }
 

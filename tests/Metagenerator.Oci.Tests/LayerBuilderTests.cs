@@ -385,7 +385,7 @@ public class LayerBuilderTests
         var best = await LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 9 }, dir.Combine("9"));
         Assert.Equal(fast.DiffId, best.DiffId);
         Assert.NotEqual(fast.Descriptor.Digest, best.Descriptor.Digest);
-        await Assert.ThrowsAsync<ArgumentException>(() => LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 10 }, dir.Path));
+        await Assert.ThrowsAsync<InvalidInputException>(() => LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 10 }, dir.Path));
     }
 }
 
