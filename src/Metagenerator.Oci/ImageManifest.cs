@@ -6,6 +6,7 @@ namespace Metagenerator.Oci;
 /// <remarks>https://github.com/opencontainers/image-spec/blob/main/manifest.md</remarks>
 public sealed record ImageManifest
 {
+    /// <summary>Always 2.</summary>
     [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = 2;
     /// <summary>The manifest media type; optional in OCI manifests, so an absent field reads as the OCI type.</summary>
     /// <remarks>Source-generated JSON sets absent init-only properties to null, hence the fallback in the getter.</remarks>
@@ -14,9 +15,12 @@ public sealed record ImageManifest
 
     private readonly string? _mediaType;
 
+    /// <summary>The image config blob.</summary>
     [JsonPropertyName("config")] public required Descriptor Config { get; init; }
+    /// <summary>The layers, base first.</summary>
     [JsonPropertyName("layers")] public required IReadOnlyList<Descriptor> Layers { get; init; }
 
+    /// <summary>Free-form annotations.</summary>
     [JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }
@@ -25,13 +29,17 @@ public sealed record ImageManifest
 /// <remarks>https://github.com/opencontainers/image-spec/blob/main/image-index.md</remarks>
 public sealed record ImageIndex
 {
+    /// <summary>Always 2.</summary>
     [JsonPropertyName("schemaVersion")] public int SchemaVersion { get; init; } = 2;
 
+    /// <summary>The index media type (optional in OCI indexes).</summary>
     [JsonPropertyName("mediaType"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? MediaType { get; init; }
 
+    /// <summary>One descriptor per platform-specific manifest.</summary>
     [JsonPropertyName("manifests")] public required IReadOnlyList<Descriptor> Manifests { get; init; }
 
+    /// <summary>Free-form annotations.</summary>
     [JsonPropertyName("annotations"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyDictionary<string, string>? Annotations { get; init; }
 }

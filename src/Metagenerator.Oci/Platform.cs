@@ -5,9 +5,12 @@ namespace Metagenerator.Oci;
 /// <summary>An image platform such as <c>linux/amd64</c> or <c>linux/arm64/v8</c>.</summary>
 public sealed record Platform
 {
+    /// <summary>The CPU architecture, e.g. amd64.</summary>
     [JsonPropertyName("architecture")] public required string Architecture { get; init; }
+    /// <summary>The operating system, e.g. linux.</summary>
     [JsonPropertyName("os")] public required string Os { get; init; }
 
+    /// <summary>The CPU variant, e.g. v8, when the architecture has several.</summary>
     [JsonPropertyName("variant"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Variant { get; init; }
 

@@ -12,6 +12,7 @@ public class NativeAotPublishTests
         using var copy = new TempDirectory("mg-aot");
         // A private copy of the sources, so this publish never touches the build outputs other tests use.
         File.Copy(Path.Combine(repo, "Directory.Build.props"), copy.Combine("Directory.Build.props"));
+        File.Copy(Path.Combine(repo, "Directory.Packages.props"), copy.Combine("Directory.Packages.props"));
         CopyTree(Path.Combine(repo, "src"), copy.Combine("src"));
 
         var publish = await ExternalTool.RunAsync("dotnet",
