@@ -100,6 +100,9 @@ public sealed partial record ImageReference
         return true;
     }
 
+    /// <summary>Whether <paramref name="component"/> is a valid repository path component: <c>[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*</c>.</summary>
+    public static bool IsRepositoryComponent(string component) => PathComponentPattern().IsMatch(component);
+
     /// <summary>This reference with another tag (and no digest).</summary>
     public ImageReference WithTag(string tag) => this with { Tag = tag, Digest = null };
 
