@@ -138,7 +138,6 @@ public static partial class ManifestRules
             if (CheckHost(host) is { } hostError) return $"{hostError}; {allowed}";
         }
 
-        var hasPort = false;
         if (rest.StartsWith(':'))
         {
             var slash = rest.IndexOf('/');
@@ -149,14 +148,14 @@ public static partial class ManifestRules
             {
                 return $"port '{Show(port)}' of '{Show(value)}' is not a number from 1 to 65535 (without leading zeros)";
             }
-            hasPort = true;
         }
         else if (rest.Length > 0 && !rest.StartsWith('/'))
         {
             return $"'{Show(value)}' is not a registry; {allowed}";
         }
 
-        if (!hasPort && !host.StartsWith('[') && host != "localhost" && !host.Contains('.'))
+        // The rule image tools apply to the first component of a reference: host[:port] before the first '/'.
+        if (!Oci.ImageReference.IsRegistryHost(value.Split('/')[0]))
         {
             return $"'{Show(host)}' has neither a dot nor a port, so image tools would read it as a Docker Hub namespace, not a registry host; "
                 + $"write '{Show(host)}:PORT', its full domain name, or 'docker.io/{Show(host)}'";

@@ -4,6 +4,8 @@ namespace Metagenerator.Manifest;
 /// The names no config key or parameter may have, because the generator script, or the shell that runs it, already
 /// gives them a meaning. Config keys and build parameters become shell variables of the script, and runtime parameters
 /// environment variables of the model; a reserved name there would silently change how either runs.
+/// The builders' own settings (BUILDKIT_HOST, STORAGE_DRIVER, KANIKO_EXECUTOR…) are not reserved: a config key may set
+/// one on purpose, and the script then uses it as if it came from the environment.
 /// <see cref="ManifestRules.CheckVariableName"/> applies them; the validator and the script renderer both call it.
 /// </summary>
 public static class ReservedNames
@@ -21,12 +23,6 @@ public static class ReservedNames
         "PUSH_RETRY", "VERBOSITY", "MODEL_BUILD_CONTEXT", "DOCKER_CONFIG", "MODEL_INFO",
     };
 
-    /// <summary>The environment variables the generator script reads to set up a builder (its help lists them).</summary>
-    public static IReadOnlySet<string> BuilderSettings { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "KANIKO_EXECUTOR", "KANIKO_WARMER", "STORAGE_DRIVER", "BUILDAH_ISOLATION", "BUILDKIT_HOST", "DOCKER_HOST",
-    };
-
     /// <summary>
     /// Variables the shell itself reads or sets: those POSIX sh specifies, and those busybox ash and bash make special
     /// (bash refuses assignments to its read-only ones, such as UID, and aborts the script).
@@ -41,7 +37,7 @@ public static class ReservedNames
     };
 
     /// <summary>Every reserved name, ordered, for documentation and messages (the prefixes are not included).</summary>
-    public static IReadOnlyList<string> All { get; } = [.. GeneratorInputs.Concat(BuilderSettings).Concat(Shell).Order(StringComparer.Ordinal)];
+    public static IReadOnlyList<string> All { get; } = [.. GeneratorInputs.Concat(Shell).Order(StringComparer.Ordinal)];
 
     /// <summary>Why <paramref name="name"/> is reserved, or null when it is free.</summary>
     public static string? Reason(string name)
@@ -50,8 +46,6 @@ public static class ReservedNames
             return $"names starting with '{ScriptPrefix}' are the generator script's own variables";
         if (GeneratorInputs.Contains(name))
             return "the generator reads or sets it itself (" + string.Join(", ", GeneratorInputs.Order(StringComparer.Ordinal)) + ")";
-        if (BuilderSettings.Contains(name))
-            return "the generator reads it to set up its image builder (" + string.Join(", ", BuilderSettings.Order(StringComparer.Ordinal)) + ")";
         if (Shell.Contains(name))
             return "the shell that runs the generator gives it a meaning of its own, so it would change how the generator runs";
         if (name.StartsWith(BashPrefix, StringComparison.Ordinal))

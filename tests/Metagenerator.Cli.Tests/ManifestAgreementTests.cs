@@ -22,11 +22,11 @@ public sealed class ManifestAgreementTests
 
     private static readonly string[] Versions = ["v1", "10", "V-2", "1", "v_1", "v1.0", "-v1", "'v'", "v" + new string('9', 128)];
 
-    /// <summary>Config keys and parameter names: free, reserved by the script or its shell, and not names at all.</summary>
+    /// <summary>Config keys and parameter names: free (a builder setting is free on purpose), reserved by the script or its shell, and not names at all.</summary>
     private static readonly string[] VariableNames =
     [
-        "EXTRA", "PATH_TO_DATA", "MG_X", "_x", "HOME_DIR",
-        "PATH", "mg_dest", "mg_", "HOME", "IFS", "PWD", "MODEL_NAME", "CREATED", "BASH_ENV", "KANIKO_EXECUTOR", "DOCKER_HOST", "UID", "_", "LC_ALL",
+        "EXTRA", "PATH_TO_DATA", "MG_X", "_x", "BUILDKIT_HOST",
+        "PATH", "mg_dest", "mg_", "HOME", "IFS", "PWD", "MODEL_NAME", "CREATED", "BASH_ENV", "UID", "_", "LC_ALL",
         "1A", "MY-KEY", "'a b'", "ü",
     ];
 

@@ -98,7 +98,6 @@ public class InvalidManifestTableTests
         { "config key with the script's prefix", S("    MODEL_DOCKERFILE: Dockerfile\n", "    MODEL_DOCKERFILE: Dockerfile\n    mg_dest: x\n"), "gen.config.mg_dest", 7, "starting with 'mg_' are the generator script's own variables" },
         { "parameter HOME", S("    A:\n", "    HOME:\n"), "gen.parameters.HOME", 8, "'HOME' is reserved" },
         { "parameter a bash variable", S("    A:\n", "    BASH_ENV:\n"), "gen.parameters.BASH_ENV", 8, "starting with 'BASH_'" },
-        { "config key a builder setting", S("    MODEL_DOCKERFILE: Dockerfile\n", "    MODEL_DOCKERFILE: Dockerfile\n    KANIKO_EXECUTOR: /bin/true\n"), "gen.config.KANIKO_EXECUTOR", 7, "set up its image builder" },
         { "runtime parameter IFS", E("    R:\n", "    IFS:\n"), "gen.parameters.IFS", 12, "'IFS' is reserved" },
         { "parameter clashes with config", S("    A:\n", "    MODEL_REGISTRY:\n"), "gen.parameters.MODEL_REGISTRY", 8, "already defined at gen.config.MODEL_REGISTRY (line 5)" },
         { "parameter without info", S("      info: a\n", ""), "gen.parameters.A.info", 8, "missing 'info'" },

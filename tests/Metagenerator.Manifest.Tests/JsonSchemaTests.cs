@@ -73,7 +73,7 @@ public partial class JsonSchemaTests
         Head.Replace("version: v1", "version: V-2025-1-", StringComparison.Ordinal),
         Head.Replace("gen:", "grid--sim-2:", StringComparison.Ordinal),
         Head.Replace("gen:", "g1:", StringComparison.Ordinal),
-        Head + "    PATH_TO_DATA: /data\n    HOME_DIR: /home\n    MG_X: 1\n",
+        Head + "    PATH_TO_DATA: /data\n    HOME_DIR: /home\n    MG_X: 1\n    BUILDKIT_HOST: tcp://buildkitd:1234\n",
         Head + "    EXTRA: 5\n    FLAG: false\n",
         Head + "  parameters:\n  build:\n",
         Head + "  build:\n    builder: buildah\n    base_image: oci:layout:v1\n    cache: [python:3.12]\n    custom:\n      nested: [1, {a: b}]\n",
@@ -107,7 +107,7 @@ public partial class JsonSchemaTests
         "name ending with a dash", "name with an underscore", "name with a double underscore", "single-character name",
         "version of one character", "version with an underscore", "version starting with a dash", "version too long",
         "config key PATH", "config key with the script's prefix", "parameter HOME", "parameter a bash variable",
-        "config key a builder setting", "runtime parameter IFS", "base image layout with an empty tag",
+        "runtime parameter IFS", "base image layout with an empty tag",
     ];
 
     public static TheoryData<string, string> InvalidVariants()
