@@ -31,7 +31,7 @@ public static partial class ManifestRules
     [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{1,127}$")]
     private static partial Regex VersionPattern();
 
-    private const string ModelApiRefuses = "the Model API's routes accept only " + ModelApiNamePattern + " and refuse anything else with HTTP 400";
+    private const string ModelApiAccepts = "the Model API's routes accept only " + ModelApiNamePattern + " and answer HTTP 400 to anything else";
 
     /// <summary>Checks the generator name (the single top-level key).</summary>
     public static string? CheckGeneratorName(string name)
@@ -43,13 +43,13 @@ public static partial class ManifestRules
         var fix = Suggestion(name, GeneratorNamePattern(), lowerCase: true);
         var useFix = fix is null ? "" : $"; use '{Show(fix)}'";
         if (name.Contains('.')) return $"{shown} contains '.', which is not allowed because image labels are split on dots{useFix}";
-        if (name.Contains('_')) return $"{shown} contains '_', which {ModelApiRefuses}{useFix}";
+        if (name.Contains('_')) return $"{shown} contains '_': {ModelApiAccepts}{useFix}";
         if (name.Any(char.IsAsciiLetterUpper) && GeneratorNamePattern().IsMatch(name.ToLowerInvariant()))
             return $"{shown} has upper-case letters, which registries reject in repository names; use '{Show(name.ToLowerInvariant())}'";
-        if (name.Length == 1) return $"{shown} is a single character; {ModelApiRefuses}, which needs at least two characters";
+        if (name.Length == 1) return $"{shown} is a single character: {ModelApiAccepts}, so at least two characters";
         if (name[0] == '-') return $"{shown} starts with '-'; {allowed}{useFix}";
         if (name[^1] == '-') return $"{shown} ends with '-', which registries reject in repository names; {allowed}{useFix}";
-        return $"{shown} is not allowed: {allowed} ({ModelApiRefuses}; registries need lower case){useFix}";
+        return $"{shown} is not allowed: {allowed} ({ModelApiAccepts}; registries need lower case){useFix}";
     }
 
     /// <summary>Checks <c>version</c>: the generator image tag, as the Model API's routes accept it.</summary>
@@ -62,11 +62,11 @@ public static partial class ManifestRules
         var fix = Suggestion(version, VersionPattern(), lowerCase: false);
         var useFix = fix is null ? "" : $", e.g. '{Show(fix)}'";
         if (version.Contains('.')) return $"{shown} contains '.', which is not allowed because image labels are split on dots{useFix}";
-        if (version.Contains('_')) return $"{shown} contains '_', which {ModelApiRefuses}{useFix}";
-        if (version.Length == 1) return $"{shown} is a single character; {ModelApiRefuses}, which needs at least two characters, e.g. 'v{Show(version)}'";
+        if (version.Contains('_')) return $"{shown} contains '_': {ModelApiAccepts}{useFix}";
+        if (version.Length == 1) return $"{shown} is a single character: {ModelApiAccepts}, so at least two characters, e.g. 'v{Show(version)}'";
         if (version.Length > MaxVersionLength) return $"version is {version.Length} characters long; an image tag holds at most {MaxVersionLength}";
         if (version[0] == '-') return $"{shown} starts with '-'; {allowed}{useFix}";
-        return $"{shown} is not allowed: {allowed} ({ModelApiRefuses}){useFix}";
+        return $"{shown} is not allowed: {allowed} ({ModelApiAccepts}){useFix}";
     }
 
     /// <summary>A valid spelling close to <paramref name="text"/> ('.', '_' and spaces become '-'), or null.</summary>
