@@ -35,11 +35,10 @@ public static class ManifestLoader
         if (Directory.Exists(path)) throw Single(path, $"is a directory; pass the manifest file (e.g. {Path.Combine(path, DefaultFileName)})");
         if (!File.Exists(path)) throw Single(path, $"file not found; create it ('metagenerator init' writes an example {DefaultFileName}) or pass the manifest's path");
         if (Oci.SmallInputFile.Problem(path) is { } problem) throw Single(path, $"{problem}; a generator manifest must be a regular file");
+        byte[]? bytes;
         try
         {
-            return Oci.SmallInputFile.TryReadAtMost(path, SourceDocumentReader.MaxBytes, out var bytes)
-                ? bytes
-                : throw Single(path, $"the file holds more than {SourceDocumentReader.MaxBytes} bytes; a generator manifest may be at most {SourceDocumentReader.MaxBytes} bytes");
+            Oci.SmallInputFile.TryReadAtMost(path, SourceDocumentReader.MaxBytes, out bytes);
         }
         catch (UnauthorizedAccessException)
         {
@@ -49,6 +48,7 @@ public static class ManifestLoader
         {
             throw Single(path, $"cannot read the file: {e.Message}");
         }
+        return bytes ?? throw Single(path, $"the file holds more than {SourceDocumentReader.MaxBytes} bytes; a generator manifest may be at most {SourceDocumentReader.MaxBytes} bytes");
     }
 
     /// <summary>Validates manifest bytes; <paramref name="path"/> is used in messages and kept in the result.</summary>
