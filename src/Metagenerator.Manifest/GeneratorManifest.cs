@@ -81,11 +81,4 @@ public sealed record GeneratorManifest
 
     /// <summary><c>config.MODEL_DOCKERFILE</c>, relative to the model source.</summary>
     public string ModelDockerfile => ConfigValue("MODEL_DOCKERFILE") ?? "Dockerfile";
-
-    /// <summary>The names the generator script reserves for itself; no config key or parameter may use one.</summary>
-    public static IReadOnlySet<string> ReservedNames { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "MODEL_NAME", "MODEL_TAG", "CREATED", "EXTRA_FLAGS", "GENERATOR_NAME", "GENERATOR_TAG",
-        "PUSH_RETRY", "VERBOSITY", "MODEL_BUILD_CONTEXT", "DOCKER_CONFIG", "MODEL_INFO",
-    };
 }

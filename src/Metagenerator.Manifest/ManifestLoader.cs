@@ -22,18 +22,23 @@ public static class ManifestLoader
     public const string DefaultFileName = "GENERATOR-MANIFEST.yml";
 
     /// <summary>Reads and validates the manifest at <paramref name="path"/>; throws <see cref="ManifestException"/> with every problem.</summary>
+    /// <remarks>Only a regular file is read (a symbolic link to one is fine), and never past <see cref="SourceDocumentReader.MaxBytes"/>:
+    /// a directory, FIFO or device is refused without being opened.</remarks>
     public static GeneratorManifest Load(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
+        return Parse(ReadFile(path), path);
+    }
+
+    private static byte[] ReadFile(string path)
+    {
+        if (Directory.Exists(path)) throw Single(path, $"is a directory; pass the manifest file (e.g. {Path.Combine(path, DefaultFileName)})");
+        if (!File.Exists(path)) throw Single(path, $"file not found; create it ('metagenerator init' writes an example {DefaultFileName}) or pass the manifest's path");
+        if (Oci.SmallInputFile.Problem(path) is { } problem) throw Single(path, $"{problem}; a generator manifest must be a regular file");
+        byte[]? bytes;
         try
         {
-            if (Directory.Exists(path)) throw Single(path, $"is a directory; pass the manifest file (e.g. {Path.Combine(path, DefaultFileName)})");
-            var info = new FileInfo(path);
-            if (!info.Exists) throw Single(path, $"file not found; create it ('metagenerator init' writes an example {DefaultFileName}) or pass the manifest's path");
-            if (info.Length > SourceDocumentReader.MaxBytes)
-                throw Single(path, $"the file is {info.Length} bytes; a generator manifest may be at most {SourceDocumentReader.MaxBytes} bytes");
-            bytes = File.ReadAllBytes(path);
+            Oci.SmallInputFile.TryReadAtMost(path, SourceDocumentReader.MaxBytes, out bytes);
         }
         catch (UnauthorizedAccessException)
         {
@@ -43,7 +48,7 @@ public static class ManifestLoader
         {
             throw Single(path, $"cannot read the file: {e.Message}");
         }
-        return Parse(bytes, path);
+        return bytes ?? throw Single(path, $"the file holds more than {SourceDocumentReader.MaxBytes} bytes; a generator manifest may be at most {SourceDocumentReader.MaxBytes} bytes");
     }
 
     /// <summary>Validates manifest bytes; <paramref name="path"/> is used in messages and kept in the result.</summary>

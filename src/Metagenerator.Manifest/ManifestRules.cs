@@ -14,59 +14,95 @@ public static partial class ManifestRules
     /// <summary>The builders the generator script can drive.</summary>
     public static IReadOnlyList<string> Builders { get; } = ["kaniko", "buildah", "buildkit", "docker"];
 
-    /// <summary>Generator name: a repository path component (distribution spec) without dots.</summary>
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*$")]
+    /// <summary>The Model API's route pattern for generator names and versions (CONTRACTS §7), quoted in messages.</summary>
+    public const string ModelApiNamePattern = "^[a-zA-Z0-9][a-zA-Z0-9-]+$";
+
+    /// <summary>The longest version: an image tag holds at most 128 characters.</summary>
+    public const int MaxVersionLength = 128;
+
+    /// <summary>
+    /// Generator name: what the Model API's routes accept (<see cref="ModelApiNamePattern"/>), in lower case because it is
+    /// a repository name, and not ending with '-', which registries reject in repository names.
+    /// </summary>
+    [GeneratedRegex(@"^[a-z0-9][a-z0-9-]*[a-z0-9]$")]
     private static partial Regex GeneratorNamePattern();
 
-    /// <summary>Image tag (distribution spec) without dots.</summary>
-    [GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_-]{0,127}$")]
+    /// <summary>Version: what the Model API's routes accept, at most as long as an image tag.</summary>
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9-]{1,127}$")]
     private static partial Regex VersionPattern();
 
-    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex EnvironmentNamePattern();
-
-    [GeneratedRegex(@"^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$")]
-    private static partial Regex PathComponentPattern();
-
-    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")]
-    private static partial Regex DnsLabelPattern();
+    private const string ModelApiAccepts = "the Model API's routes accept only " + ModelApiNamePattern + " and answer HTTP 400 to anything else";
 
     /// <summary>Checks the generator name (the single top-level key).</summary>
     public static string? CheckGeneratorName(string name)
     {
         if (GeneratorNamePattern().IsMatch(name)) return null;
-        if (name.Length == 0) return "the generator name is empty; use lower-case letters and digits separated by '-', '_' or '__', e.g. 'my-generator'";
-        var lower = name.ToLowerInvariant();
-        if (lower != name && GeneratorNamePattern().IsMatch(lower))
-            return $"generator name '{Show(name)}' has upper-case letters, which registries reject in repository names; use '{Show(lower)}'";
-        if (name.Contains('.'))
-        {
-            var undotted = name.Replace('.', '-');
-            var hint = GeneratorNamePattern().IsMatch(undotted) ? $", e.g. '{Show(undotted)}'" : "";
-            return $"generator name '{Show(name)}' contains '.', which is not allowed because image labels are split on dots{hint}";
-        }
-        return $"generator name '{Show(name)}' is not a valid repository name component: use lower-case letters and digits, separated by '-', '_' or '__', starting and ending with a letter or digit";
+        const string allowed = "use lower-case letters, digits and '-', at least two characters, starting and ending with a letter or digit";
+        if (name.Length == 0) return $"the generator name is empty; {allowed}, e.g. 'my-generator'";
+        var shown = $"generator name '{Show(name)}'";
+        var fix = Suggestion(name, GeneratorNamePattern(), lowerCase: true);
+        var useFix = fix is null ? "" : $"; use '{Show(fix)}'";
+        if (name.Contains('.')) return $"{shown} contains '.', which is not allowed because image labels are split on dots{useFix}";
+        if (name.Contains('_')) return $"{shown} contains '_': {ModelApiAccepts}{useFix}";
+        if (name.Any(char.IsAsciiLetterUpper) && GeneratorNamePattern().IsMatch(name.ToLowerInvariant()))
+            return $"{shown} has upper-case letters, which registries reject in repository names; use '{Show(name.ToLowerInvariant())}'";
+        if (name.Length == 1) return $"{shown} is a single character: {ModelApiAccepts}, so at least two characters";
+        if (name[0] == '-') return $"{shown} starts with '-'; {allowed}{useFix}";
+        if (name[^1] == '-') return $"{shown} ends with '-', which registries reject in repository names; {allowed}{useFix}";
+        return $"{shown} is not allowed: {allowed} ({ModelApiAccepts}; registries need lower case){useFix}";
     }
 
-    /// <summary>Checks <c>version</c>: an image tag without dots.</summary>
+    /// <summary>Checks <c>version</c>: the generator image tag, as the Model API's routes accept it.</summary>
     public static string? CheckVersion(string version)
     {
         if (VersionPattern().IsMatch(version)) return null;
-        if (version.Length == 0) return "version is empty; it must be an image tag such as 'v1'";
-        if (version.Contains('.'))
-        {
-            var undotted = version.Replace('.', '-');
-            var hint = VersionPattern().IsMatch(undotted) ? $", e.g. '{Show(undotted)}'" : "";
-            return $"version '{Show(version)}' contains '.', which is not allowed because image labels are split on dots{hint}";
-        }
-        return $"version '{Show(version)}' is not a valid image tag: use 1 to 128 letters, digits, '_' and '-', not starting with '-'";
+        const string allowed = "use 2 to 128 letters, digits and '-', starting with a letter or digit";
+        if (version.Length == 0) return $"version is empty; it is the generator image tag: {allowed}, e.g. 'v1'";
+        var shown = $"version '{Show(version)}'";
+        var fix = Suggestion(version, VersionPattern(), lowerCase: false);
+        var useFix = fix is null ? "" : $", e.g. '{Show(fix)}'";
+        if (version.Contains('.')) return $"{shown} contains '.', which is not allowed because image labels are split on dots{useFix}";
+        if (version.Contains('_')) return $"{shown} contains '_': {ModelApiAccepts}{useFix}";
+        if (version.Length == 1) return $"{shown} is a single character: {ModelApiAccepts}, so at least two characters, e.g. 'v{Show(version)}'";
+        if (version.Length > MaxVersionLength) return $"version is {version.Length} characters long; an image tag holds at most {MaxVersionLength}";
+        if (version[0] == '-') return $"{shown} starts with '-'; {allowed}{useFix}";
+        return $"{shown} is not allowed: {allowed} ({ModelApiAccepts}){useFix}";
     }
+
+    /// <summary>A valid spelling close to <paramref name="text"/> ('.', '_' and spaces become '-'), or null.</summary>
+    private static string? Suggestion(string text, Regex pattern, bool lowerCase)
+    {
+        var candidate = new string([.. (lowerCase ? text.ToLowerInvariant() : text).Select(c => c is '.' or '_' or ' ' ? '-' : c)]).Trim('-');
+        return candidate != text && pattern.IsMatch(candidate) ? candidate : null;
+    }
+
+    [GeneratedRegex(@"^[A-Za-z_][A-Za-z0-9_]*$")]
+    private static partial Regex EnvironmentNamePattern();
+
+    [GeneratedRegex(@"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$")]
+    private static partial Regex DnsLabelPattern();
+
+    /// <summary>The config keys every manifest must have.</summary>
+    public static IReadOnlyList<string> MandatoryConfigKeys { get; } = ["GENERATOR_REGISTRY", "MODEL_REGISTRY", "MODEL_DOCKERFILE"];
+
+    /// <summary>Whether <paramref name="name"/> is a portable environment (and shell) variable name: <c>[A-Za-z_][A-Za-z0-9_]*</c>.</summary>
+    public static bool IsEnvironmentName(string name) => EnvironmentNamePattern().IsMatch(name);
 
     /// <summary>Checks a config key or parameter name: a portable environment variable name.</summary>
     public static string? CheckEnvironmentName(string name) =>
-        EnvironmentNamePattern().IsMatch(name)
+        IsEnvironmentName(name)
             ? null
             : $"'{Show(name)}' is not a valid environment variable name: use letters, digits and '_', not starting with a digit";
+
+    /// <summary>
+    /// Checks a config key or parameter name completely: an environment variable name that is not reserved
+    /// (<see cref="ReservedNames"/>). The validator and the generator script's renderer both call this.
+    /// </summary>
+    public static string? CheckVariableName(string name)
+    {
+        if (CheckEnvironmentName(name) is { } error) return error;
+        return ReservedNames.Reason(name) is { } reason ? $"'{name}' is reserved: {reason}; choose another name" : null;
+    }
 
     /// <summary>
     /// Checks a registry (<c>GENERATOR_REGISTRY</c>, <c>MODEL_REGISTRY</c>): empty (no prefix), or
@@ -102,7 +138,6 @@ public static partial class ManifestRules
             if (CheckHost(host) is { } hostError) return $"{hostError}; {allowed}";
         }
 
-        var hasPort = false;
         if (rest.StartsWith(':'))
         {
             var slash = rest.IndexOf('/');
@@ -113,14 +148,14 @@ public static partial class ManifestRules
             {
                 return $"port '{Show(port)}' of '{Show(value)}' is not a number from 1 to 65535 (without leading zeros)";
             }
-            hasPort = true;
         }
         else if (rest.Length > 0 && !rest.StartsWith('/'))
         {
             return $"'{Show(value)}' is not a registry; {allowed}";
         }
 
-        if (!hasPort && !host.StartsWith('[') && host != "localhost" && !host.Contains('.'))
+        // The rule image tools apply to the first component of a reference: host[:port] before the first '/'.
+        if (!Oci.ImageReference.IsRegistryHost(value.Split('/')[0]))
         {
             return $"'{Show(host)}' has neither a dot nor a port, so image tools would read it as a Docker Hub namespace, not a registry host; "
                 + $"write '{Show(host)}:PORT', its full domain name, or 'docker.io/{Show(host)}'";
@@ -130,8 +165,8 @@ public static partial class ManifestRules
         {
             foreach (var component in rest[1..].Split('/'))
             {
-                if (PathComponentPattern().IsMatch(component)) continue;
-                if (PathComponentPattern().IsMatch(component.ToLowerInvariant()))
+                if (Oci.ImageReference.IsRepositoryComponent(component)) continue;
+                if (Oci.ImageReference.IsRepositoryComponent(component.ToLowerInvariant()))
                     return $"path component '{Show(component)}' of '{Show(value)}' has upper-case letters, which registries reject in repository names; use '{Show(component.ToLowerInvariant())}'";
                 return $"path component '{Show(component)}' of '{Show(value)}' is invalid: use lower-case letters and digits separated by '.', '_', '__' or '-' (no tag or digest)";
             }
@@ -195,8 +230,8 @@ public static partial class ManifestRules
     /// <summary>Checks an image reference in <c>build.cache</c> or <c>build.base_image</c> (which may also be <c>oci:DIR[:TAG]</c>).</summary>
     public static string? CheckImageReference(string reference, bool allowOciLayout)
     {
-        if (allowOciLayout && reference.StartsWith("oci:", StringComparison.Ordinal))
-            return reference.Length > 4 ? null : "'oci:' needs a directory: oci:DIR[:TAG]";
+        if (allowOciLayout && Oci.OciLayoutReference.IsOciLayoutReference(reference))
+            return Oci.OciLayoutReference.TryParse(reference, out _, out var layoutError) ? null : $"not a valid OCI layout reference: {layoutError}";
         return Oci.ImageReference.TryParse(reference, out _, out var error) ? null : $"not a valid image reference: {error}";
     }
 

@@ -9,15 +9,19 @@ public static class ManifestTemplates
         # GENERATOR_REGISTRY/<generator name>:<version>. Check it with 'metagenerator validate'.
         # Indent with spaces, never tabs. Values are kept exactly as written (042 stays 042).
         ---
-        # The only top-level key is the generator name: lower-case letters, digits, '-', '_';
-        # no dots (image labels are split on dots) and no upper case (registries reject it).
+        # The only top-level key is the generator name: at least two lower-case letters, digits
+        # and '-', starting and ending with a letter or digit. The Model API refuses '_' and dots
+        # (HTTP 400), and registries refuse upper case.
         example-generator:
 
-          # The generator image tag: letters, digits, '_' and '-', no dots.
+          # The generator image tag: 2 to 128 letters, digits and '-', starting with a letter or
+          # digit (no '_' and no dots, for the same reasons).
           version: v1
 
           # Settings that usually stay the same from version to version. Each key is also an
           # environment variable: set one of the same name when running the generator to override it.
+          # Names the generator or its shell use themselves (MODEL_NAME, PATH, HOME, mg_..., see
+          # 'metagenerator validate') cannot be config keys or parameter names.
           config:
             # Where the generator image is pushed: host[:port][/path], or empty for no prefix.
             GENERATOR_REGISTRY: localhost:5000

@@ -13,9 +13,6 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
     internal const string Optional = "optional";
     internal const string Build = "build";
 
-    /// <summary>The config keys every manifest must have.</summary>
-    internal static readonly string[] MandatoryConfig = ["GENERATOR_REGISTRY", "MODEL_REGISTRY", "MODEL_DOCKERFILE"];
-
     private static readonly string[] SeedKeys = [Version, Config, Parameters, Build];
     private static readonly string[] ExtendedKeys = [Version, Config, GenerationParameters, Parameters, Optional, Build];
 
@@ -190,17 +187,12 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         return null;
     }
 
-    /// <summary>Checks a config key or parameter name and claims it in the shared namespace.</summary>
+    /// <summary>Checks a config key or parameter name (<see cref="ManifestRules.CheckVariableName"/>) and claims it in the shared namespace.</summary>
     private void CheckName(SourceScalar key, string path)
     {
-        if (CheckEnvironmentName(key.Text) is { } error)
+        if (CheckVariableName(key.Text) is { } error)
         {
             Error(key, path, error);
-            return;
-        }
-        if (GeneratorManifest.ReservedNames.Contains(key.Text))
-        {
-            Error(key, path, $"'{key.Text}' is reserved: the generator sets it itself; choose another name (reserved: {string.Join(", ", GeneratorManifest.ReservedNames.Order(StringComparer.Ordinal))})");
             return;
         }
         if (names.TryGetValue(key.Text, out var first))
@@ -231,13 +223,13 @@ internal sealed class ManifestValidator(string file, List<ManifestError> errors)
         }
 
         var hinted = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var mandatory in MandatoryConfig)
+        foreach (var mandatory in MandatoryConfigKeys)
         {
             if (Full) return;
             if (map.Find(mandatory) is not null) continue;
             // Extra config keys are allowed, so a near miss is only called out when the key it resembles is missing.
             var nearMiss = map.Entries.Select(e => e.Key)
-                .FirstOrDefault(k => !MandatoryConfig.Contains(k.Text) && !hinted.Contains(k.Text) && Hints.Suggest(k.Text, [mandatory]) is not null);
+                .FirstOrDefault(k => !MandatoryConfigKeys.Contains(k.Text) && !hinted.Contains(k.Text) && Hints.Suggest(k.Text, [mandatory]) is not null);
             if (nearMiss is not null)
             {
                 hinted.Add(nearMiss.Text);

@@ -74,7 +74,7 @@ public sealed partial record ImageReference
         string repository;
         var firstSlash = rest.IndexOf('/');
         var first = firstSlash < 0 ? rest : rest[..firstSlash];
-        if (firstSlash >= 0 && (first.Contains('.') || first.Contains(':') || first == "localhost" || first.StartsWith('[')))
+        if (firstSlash >= 0 && IsRegistryHost(first))
         {
             registry = first;
             repository = rest[(firstSlash + 1)..];
@@ -99,6 +99,16 @@ public sealed partial record ImageReference
         error = null;
         return true;
     }
+
+    /// <summary>
+    /// Whether the first path component of a reference names a registry host (it contains a dot or a port, is
+    /// <c>localhost</c> or a bracketed IPv6 address) rather than a Docker Hub namespace.
+    /// </summary>
+    public static bool IsRegistryHost(string component) =>
+        component.Contains('.') || component.Contains(':') || component == "localhost" || component.StartsWith('[');
+
+    /// <summary>Whether <paramref name="component"/> is a valid repository path component: <c>[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*</c>.</summary>
+    public static bool IsRepositoryComponent(string component) => PathComponentPattern().IsMatch(component);
 
     /// <summary>This reference with another tag (and no digest).</summary>
     public ImageReference WithTag(string tag) => this with { Tag = tag, Digest = null };

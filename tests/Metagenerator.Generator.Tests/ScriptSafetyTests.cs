@@ -115,9 +115,9 @@ public class ScriptSafetyTests
         {
             BuildParameters = [new ManifestParameter(name, "x", new ManifestValue("v", 9, 5))],
         };
-        var e = Assert.Throws<InvalidInputException>(() => GeneratorScript.Render(manifest, BuilderKind.Kaniko));
+        var e = Assert.Throws<ManifestException>(() => GeneratorScript.Render(manifest, BuilderKind.Kaniko));
         Assert.Contains(name, e.Message);
-        Assert.Contains("seed/GENERATOR-MANIFEST.yml", e.Message);
+        Assert.Contains("seed/GENERATOR-MANIFEST.yml:9:5: error: ", e.Message);
     }
 
     [Fact]

@@ -69,7 +69,11 @@ public partial class JsonSchemaTests
         Head.Replace("localhost:5000", "ghcr.io/some-org/team", StringComparison.Ordinal),
         Head.Replace("localhost:5000", "myregistry:5000", StringComparison.Ordinal),
         Head.Replace("MODEL_DOCKERFILE: Dockerfile", "MODEL_DOCKERFILE: docker/Dockerfile.model", StringComparison.Ordinal),
-        Head.Replace("version: v1", "version: 3", StringComparison.Ordinal),
+        Head.Replace("version: v1", "version: 30", StringComparison.Ordinal),
+        Head.Replace("version: v1", "version: V-2025-1-", StringComparison.Ordinal),
+        Head.Replace("gen:", "grid--sim-2:", StringComparison.Ordinal),
+        Head.Replace("gen:", "g1:", StringComparison.Ordinal),
+        Head + "    PATH_TO_DATA: /data\n    HOME_DIR: /home\n    MG_X: 1\n    BUILDKIT_HOST: tcp://buildkitd:1234\n",
         Head + "    EXTRA: 5\n    FLAG: false\n",
         Head + "  parameters:\n  build:\n",
         Head + "  build:\n    builder: buildah\n    base_image: oci:layout:v1\n    cache: [python:3.12]\n    custom:\n      nested: [1, {a: b}]\n",
@@ -100,6 +104,10 @@ public partial class JsonSchemaTests
         "cache entry is a map", "unknown builder", "build key with a dot", "runtime parameter with default",
         "runtime parameter without example", "generation parameter without default", "optional parameter with example",
         "misspelled generation_parameters", "merge key", "empty map",
+        "name ending with a dash", "name with an underscore", "name with a double underscore", "single-character name",
+        "version of one character", "version with an underscore", "version starting with a dash", "version too long",
+        "config key PATH", "config key with the script's prefix", "parameter HOME", "parameter a bash variable",
+        "runtime parameter IFS", "base image layout with an empty tag",
     ];
 
     public static TheoryData<string, string> InvalidVariants()
@@ -111,6 +119,15 @@ public partial class JsonSchemaTests
             if (SchemaExpressible.Contains(name)) data.Add(name, (string)row[1]);
         }
         return data;
+    }
+
+    [Fact]
+    public void Schema_reserves_exactly_the_names_the_validator_reserves()
+    {
+        using var schemaJson = JsonDocument.Parse(File.ReadAllText(TestFiles.PathOf("generator-manifest.schema.json")));
+        var reserved = schemaJson.RootElement.GetProperty("$defs").GetProperty("environmentName").GetProperty("not").GetProperty("anyOf");
+        Assert.Equal(ReservedNames.All, reserved[0].GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal($"^(?:{ReservedNames.ScriptPrefix}|{ReservedNames.BashPrefix})", reserved[1].GetProperty("pattern").GetString());
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Metagenerator.TestSupport;
@@ -60,8 +59,8 @@ public class YamlHandlingTests
     [Fact]
     public void Numbers_and_booleans_are_accepted_as_version_and_config()
     {
-        var m = TestFiles.Parse("gen:\n  version: 3\n  config:\n    GENERATOR_REGISTRY: ''\n    MODEL_REGISTRY:\n    MODEL_DOCKERFILE: Dockerfile\n    RETRIES: 5\n    DEBUG: false\n");
-        Assert.Equal("3", m.Version);
+        var m = TestFiles.Parse("gen:\n  version: 30\n  config:\n    GENERATOR_REGISTRY: ''\n    MODEL_REGISTRY:\n    MODEL_DOCKERFILE: Dockerfile\n    RETRIES: 5\n    DEBUG: false\n");
+        Assert.Equal("30", m.Version);
         Assert.Equal("", m.GeneratorRegistry);
         Assert.Equal("", m.ModelRegistry);
         Assert.Equal("5", m.ConfigValue("RETRIES"));
@@ -146,18 +145,17 @@ public class YamlHandlingTests
         Assert.Contains(new KeyValuePair<string, string>("gen.v1.build.again", "[\"a:1\",\"b:2\"]"), m.Labels);
     }
 
+    /// <summary>The work is bounded by where reading stops, not by a clock: at the first alias past the cap, with nothing expanded.</summary>
     [Fact]
-    public void Alias_bomb_is_rejected_within_a_second()
+    public void Alias_bomb_is_rejected_at_the_first_list_past_the_cap()
     {
+        // 10^30 values once expanded; reading must stop at line 5, where a4 passes 100,000 (111,111).
         var yaml = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (var i = 1; i <= 30; i++)
             yaml.Append(CultureInfo.InvariantCulture, $"a{i}: &a{i} [{string.Join(", ", Enumerable.Repeat($"*a{i - 1}", 10))}]\n");
-        var clock = Stopwatch.StartNew();
         var e = Assert.Single(TestFiles.Errors(yaml.ToString()));
-        clock.Stop();
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
         Assert.Contains("alias bomb", e.Message, StringComparison.Ordinal);
-        Assert.Equal(5, e.Line); // a4 is the first list past 100,000 values (111,111)
+        Assert.Equal(5, e.Line);
     }
 
     [Fact]

@@ -6,22 +6,10 @@ namespace Metagenerator.Generator.Script;
 public static class ScriptNames
 {
     /// <summary>The prefix of the script's own variables; no manifest name may start with it.</summary>
-    public const string InternalPrefix = "mg_";
-
-    /// <summary>Variables the shell itself gives meaning to; a manifest name equal to one would change how the script runs.</summary>
-    public static IReadOnlySet<string> ShellSpecialNames { get; } = new HashSet<string>(StringComparer.Ordinal)
-    {
-        "IFS", "PATH", "ENV", "CDPATH", "PS1", "PS2", "PS4", "OPTIND", "OPTARG", "LINENO", "PPID", "PWD", "OLDPWD", "HOME",
-    };
+    public const string InternalPrefix = ReservedNames.ScriptPrefix;
 
     /// <summary>Whether <paramref name="name"/> is a portable shell variable name (<c>[A-Za-z_][A-Za-z0-9_]*</c>).</summary>
-    public static bool IsShellName(string name)
-    {
-        if (name.Length == 0 || !(char.IsAsciiLetter(name[0]) || name[0] == '_')) return false;
-        foreach (var c in name)
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_')) return false;
-        return true;
-    }
+    public static bool IsShellName(string name) => ManifestRules.IsEnvironmentName(name);
 
     /// <summary>Throws unless <paramref name="name"/> is a portable shell variable name.</summary>
     public static void RequireShellName(string name)
@@ -30,26 +18,26 @@ public static class ScriptNames
             throw new ArgumentException($"'{name}' is not a valid shell variable name", nameof(name));
     }
 
-    /// <summary>Throws <see cref="InvalidInputException"/> when a config key or build parameter cannot be a script variable.</summary>
-    /// <remarks>The manifest validator already enforces environment-variable names and the reserved names; this is the
-    /// renderer's own guard, because these names are the only manifest text written into the script as code.</remarks>
+    /// <summary>Throws <see cref="ManifestException"/> when a config key or build parameter cannot be a script variable.</summary>
+    /// <remarks>The renderer's own guard, because these names are the only manifest text written into the script as code.
+    /// It applies the validator's rule (<see cref="ManifestRules.CheckVariableName"/>), so a manifest <c>validate</c>
+    /// accepts always renders; it only fires for a <see cref="GeneratorManifest"/> built by hand.</remarks>
     public static void CheckManifest(GeneratorManifest manifest)
     {
-        var names = manifest.Config.Select(c => ("config", c.Key))
-            .Concat(manifest.BuildParameters.Select(p => ("build parameter", p.Name)));
-        foreach (var (kind, name) in names)
+        var buildSection = manifest.Schema == ManifestSchema.Extended ? "generation_parameters" : "parameters";
+        var names = manifest.Config.Select(c => (Section: "config", Name: c.Key, At: c.Value))
+            .Concat(manifest.BuildParameters.Select(p => (Section: buildSection, p.Name, At: p.Value)));
+        var errors = new List<ManifestError>();
+        foreach (var (section, name, at) in names)
         {
-            if (!IsShellName(name))
-                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' is not a valid environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
-            if (name.StartsWith(InternalPrefix, StringComparison.Ordinal))
-                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' starts with '{InternalPrefix}', which the generator script reserves for itself");
-            if (ShellSpecialNames.Contains(name))
-                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' is a variable the shell itself uses; choose another name");
-            if (GeneratorManifest.ReservedNames.Contains(name))
-                throw new InvalidInputException($"{manifest.Path}: {kind} '{name}' is reserved by the generator script");
+            if (ManifestRules.CheckVariableName(name) is { } problem)
+                errors.Add(new ManifestError(manifest.Path, at.Line, at.Column, $"{manifest.Name}.{section}.{name}", problem));
         }
-        foreach (var required in new[] { "MODEL_REGISTRY", "MODEL_DOCKERFILE" })
+        foreach (var required in ManifestRules.MandatoryConfigKeys)
+        {
             if (manifest.ConfigValue(required) is null)
-                throw new InvalidInputException($"{manifest.Path}: config has no {required}");
+                errors.Add(new ManifestError(manifest.Path, 1, 1, $"{manifest.Name}.config.{required}", $"missing '{required}'"));
+        }
+        if (errors.Count > 0) throw new ManifestException(errors);
     }
 }

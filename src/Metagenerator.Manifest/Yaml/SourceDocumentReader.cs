@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.Text;
 using System.Text.Unicode;
 using YamlDotNet.Core;
@@ -87,192 +88,58 @@ internal static class SourceDocumentReader
         return (line, before.Length - lastBreak);
     }
 
-    private sealed class Frame(SourceNode node, string path, string? anchor, bool flow)
-    {
-        public bool Flow { get; } = flow;
-        public SourceNode Node { get; } = node;
-        public string Path { get; } = path;
-        public string? Anchor { get; } = anchor;
-        public SourceScalar? PendingKey { get; set; }
-        public bool KeyPending { get; set; }
-        public bool DiscardValue { get; set; }
-        public Dictionary<string, SourceScalar> SeenKeys { get; } = new(StringComparer.Ordinal);
-    }
-
-    /// <summary>Raised inside the reader to stop at a problem after which nothing further can be trusted.</summary>
-    private sealed class FatalProblem(int line, int column, string keyPath, string message) : Exception(message)
-    {
-        public int Line { get; } = line;
-        public int Column { get; } = column;
-        public string KeyPath { get; } = keyPath;
-    }
-
-    /// <summary>Raised inside the reader when <see cref="MaxErrors"/> problems have been found.</summary>
-    private sealed class TooManyErrors : Exception;
-
+    /// <summary>Parses decoded text; returns the root node, or null when a problem that stops reading was added to <paramref name="errors"/>.</summary>
     internal static SourceNode? Parse(string text, string file, List<ManifestError> errors)
     {
         var scanner = new Scanner(new StringReader(text), skipComments: true);
         var parser = new Parser(scanner);
-        var stack = new Stack<Frame>();
-        var anchors = new Dictionary<string, SourceNode>(StringComparer.Ordinal);
-        SourceNode? root = null;
-        var documents = 0;
-        var aliases = 0;
-
-        string CurrentPath()
+        var tree = new SourceTreeBuilder(file, errors);
+        while (true)
         {
-            if (stack.Count == 0) return "(root)";
-            var top = stack.Peek();
-            // Between entries of a map the problem belongs to the map itself.
-            if (top.Node is SourceMapping && !top.KeyPending) return top.Path.Length == 0 ? "(root)" : top.Path;
-            return ChildPath(top);
-        }
-
-        void Attach(SourceNode node, Mark at)
-        {
-            if (stack.Count == 0)
+            if (!TryNextEvent(parser, scanner, out var ev, out var failure))
             {
-                root = node;
-                return;
+                errors.Add(SyntaxError(text, file, tree, failure.Value.At, failure.Value.Message));
+                return null;
             }
-            var top = stack.Peek();
-            switch (top.Node)
-            {
-                case SourceSequence seq:
-                    seq.Add(node);
-                    break;
-                case SourceMapping map when !top.KeyPending:
-                    top.KeyPending = true;
-                    if (node is SourceScalar key)
-                    {
-                        top.PendingKey = key;
-                        top.DiscardValue = false;
-                    }
-                    else
-                    {
-                        errors.Add(new(file, node.Line, node.Column, JoinPath(top.Path, "?"),
-                            $"a key is {node.Kind}; keys must be plain text"));
-                        top.PendingKey = null;
-                        top.DiscardValue = true;
-                    }
-                    break;
-                case SourceMapping map:
-                    var pending = top.PendingKey;
-                    top.KeyPending = false;
-                    top.PendingKey = null;
-                    if (top.DiscardValue || pending is null) break;
-                    if (top.SeenKeys.TryGetValue(pending.Text, out var first))
-                    {
-                        errors.Add(new(file, pending.Line, pending.Column, JoinPath(top.Path, pending.Text),
-                            $"duplicate key '{Shorten(pending.Text)}' (first at line {first.Line}); a key may appear only once in a map"));
-                        break;
-                    }
-                    top.SeenKeys.Add(pending.Text, pending);
-                    map.Add(pending, node);
-                    break;
-            }
-            if (top.Node.ExpandedSize > MaxExpandedNodes)
-            {
-                throw new FatalProblem(LineOf(at), ColumnOf(at), top.Path.Length == 0 ? "(root)" : top.Path, aliases > 0
-                    ? $"anchors and aliases expand to more than {MaxExpandedNodes} values; a manifest needs far fewer (is this an alias bomb?)"
-                    : $"the manifest holds more than {MaxExpandedNodes} values; a generator manifest needs far fewer");
-            }
-            if (errors.Count >= MaxErrors) throw new TooManyErrors();
+            if (ev is null) break;
+            if (!tree.Accept(ev)) return null;
         }
-
-        void Push(SourceNode node, string? anchor, bool flow, Mark at)
-        {
-            if (stack.Count >= MaxDepth)
-                throw new FatalProblem(LineOf(at), ColumnOf(at), CurrentPath(), $"maps and lists are nested more than {MaxDepth} levels deep");
-            var path = stack.Count == 0 ? "" : ChildPath(stack.Peek());
-            stack.Push(new Frame(node, path, anchor, flow));
-        }
-
-        void Pop(Mark at)
-        {
-            var frame = stack.Pop();
-            if (frame.Anchor is not null) anchors[frame.Anchor] = frame.Node;
-            Attach(frame.Node, at);
-        }
-
-        try
-        {
-            while (parser.MoveNext())
-            {
-                var ev = parser.Current!;
-                switch (ev)
-                {
-                    case DocumentStart:
-                        documents++;
-                        if (documents > 1)
-                        {
-                            throw new FatalProblem(LineOf(ev.Start), ColumnOf(ev.Start), "(root)",
-                                "a second YAML document starts here; a manifest holds exactly one document (remove this '---' and what follows, or merge it into the first)");
-                        }
-                        break;
-                    case Scalar s:
-                    {
-                        var node = new SourceScalar(s.Value, s.Style, LineOf(s.Start), ColumnOf(s.Start));
-                        if (!s.Anchor.IsEmpty) anchors[s.Anchor.Value] = node;
-                        Attach(node, s.Start);
-                        break;
-                    }
-                    case AnchorAlias alias:
-                        aliases++;
-                        if (!anchors.TryGetValue(alias.Value.Value, out var target))
-                        {
-                            throw new FatalProblem(LineOf(alias.Start), ColumnOf(alias.Start), CurrentPath(),
-                                $"alias '*{Shorten(alias.Value.Value)}' names no anchor defined before it (an alias can only repeat an earlier, complete '&{Shorten(alias.Value.Value)}' node)");
-                        }
-                        Attach(target, alias.Start);
-                        break;
-                    case MappingStart m:
-                        Push(new SourceMapping(LineOf(m.Start), ColumnOf(m.Start)), m.Anchor.IsEmpty ? null : m.Anchor.Value, m.Style == MappingStyle.Flow, m.Start);
-                        break;
-                    case SequenceStart q:
-                        Push(new SourceSequence(LineOf(q.Start), ColumnOf(q.Start)), q.Anchor.IsEmpty ? null : q.Anchor.Value, q.Style == SequenceStyle.Flow, q.Start);
-                        break;
-                    case MappingEnd or SequenceEnd:
-                        Pop(ev.Start);
-                        break;
-                }
-            }
-        }
-        catch (TooManyErrors)
-        {
-            return null;
-        }
-        catch (FatalProblem p)
-        {
-            errors.Add(new(file, p.Line, p.Column, p.KeyPath, p.Message));
-            return null;
-        }
-        catch (YamlException e)
-        {
-            errors.Add(SyntaxError(text, file, stack, CurrentPath(), LineOf(e.Start), ColumnOf(e.Start), e.Message));
-            return null;
-        }
-        catch (Exception)
-        {
-            // YamlDotNet throws plain exceptions for some malformed input (e.g. an unclosed '[');
-            // the scanner's position is where it gave up.
-            var at = scanner.CurrentPosition;
-            errors.Add(SyntaxError(text, file, stack, CurrentPath(), LineOf(at), ColumnOf(at),
-                "the YAML parser could not continue here; check for an unclosed '[', '{' or quote before this point"));
-            return null;
-        }
-
-        if (root is null)
+        if (tree.Root is null)
         {
             errors.Add(new(file, 1, 1, "(root)", "the manifest is empty; it needs one top-level key, the generator name, holding version and config"));
         }
-        return root;
+        return tree.Root;
+    }
+
+    /// <summary>The parser's next event (null at the end), or where and why the YAML is malformed.</summary>
+    private static bool TryNextEvent(Parser parser, Scanner scanner, out ParsingEvent? ev, [NotNullWhen(false)] out (Mark At, string Message)? failure)
+    {
+        ev = null;
+        failure = null;
+        try
+        {
+            if (parser.MoveNext()) ev = parser.Current;
+            return true;
+        }
+        catch (YamlException e)
+        {
+            failure = (e.Start, e.Message);
+            return false;
+        }
+        catch (Exception)
+        {
+            // YamlDotNet throws plain exceptions for some malformed input (e.g. an unclosed '['); only the parser's
+            // own call is guarded, so a fault in our code is never mistaken for bad YAML.
+            // The scanner's position is where it gave up.
+            failure = (scanner.CurrentPosition, "the YAML parser could not continue here; check for an unclosed '[', '{' or quote before this point");
+            return false;
+        }
     }
 
     /// <summary>A YAML syntax error, with a precise hint when a tab is used for indentation.</summary>
-    private static ManifestError SyntaxError(string text, string file, Stack<Frame> stack, string path, int line, int column, string message)
+    private static ManifestError SyntaxError(string text, string file, SourceTreeBuilder tree, Mark at, string message)
     {
+        var (line, column, path) = (SourceTreeBuilder.LineOf(at), SourceTreeBuilder.ColumnOf(at), tree.CurrentPath);
         var lines = text.Split('\n');
         if (message.Contains("tab", StringComparison.OrdinalIgnoreCase) || LeadingTabColumn(lines, line) > 0)
         {
@@ -290,11 +157,10 @@ internal static class SourceDocumentReader
         var text1 = message.Trim().TrimEnd('.');
         if (text1.Length > 0) text1 = char.ToLowerInvariant(text1[0]) + text1[1..];
         // Inside '[...]' or '{...}' the parser only notices a problem at the end; say where the bracket opened.
-        var flow = stack.FirstOrDefault(f => f.Flow);
-        if (flow is not null)
+        if (tree.InnermostFlow is { } flow)
         {
             var bracket = flow.Node is SourceSequence ? '[' : '{';
-            return new(file, line, column, flow.Path.Length == 0 ? "(root)" : flow.Path,
+            return new(file, line, column, flow.DisplayPath,
                 $"invalid YAML: {text1} (inside the '{bracket}' opened at line {flow.Node.Line}, column {flow.Node.Column}; is it closed?)");
         }
         if (text1.Contains("did not find expected key", StringComparison.Ordinal)) text1 += "; check this line's indentation (keys of one map line up exactly)";
@@ -311,14 +177,6 @@ internal static class SourceDocumentReader
         return 0;
     }
 
-    private static string ChildPath(Frame parent) => parent.Node switch
-    {
-        SourceSequence seq => $"{(parent.Path.Length == 0 ? "(root)" : parent.Path)}[{seq.Items.Count}]",
-        _ when parent.KeyPending && parent.PendingKey is { } key => JoinPath(parent.Path, key.Text),
-        _ when parent.KeyPending => JoinPath(parent.Path, "?"),
-        _ => JoinPath(parent.Path, "?"),
-    };
-
     internal static string JoinPath(string parent, string key) => parent.Length == 0 ? key : parent + "." + key;
 
     /// <summary>Keeps messages one readable line: long values are cut, line breaks shown as \n.</summary>
@@ -327,8 +185,4 @@ internal static class SourceDocumentReader
         var v = value.Replace("\r", "\\r", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
         return v.Length <= 60 ? v : v[..57] + "...";
     }
-
-    private static int LineOf(Mark m) => (int)Math.Clamp(m.Line, 1, int.MaxValue);
-
-    private static int ColumnOf(Mark m) => (int)Math.Clamp(m.Column, 1, int.MaxValue);
 }
