@@ -15,7 +15,7 @@ public class BuilderKindParserTests
     [InlineData("kaniko2")]
     public void Unknown_builders_list_the_allowed_values(string text)
     {
-        var e = Assert.Throws<FormatException>(() => BuilderKindParser.Parse(text));
+        var e = Assert.Throws<InvalidInputException>(() => BuilderKindParser.Parse(text));
         Assert.Equal($"unknown builder '{text}': allowed values are kaniko, buildah, buildkit, docker", e.Message);
     }
 
@@ -30,7 +30,7 @@ public class BuilderKindParserTests
     [Fact]
     public void A_bad_manifest_builder_names_the_file_and_key()
     {
-        var e = Assert.Throws<FormatException>(() => BuilderKindParser.Resolve(null, TestManifests.Seed() with { Builder = "podman" }));
+        var e = Assert.Throws<InvalidInputException>(() => BuilderKindParser.Resolve(null, TestManifests.Seed() with { Builder = "podman" }));
         Assert.Equal("seed/GENERATOR-MANIFEST.yml: build.builder: unknown builder 'podman': allowed values are kaniko, buildah, buildkit, docker", e.Message);
     }
 
@@ -44,39 +44,5 @@ public class BuilderKindParserTests
             Assert.Matches(@":v?\d+\.\d+", image); // a version tag, never latest
         }
         Assert.Equal("gcr.io/kaniko-project/executor:v1.24.0-debug", BuilderDefaults.BaseImage(BuilderKind.Kaniko));
-    }
-}
-
-public class ExtraFlagsTests
-{
-    [Fact]
-    public void Splits_on_spaces_tabs_and_newlines_without_interpreting_quotes()
-    {
-        var flags = ExtraFlags.Parse(" --label \"a b\"\t--x='y z'\n\n*  ");
-        Assert.Equal(["--label", "\"a", "b\"", "--x='y", "z'", "*"], flags.Words);
-        Assert.Equal(flags.Words, flags.Unrecognized);
-    }
-
-    [Fact]
-    public void Recognises_kaniko_tls_and_cache_flags_in_both_spellings()
-    {
-        var flags = ExtraFlags.Parse(
-            "--cache=true --cache-dir=/c --cache-repo r --skip-tls-verify-registry a:1 --insecure-registry=b " +
-            "--registry-certificate a:1=/etc/ca.crt --skip-tls-verify-pull=true --reproducible");
-        Assert.True(flags.Cache);
-        Assert.Equal("/c", flags.CacheDir);
-        Assert.Equal(["a:1", "b"], flags.InsecureHosts);
-        Assert.Equal("/etc/ca.crt", flags.CertificatePath);
-        Assert.True(flags.InsecurePull);
-        Assert.False(flags.InsecureAll);
-        Assert.Equal(["--reproducible"], flags.Unrecognized);
-    }
-
-    [Fact]
-    public void A_value_flag_at_the_end_is_an_error_naming_it()
-    {
-        var e = Assert.Throws<GeneratorInputException>(() => ExtraFlags.Parse("--cache --cache-dir"));
-        Assert.Equal("EXTRA_FLAGS", e.Variable);
-        Assert.Contains("--cache-dir", e.Message);
     }
 }
