@@ -22,7 +22,8 @@ public static class GeneratorScript
     public const string ImagePath = "/workspace/generator.sh";
 
     /// <summary>Renders the entrypoint script of <paramref name="manifest"/> for <paramref name="builder"/>.</summary>
-    /// <exception cref="ArgumentException">A config key or build parameter cannot be a script variable, or a value holds a NUL.</exception>
+    /// <exception cref="InvalidInputException">A config key or build parameter cannot be a script variable.</exception>
+    /// <exception cref="ArgumentException">A value holds a NUL (the manifest loader refuses those first).</exception>
     public static string Render(GeneratorManifest manifest, BuilderKind builder)
     {
         ScriptNames.CheckManifest(manifest);
@@ -113,7 +114,8 @@ public static class GeneratorScript
         Entry("EXTRA_FLAGS", false,
             "further builder flags, kaniko's names; split on whitespace, quotes are not interpreted" +
             (builder == BuilderKind.Kaniko ? "" : "; kaniko's TLS and cache flags are translated"), "none");
-        Entry("PUSH_RETRY", false, "how often to retry a failed push (0 to 9999)", "1");
+        Entry("PUSH_RETRY", false, "how often to retry a failed push (0 to 9999)",
+            builder == BuilderKind.Buildah ? "buildah's own (3 retries)" : "1");
         Entry("VERBOSITY", false, "log level: " + string.Join(", ", ModelNaming.VerbosityLevels), "info");
         Entry("MODEL_BUILD_CONTEXT", false, "the model source directory (the build context)", GeneratorInputs.DefaultContextDir);
         Entry("DOCKER_CONFIG", false, "directory holding config.json with registry credentials", GeneratorInputs.DefaultDockerConfig);

@@ -57,6 +57,10 @@ internal static class ExtraFlagScan
         Arm("--cache-dir", Set("mg_cache_dir", value)),
         Arm("--skip-tls-verify-registry", Append("mg_skip_hosts", value), Append("mg_insecure_hosts", value)),
         Arm("--insecure-registry", Append("mg_http_hosts", value), Append("mg_insecure_hosts", value)),
-        Arm("--registry-certificate", Append("mg_certs", value), Set("mg_value", value),
-            Set("mg_cert_path", new StripExpr("mg_value", "*=", FromEnd: false, Longest: false))));
+        Arm("--registry-certificate",
+        [
+            Append("mg_certs", value),
+            .. value is RefExpr { Name: "mg_value" } ? Array.Empty<Step>() : [Set("mg_value", value)],
+            Set("mg_cert_path", new StripExpr("mg_value", "*=", FromEnd: false, Longest: false)),
+        ]));
 }

@@ -120,6 +120,8 @@ internal static class ScriptRenderer
         LongerCond l => $"[ \"${{#{Name(l.Name)}}}\" -gt {l.Length} ]",
         HasWordCond h => $"{{ [ -n {Value(h.Word)} ] && case \" ${{{Name(h.List)}}} \" in *\" \"{Value(h.Word)}\" \"*) true ;; *) false ;; esac; }}",
         MatchCond m => $"case {Value(m.Value)} in {Patterns(m.Patterns)}) true ;; *) false ;; esac",
+        NotCond { Inner: NonEmptyCond n } => $"[ -z {Value(n.Value)} ]",
+        NotCond { Inner: IsSetCond s } => $"[ -z \"${{{Name(s.Name)}+x}}\" ]",
         NotCond n => "! " + Group(n.Inner),
         AnyCond a => string.Join(" || ", a.Items.Select(Group)),
         AllCond a => string.Join(" && ", a.Items.Select(Group)),
@@ -129,7 +131,7 @@ internal static class ScriptRenderer
         _ => throw new InvalidOperationException($"unknown test {cond}"),
     };
 
-    private static string Group(Cond cond) => cond is AnyCond or AllCond or NotCond ? "{ " + Test(cond) + "; }" : Test(cond);
+    private static string Group(Cond cond) => cond is AnyCond or AllCond or NotCond { Inner: not (NonEmptyCond or IsSetCond) } ? "{ " + Test(cond) + "; }" : Test(cond);
 
     private static string Name(string name)
     {
