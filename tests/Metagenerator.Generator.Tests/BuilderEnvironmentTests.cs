@@ -135,11 +135,12 @@ public class BuilderEnvironmentTests
     [InlineData("false", true, 1)]
     [InlineData("true", false, 2)]
     [InlineData("auto", false, 1)]
+    [InlineData("", true, 2)]
     public async Task KANIKO_WARM_CACHE_decides_over_the_mount_point_check(string setting, bool mounted, int calls)
     {
         var manifest = TestManifests.Seed();
         using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
-        var cacheDir = mounted ? "/proc" : Path.Combine(sandbox.Root, "nope");
+        var cacheDir = mounted ? "/proc/" : Path.Combine(sandbox.Root, "nope");
         var run = await RunAgreeingAsync(sandbox, manifest, BuilderKind.Kaniko,
             Env(sandbox, ("EXTRA_FLAGS", "--cache --cache-dir " + cacheDir), ("KANIKO_WARM_CACHE", setting)));
         Assert.Equal(calls, run.Calls.Count);

@@ -46,10 +46,13 @@ internal sealed class KanikoDefinition : BuilderDefinition
         // The warmer downloads every build.cache image in full. That pays only when the cache directory outlives the
         // container (a mounted volume): otherwise the executor asks the registry for the digest anyway, and the
         // container with its copy is removed after the build.
+        // mountinfo lists mount points without a trailing slash.
+        yield return Set("mg_warm_mount", new StripExpr("mg_warm_dir", "/", FromEnd: true, Longest: false));
+        yield return If(Empty("mg_warm_mount"), Set("mg_warm_mount", "/"));
         yield return Set("mg_warm", "");
         yield return If(Equal("mg_cache", "true"),
             If(Equal("mg_warm_setting", "true"), Set("mg_warm", "1")),
-            If(Equal("mg_warm_setting", "auto"), If(new HostCond(HostQuestion.MountPoint, Ref("mg_warm_dir")), Set("mg_warm", "1"))));
+            If(Equal("mg_warm_setting", "auto"), If(new HostCond(HostQuestion.MountPoint, Ref("mg_warm_mount")), Set("mg_warm", "1"))));
         if (manifest.BuildCache.Count > 0)
         {
             yield return If(Equal("mg_cache", "true"), If(Empty("mg_warm"),
