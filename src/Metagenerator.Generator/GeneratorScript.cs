@@ -65,7 +65,7 @@ public static class GeneratorScript
         GeneratorInputs.Steps(manifest).Concat(ExtraFlagScan.Steps()).Concat(definition.Derive(manifest));
 
     /// <summary>The text <c>help</c>/<c>--help</c> prints: every parameter with its info, default and whether it is required.</summary>
-    public static string HelpText(GeneratorManifest manifest, BuilderKind builder)
+    internal static string HelpText(GeneratorManifest manifest, BuilderKind builder)
     {
         var definition = BuilderDefinition.For(builder);
         var sb = new StringBuilder();
