@@ -32,7 +32,8 @@ public class ScriptFuzzTests
         var random = new Random(seed);
         for (var round = 0; round < 12; round++)
         {
-            var builder = (BuilderKind)(round % 4);
+            var builders = Enum.GetValues<BuilderKind>();
+            var builder = builders[round % builders.Length];
             var manifest = TestManifests.Extended() with
             {
                 BuildParameters = Enumerable.Range(0, 4)
