@@ -11,8 +11,8 @@ namespace Metagenerator.Manifest;
 /// </summary>
 public static partial class ManifestRules
 {
-    /// <summary>The builders the generator script can drive.</summary>
-    public static IReadOnlyList<string> Builders { get; } = ["kaniko", "buildah", "buildkit", "docker"];
+    /// <summary>The builders the generator script can drive (<see cref="BuilderKindParser.AllowedNames"/>).</summary>
+    public static IReadOnlyList<string> Builders => BuilderKindParser.AllowedNames;
 
     /// <summary>The Model API's route pattern for generator names and versions (CONTRACTS §7), quoted in messages.</summary>
     public const string ModelApiNamePattern = "^[a-zA-Z0-9][a-zA-Z0-9-]+$";
