@@ -2,7 +2,7 @@ using System.Text.RegularExpressions;
 using Metagenerator.Generator;
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Cli.Tests;
+namespace Metagenerator.Generator.Tests;
 
 /// <summary>
 /// Every variable the rendered generator script reads or sets is the manifest's own (a config key or build parameter),
