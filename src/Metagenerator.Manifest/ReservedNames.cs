@@ -31,7 +31,7 @@ public static class ReservedNames
     {
         // POSIX sh
         "PATH", "HOME", "IFS", "PWD", "OLDPWD", "CDPATH", "ENV", "PS1", "PS2", "PS4", "OPTIND", "OPTARG", "LINENO", "PPID",
-        "LANG", "LC_ALL", "LC_COLLATE", "LC_CTYPE", "LC_MESSAGES", "NLSPATH",
+        "LANG", "LC_ALL", "LC_COLLATE", "LC_CTYPE", "LC_MESSAGES", "NLSPATH", "TMPDIR",
         // busybox ash and bash
         "RANDOM", "SECONDS", "HOSTNAME", "SHELLOPTS", "BASHOPTS", "UID", "EUID", "GROUPS", "FUNCNAME", "POSIXLY_CORRECT", "_",
     };
