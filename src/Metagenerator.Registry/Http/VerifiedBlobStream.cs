@@ -82,6 +82,8 @@ internal sealed class VerifiedBlobStream : Stream
         if (_size >= 0 && _position > _size)
             throw Bad($"the registry sent more than the blob's {_size} bytes");
         _hash.AppendData(buffer.Span[..read]);
+        // Checked as soon as the last byte is here: a reader that stops at the blob's size still gets the verdict.
+        if (_position == _size) Verify();
         return read;
     }
 
