@@ -106,11 +106,11 @@ internal static class ImageDataCheck
     private static string Kind(JsonElement e) => e.ValueKind switch
     {
         JsonValueKind.Null => "null",
-        JsonValueKind.Number => $"a number ({e.GetRawText()})",
+        JsonValueKind.Number => e.GetRawText() is { Length: <= 30 } number ? $"a number ({number})" : "a number",
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
-        JsonValueKind.String => $"the string \"{e.GetString()}\"",
+        JsonValueKind.String => e.GetString() is { Length: <= 80 } text ? $"the string \"{text}\"" : "a long string",
         _ => e.ValueKind.ToString(),
     };
 }
