@@ -76,4 +76,19 @@ public sealed class RegistryTimeoutTests : IAsyncLifetime
 
         Assert.Contains("reading blob", e.Message);
     }
+
+    [Fact]
+    public async Task A_download_that_stops_moving_fails_after_the_idle_timeout()
+    {
+        using var client = new RegistryClient(Options());
+        var image = await new RegistryImageSource(client).ReadImageAsync($"{_proxy.Host}/base:1", Platform.LinuxAmd64);
+        var layer = image.Layers[0].Descriptor;
+        _proxy.Inject(r => r.Method == "GET" && r.Path.Contains("/blobs/"), new Fault.StallBody(layer.Size, 1000));
+        await using var blob = await image.Layers[0].OpenCompressedAsync();
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => blob.CopyToAsync(Stream.Null).WaitAsync(HangGuard));
+
+        Assert.Contains($"reading blob {layer.Digest.Algorithm}:{layer.Digest.Short}… from {_proxy.Host}/base", e.Message);
+        Assert.Contains("no bytes arrived for 2 s", e.Message);
+    }
 }

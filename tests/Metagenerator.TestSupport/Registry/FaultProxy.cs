@@ -36,6 +36,9 @@ public abstract record Fault
     /// <summary>Answer with this status and headers, then a body that never ends (no Content-Length), until the client hangs up.</summary>
     public sealed record EndlessBody(int Status, IReadOnlyDictionary<string, string>? Headers = null) : Fault;
 
+    /// <summary>Answer 200 with a Content-Length of <paramref name="ClaimedLength"/>, send <paramref name="SentBytes"/> of it, then nothing more (until the proxy is disposed).</summary>
+    public sealed record StallBody(long ClaimedLength, int SentBytes) : Fault;
+
     /// <summary>Forward the request, then point the response's <c>Location</c> at <paramref name="Authority"/> (host:port) instead.</summary>
     public sealed record RewriteLocation(string Authority) : Fault;
 
@@ -192,6 +195,14 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             case Fault.Hang:
                 await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                try { await Task.Delay(Timeout.Infinite, _stop.Token); }
+                catch (OperationCanceledException) { }
+                return;
+            case Fault.StallBody stall:
+                await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {stall.ClaimedLength}\r\n\r\n"));
+                await stream.WriteAsync(new byte[stall.SentBytes]);
+                await stream.FlushAsync();
                 try { await Task.Delay(Timeout.Infinite, _stop.Token); }
                 catch (OperationCanceledException) { }
                 return;
