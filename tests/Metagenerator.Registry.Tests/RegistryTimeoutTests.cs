@@ -91,4 +91,19 @@ public sealed class RegistryTimeoutTests : IAsyncLifetime
         Assert.Contains($"reading blob {layer.Digest.Algorithm}:{layer.Digest.Short}… from {_proxy.Host}/base", e.Message);
         Assert.Contains("no bytes arrived for 2 s", e.Message);
     }
+
+    [Fact]
+    public async Task An_upload_that_stops_moving_fails_after_the_idle_timeout()
+    {
+        using var client = new RegistryClient(Options());
+        // Larger than what the socket buffers on both sides can hold, so the sender really blocks.
+        var image = TestImage.WithRandomLayer(await new RegistryImageSource(client).ReadImageAsync($"{_proxy.Host}/base:1", Platform.LinuxAmd64), 24 * 1024 * 1024);
+        var layer = image.Layers[^1].Descriptor;
+        _proxy.Inject(r => r.IsBlobUpload && r.ContentLength == layer.Size, new Fault.StallUpload(64 * 1024));
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryImageSink(client).WriteImageAsync(image, [$"{_proxy.Host}/stall:1"]).WaitAsync(HangGuard));
+
+        Assert.Contains($"pushing blob {layer.Digest.Algorithm}:{layer.Digest.Short}… to {_proxy.Host}/stall", e.Message);
+        Assert.Contains("no bytes moved for 2 s", e.Message);
+    }
 }

@@ -39,6 +39,9 @@ public abstract record Fault
     /// <summary>Answer 200 with a Content-Length of <paramref name="ClaimedLength"/>, send <paramref name="SentBytes"/> of it, then nothing more (until the proxy is disposed).</summary>
     public sealed record StallBody(long ClaimedLength, int SentBytes) : Fault;
 
+    /// <summary>Read <paramref name="BodyBytes"/> of the request body, then stop reading (until the proxy is disposed): an upload that stops moving.</summary>
+    public sealed record StallUpload(long BodyBytes) : Fault;
+
     /// <summary>Forward the request, then point the response's <c>Location</c> at <paramref name="Authority"/> (host:port) instead.</summary>
     public sealed record RewriteLocation(string Authority) : Fault;
 
@@ -195,6 +198,12 @@ public sealed class FaultProxy : IAsyncDisposable
         {
             case Fault.Hang:
                 await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                try { await Task.Delay(Timeout.Infinite, _stop.Token); }
+                catch (OperationCanceledException) { }
+                return;
+            case Fault.StallUpload stallUpload:
+                client.Client.ReceiveBufferSize = 4096;
+                await CopyExactlyAsync(stream, Stream.Null, Math.Min(stallUpload.BodyBytes, contentLength));
                 try { await Task.Delay(Timeout.Infinite, _stop.Token); }
                 catch (OperationCanceledException) { }
                 return;
