@@ -34,11 +34,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
     {
         using var client = Client();
         var image = await new RegistryImageSource(client).ReadImageAsync($"{_registry.Host}/base:1", Platform.LinuxAmd64);
-        var layer = image.Layers[0].Descriptor;
-        var stored = Path.Combine(_registry.StorageDirectory, "docker/registry/v2/blobs/sha256", layer.Digest.Hex[..2], layer.Digest.Hex, "data");
-        var bytes = await File.ReadAllBytesAsync(stored);
-        bytes[^10] ^= 0xff;
-        await File.WriteAllBytesAsync(stored, bytes);
+        CorruptStoredBlob(image.Layers[0].Descriptor.Digest);
 
         var e = await Assert.ThrowsAsync<RegistryException>(async () =>
         {
@@ -49,6 +45,29 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         Assert.Contains($"{_registry.Host}/base", e.Message);
         Assert.Contains("digest", e.Message);
         Assert.Equal(ErrorCategory.Registry, e.Category);
+    }
+
+    [Fact]
+    public async Task A_corrupt_layer_streamed_to_another_registry_is_reported_against_its_source()
+    {
+        await using var other = await LocalRegistry.StartAsync();
+        using var client = new RegistryClient(new RegistryOptions { InsecureRegistries = new HashSet<string> { _registry.Host, other.Host } });
+        var image = await new RegistryImageSource(client).ReadImageAsync($"{_registry.Host}/base:1", Platform.LinuxAmd64);
+        CorruptStoredBlob(image.Layers[0].Descriptor.Digest);
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryImageSink(client).WriteImageAsync(image, [$"{other.Host}/copy:1"]));
+
+        Assert.Contains($"reading blob {image.Layers[0].Descriptor.Digest.Algorithm}:{image.Layers[0].Descriptor.Digest.Short}… from {_registry.Host}/base", e.Message);
+        Assert.Contains("digest", e.Message);
+        Assert.False(e.IsTransient);
+    }
+
+    private void CorruptStoredBlob(Digest digest)
+    {
+        var stored = Path.Combine(_registry.StorageDirectory, "docker/registry/v2/blobs/sha256", digest.Hex[..2], digest.Hex, "data");
+        var bytes = File.ReadAllBytes(stored);
+        bytes[^10] ^= 0xff;
+        File.WriteAllBytes(stored, bytes);
     }
 
     [Fact]

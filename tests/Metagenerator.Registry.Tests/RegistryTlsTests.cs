@@ -51,7 +51,6 @@ public sealed class RegistryTlsTests : IAsyncLifetime
     {
         using var client = new RegistryClient(new RegistryOptions { InsecureRegistries = new HashSet<string> { _registry.Host } });
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
-        Assert.Contains($"{_registry.Host} speaks HTTPS", e.Message);
         Assert.Equal(new Remedy(RemedyKind.UseHttps, _registry.Host), e.Remedy);
     }
 

@@ -67,11 +67,8 @@ internal static class ErrorFactory
         var what = errors.Count > 0 ? string.Join("; ", errors) : response.ReasonPhrase ?? status.ToString();
         var message = new StringBuilder($"{ctx.Describe()}: {(int)status} {what}");
         Remedy? remedy = null;
-        if (httpsOnly)
-        {
-            message.Append($". {ctx.Registry} speaks HTTPS, not plain HTTP");
-            remedy = new Remedy(RemedyKind.UseHttps, ctx.Registry);
-        }
+        // Go's TLS servers answer plain HTTP with a 400 that says so: the remedy tells the user.
+        if (httpsOnly) remedy = new Remedy(RemedyKind.UseHttps, ctx.Registry);
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
         {
             message.Append(". ").Append(CredentialHint(ctx.Registry, credentials, null));

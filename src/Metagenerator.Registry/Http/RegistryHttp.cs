@@ -70,6 +70,12 @@ internal sealed class RegistryHttp : IDisposable
             Options.Log?.Invoke($"{what} -> failed: {e.Message}");
             throw;
         }
+        catch (HttpRequestException e) when (e.InnerException is RegistryException fromBody)
+        {
+            // The body being sent failed (a blob streamed from another registry): that failure is the one to report.
+            Options.Log?.Invoke($"{what} -> failed: {fromBody.Message}");
+            throw fromBody;
+        }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             var error = NetworkError(e, ctx);
