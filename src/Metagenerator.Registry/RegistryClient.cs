@@ -16,7 +16,7 @@ public sealed class RegistryClient : IDisposable
     public const int MaxManifestBytes = BoundedBody.MaxManifestBytes;
 
     private readonly RegistryHttp _http;
-    private BlobUploader _uploader;
+    private readonly BlobUploader _uploader;
 
     /// <summary>Creates a client; CA files of <see cref="RegistryOptions.RegistryCertificates"/> are read now.</summary>
     public RegistryClient(RegistryOptions options) : this(options, TimeProvider.System)
@@ -27,19 +27,15 @@ public sealed class RegistryClient : IDisposable
     internal RegistryClient(RegistryOptions options, TimeProvider time)
     {
         _http = new RegistryHttp(options, time);
-        _uploader = new BlobUploader(_http, ChunkSize);
+        _uploader = new BlobUploader(_http);
     }
 
     /// <summary>Chunk size of a chunked upload (used when a registry refuses a monolithic PUT).</summary>
     internal long ChunkSize
     {
-        get;
-        init
-        {
-            field = value;
-            _uploader = new BlobUploader(_http, value);
-        }
-    } = 16 * 1024 * 1024;
+        get => _uploader.ChunkSize;
+        init => _uploader.ChunkSize = value;
+    }
 
     /// <summary>The options this client was made with.</summary>
     public RegistryOptions Options => _http.Options;

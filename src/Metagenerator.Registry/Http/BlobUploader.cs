@@ -15,9 +15,12 @@ namespace Metagenerator.Registry.Http;
 /// is HEADed: the upload may have completed with only its answer lost.
 /// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-blobs
 /// </remarks>
-internal sealed class BlobUploader(RegistryHttp http, long chunkSize)
+internal sealed class BlobUploader(RegistryHttp http)
 {
     private const int BufferSize = 81920;
+
+    /// <summary>Chunk size of a chunked upload.</summary>
+    public long ChunkSize { get; set; } = 16 * 1024 * 1024;
 
     public async Task UploadAsync(RegistryRequestContext ctx, Uri repositoryUri, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
         IProgress<long>? progress, Uri? session, Func<CancellationToken, Task<BlobInfo?>> head, CancellationToken ct)
@@ -82,7 +85,7 @@ internal sealed class BlobUploader(RegistryHttp http, long chunkSize)
         long offset = 0;
         while (offset < blob.Size)
         {
-            var length = Math.Min(chunkSize, blob.Size - offset);
+            var length = Math.Min(ChunkSize, blob.Size - offset);
             using var request = new HttpRequestMessage(HttpMethod.Patch, session);
             SetBody(request, new SliceStream(source, length), offset, length, progress);
             request.Content!.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + length - 1}");
