@@ -31,8 +31,10 @@ public sealed class RegistryCredentialOriginTests : IDisposable
             Credentials = new DockerConfigCredentials(config),
         });
         var image = TestImage.WithRandomLayer(await new RegistryImageSource(client).ReadImageAsync($"{front.Host}/base:1", Platform.LinuxAmd64));
-        // The registry's answer to "start an upload" names another origin for the session.
+        // The registry's answer to "start an upload" names another origin for the session, which asks for a password
+        // (after reading the whole body, so the answer is not lost to a connection closed mid-upload).
         front.Inject(r => r.Method == "POST" && r.Path.EndsWith("/blobs/uploads/"), new Fault.RewriteLocation(elsewhere.Host), times: 100);
+        elsewhere.Inject(_ => true, new Fault.Respond(401, "", new Dictionary<string, string> { ["WWW-Authenticate"] = "Basic realm=\"elsewhere\"" }), times: 100);
 
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => new RegistryImageSink(client).WriteImageAsync(image, [$"{front.Host}/moved:1"]));
 
