@@ -7,12 +7,17 @@ namespace Metagenerator.Build;
 public static class GeneratorBuild
 {
     /// <summary>Runs a build; registry destinations get the manifest only after all their blobs are confirmed.</summary>
+    /// <param name="request">What to build and where to write it.</param>
+    /// <param name="progress">Receives blob transfer events.</param>
+    /// <param name="log">Receives progress lines, and what a slow registry is being waited for.</param>
+    /// <param name="ct">Cancels the build.</param>
+    /// <param name="debug">Receives details (e.g. why the destination's previous image cannot be reused).</param>
     public static async Task<GeneratorBuildResult> RunAsync(
-        GeneratorBuildRequest request, IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct = default)
+        GeneratorBuildRequest request, IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct = default, Action<string>? debug = null)
     {
         var destinations = Destinations(request);
 
-        using var registry = new RegistryClient(request.Registry);
+        using var registry = new RegistryClient(request.Registry.Waiting is null ? request.Registry with { Waiting = log } : request.Registry);
         log($"base image: {request.BaseImage} ({request.Platform})");
         IImage baseImage;
         if (OciLayoutReference.IsOciLayoutReference(request.BaseImage))
@@ -27,7 +32,7 @@ public static class GeneratorBuild
         }
 
         // What the destination holds now: if its top layer has the diffID we would build, reuse it (no compression, no upload).
-        var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, ct).ConfigureAwait(false) : null;
+        var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, debug, ct).ConfigureAwait(false) : null;
 
         // A private staging directory: concurrent builds of the same content must not share a layer file.
         var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;
@@ -72,19 +77,22 @@ public static class GeneratorBuild
         return new GeneratorBuildResult(image.Digest, pushed, assembled.Reused);
     }
 
-    /// <summary>The image at <paramref name="reference"/>, or null when there is none or it cannot be read (the push reports real failures).</summary>
-    private static async Task<IImage?> TryReadAsync(RegistryImageSource source, ImageReference reference, Platform platform, CancellationToken ct)
+    /// <summary>
+    /// The image at <paramref name="reference"/>, or null when there is none or it cannot be read or parsed: reusing its
+    /// layer is an optimisation, so any failure means "nothing to reuse" (the push reports real registry failures).
+    /// </summary>
+    private static async Task<IImage?> TryReadAsync(RegistryImageSource source, ImageReference reference, Platform platform, Action<string>? debug, CancellationToken ct)
     {
         try
         {
-            return await source.ReadImageAsync(reference, platform, ct).ConfigureAwait(false);
+            var image = await source.ReadImageAsync(reference, platform, ct).ConfigureAwait(false);
+            // The reuse check reads the config's diff_ids; a config that cannot be parsed is nothing to reuse either.
+            _ = Image.ParseConfig(image.ConfigBytes);
+            return image;
         }
-        catch (RegistryException)
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            return null;
-        }
-        catch (HttpRequestException)
-        {
+            debug?.Invoke($"nothing to reuse from {reference}: {e.Message}");
             return null;
         }
     }

@@ -30,7 +30,10 @@ public sealed partial record ImageReference
     public string ManifestReference => Digest?.ToString() ?? Tag ?? "latest";
 
     /// <summary>The host the Distribution API is served from (Docker Hub's API lives elsewhere).</summary>
-    public string ApiHost => Registry == DockerHub ? "registry-1.docker.io" : Registry;
+    public string ApiHost => ApiHostOf(Registry);
+
+    /// <summary>The host the Distribution API of <paramref name="registry"/> is served from: Docker Hub's is <c>registry-1.docker.io</c>.</summary>
+    public static string ApiHostOf(string registry) => registry == DockerHub ? "registry-1.docker.io" : registry;
 
     /// <summary>Parses a reference; throws <see cref="FormatException"/> saying what is wrong.</summary>
     public static ImageReference Parse(string text) =>

@@ -23,7 +23,8 @@ public sealed class RegistryImageSink : IImageSink
     /// <inheritdoc/>
     public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default)
     {
-        CheckConsistent(image);
+        // The same consistency check as every image's: layers and config agree with the manifest.
+        _ = Image.From(image);
         var references = new List<ImageReference>();
         foreach (var tag in tags)
         {
@@ -39,10 +40,11 @@ public sealed class RegistryImageSink : IImageSink
         foreach (var group in references.GroupBy(r => (r.Registry, r.Repository)))
         {
             var (registry, repository) = group.Key;
-            await PushBlobsAsync(image, registry, repository, known, progress, ct).ConfigureAwait(false);
-            await ConfirmBlobsAsync(image, registry, repository, ct).ConfigureAwait(false);
+            var destination = _client.Repository(registry, repository);
+            await PushBlobsAsync(image, destination, known, progress, ct).ConfigureAwait(false);
+            await ConfirmBlobsAsync(image, destination, ct).ConfigureAwait(false);
             foreach (var reference in group)
-                await _client.PutManifestAsync(registry, repository, reference.ManifestReference, image.ManifestBytes, image.Manifest.MediaType, ct).ConfigureAwait(false);
+                await ((IManifestStore)destination).PutAsync(reference.ManifestReference, image.ManifestBytes, image.Manifest.MediaType, ct).ConfigureAwait(false);
         }
     }
 
@@ -50,9 +52,10 @@ public sealed class RegistryImageSink : IImageSink
     public Task WriteImageAsync(IImage image, string reference, IProgress<TransferEvent>? progress = null, CancellationToken ct = default) =>
         WriteImageAsync(image, [reference], progress, ct);
 
-    private async Task PushBlobsAsync(IImage image, string registry, string repository,
+    private async Task PushBlobsAsync(IImage image, IBlobStore destination,
         ConcurrentDictionary<(string, Digest), string> known, IProgress<TransferEvent>? progress, CancellationToken ct)
     {
+        var (registry, repository) = (destination.Registry, destination.Repository);
         var config = image.ConfigBytes;
         var blobs = new List<(Descriptor Descriptor, ILayer? Layer)> { (image.Manifest.Config, null) };
         var seen = new HashSet<Digest> { image.Manifest.Config.Digest };
@@ -63,7 +66,7 @@ public sealed class RegistryImageSink : IImageSink
             async (blob, token) =>
             {
                 var (descriptor, layer) = blob;
-                var existing = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, forPush: true, token).ConfigureAwait(false);
+                var existing = await destination.HeadAsync(descriptor.Digest, forPush: true, token).ConfigureAwait(false);
                 // A registry that omits Content-Length on HEAD (size -1) still said 200: the blob is there.
                 if (existing is not null && (existing.Size == descriptor.Size || existing.Size < 0))
                 {
@@ -77,7 +80,7 @@ public sealed class RegistryImageSink : IImageSink
                     : known.TryGetValue((registry, descriptor.Digest), out var pushedTo) && pushedTo != repository ? pushedTo : null;
                 if (mountFrom is not null)
                 {
-                    var mount = await _client.MountBlobAsync(registry, repository, descriptor.Digest, mountFrom, token).ConfigureAwait(false);
+                    var mount = await destination.MountAsync(descriptor.Digest, mountFrom, token).ConfigureAwait(false);
                     if (mount.Mounted)
                     {
                         known[(registry, descriptor.Digest)] = repository;
@@ -97,17 +100,18 @@ public sealed class RegistryImageSink : IImageSink
                     Interlocked.Exchange(ref lastReported, n);
                     progress.Report(new TransferEvent(descriptor, TransferKind.Uploading, n));
                 });
-                await _client.UploadBlobAsync(registry, repository, descriptor, open, bytes, session, token).ConfigureAwait(false);
+                await destination.UploadAsync(descriptor, open, bytes, session, token).ConfigureAwait(false);
                 known[(registry, descriptor.Digest)] = repository;
                 progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
             }).ConfigureAwait(false);
     }
 
-    private async Task ConfirmBlobsAsync(IImage image, string registry, string repository, CancellationToken ct)
+    private static async Task ConfirmBlobsAsync(IImage image, IBlobStore destination, CancellationToken ct)
     {
+        var (registry, repository) = (destination.Registry, destination.Repository);
         foreach (var descriptor in image.Layers.Select(l => l.Descriptor).Prepend(image.Manifest.Config).DistinctBy(d => d.Digest))
         {
-            var info = await _client.HeadBlobAsync(registry, repository, descriptor.Digest, forPush: true, ct).ConfigureAwait(false);
+            var info = await destination.HeadAsync(descriptor.Digest, forPush: true, ct).ConfigureAwait(false);
             string? problem = info switch
             {
                 null => "is missing",
@@ -124,16 +128,4 @@ public sealed class RegistryImageSink : IImageSink
 
     private static bool SameRegistry(string a, string b) =>
         string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
-
-    private static void CheckConsistent(IImage image)
-    {
-        var manifestLayers = image.Manifest.Layers;
-        if (manifestLayers.Count != image.Layers.Count)
-            throw new ArgumentException($"the image's manifest lists {manifestLayers.Count} layers but it has {image.Layers.Count}", nameof(image));
-        for (var i = 0; i < manifestLayers.Count; i++)
-            if (manifestLayers[i].Digest != image.Layers[i].Descriptor.Digest || manifestLayers[i].Size != image.Layers[i].Descriptor.Size)
-                throw new ArgumentException($"layer {i} of the image ({image.Layers[i].Descriptor.Digest}) differs from its manifest entry ({manifestLayers[i].Digest})", nameof(image));
-        if (Digest.Sha256(image.ConfigBytes.Span) != image.Manifest.Config.Digest || image.ConfigBytes.Length != image.Manifest.Config.Size)
-            throw new ArgumentException("the image's config bytes do not match the config descriptor of its manifest", nameof(image));
-    }
 }

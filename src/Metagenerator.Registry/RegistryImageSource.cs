@@ -1,10 +1,10 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Metagenerator.Oci;
 
 namespace Metagenerator.Registry;
 
 /// <summary>Reads images from registries; an OCI index or Docker manifest list is resolved to the requested platform.</summary>
+/// <remarks>What the registry sends is checked before use: a malformed manifest or config is a <see cref="RegistryException"/> naming the image.</remarks>
 public sealed class RegistryImageSource : IImageSource
 {
     private readonly RegistryClient _client;
@@ -24,41 +24,42 @@ public sealed class RegistryImageSource : IImageSource
     /// <summary>Reads the image <paramref name="reference"/> names, for <paramref name="platform"/> when it is an index.</summary>
     public async Task<RegistryImage> ReadImageAsync(ImageReference reference, Platform platform, CancellationToken ct = default)
     {
-        var (registry, repository) = (reference.Registry, reference.Repository);
-        var fetched = await _client.GetManifestAsync(registry, repository, reference.ManifestReference, ct).ConfigureAwait(false);
+        var repository = _client.Repository(reference.Registry, reference.Repository);
+        return await ReadImageAsync(reference, repository, repository, platform, ct).ConfigureAwait(false);
+    }
+
+    private static async Task<RegistryImage> ReadImageAsync(ImageReference reference, IManifestStore manifests, IBlobStore blobs, Platform platform, CancellationToken ct)
+    {
+        var fetched = await manifests.GetAsync(reference.ManifestReference, ct).ConfigureAwait(false);
         if (MediaTypes.IsIndex(fetched.MediaType))
         {
             var index = Parse(() => OciJson.ParseIndex(fetched.Bytes), reference, "index");
-            var match = index.Manifests.FirstOrDefault(m => MediaTypes.IsImageManifest(m.MediaType) && platform.Matches(m.Platform));
+            var match = index.Manifests.FirstOrDefault(m => m is not null && MediaTypes.IsImageManifest(m.MediaType) && platform.Matches(m.Platform));
             if (match is null)
             {
-                var available = string.Join(", ", index.Manifests.Where(m => m.Platform is not null).Select(m => m.Platform!.ToString()).Distinct());
+                var available = string.Join(", ", index.Manifests.Where(m => m?.Platform is not null).Select(m => m.Platform!.ToString()).Distinct());
                 throw new RegistryException(
-                    $"reading {reference}: the image has no variant for platform {platform} (it has: {(available.Length > 0 ? available : "none")}); choose one with --custom-platform",
-                    $"reading manifest {reference.ManifestReference}", registry, repository);
+                    $"reading {reference}: the image has no variant for platform {platform} (it has: {(available.Length > 0 ? available : "none")})",
+                    $"reading manifest {reference.ManifestReference}", reference.Registry, reference.Repository,
+                    remedy: new Remedy(RemedyKind.ChoosePlatform, reference.Registry));
             }
-            fetched = await _client.GetManifestAsync(registry, repository, match.Digest.ToString(), ct).ConfigureAwait(false);
+            fetched = await manifests.GetAsync(match.Digest.ToString(), ct).ConfigureAwait(false);
         }
         if (!MediaTypes.IsImageManifest(fetched.MediaType))
-            throw new RegistryException(
-                $"reading {reference}: media type '{fetched.MediaType}' is not an image manifest (expected {MediaTypes.OciManifest} or {MediaTypes.DockerManifest}; Docker schema 1 is not supported)",
-                $"reading manifest {reference.ManifestReference}", registry, repository);
+            throw Invalid(reference, $"media type '{fetched.MediaType}' is not an image manifest (expected {MediaTypes.OciManifest} or {MediaTypes.DockerManifest}; Docker schema 1 is not supported)");
 
-        var manifest = Parse(() => ParseManifest(fetched), reference, "manifest");
-        var config = await _client.ReadBlobBytesAsync(registry, repository, manifest.Config, ct).ConfigureAwait(false);
-        var layers = manifest.Layers.Select(d => (ILayer)new RegistryLayer(_client, registry, repository, d)).ToList();
+        if (ImageDataCheck.ManifestProblem(fetched.Bytes) is { } manifestProblem)
+            throw Invalid(reference, $"the registry sent an invalid manifest: {manifestProblem}");
+        var manifest = Parse(() => OciJson.ParseManifest(fetched.Bytes), reference, "manifest");
+        var config = await blobs.ReadAsync(manifest.Config, ct).ConfigureAwait(false);
+        if (ImageDataCheck.ConfigProblem(config, manifest.Layers.Count) is { } configProblem)
+            throw Invalid(reference, $"the registry sent an invalid image config {RegistryClient.Short(manifest.Config.Digest)}: {configProblem}");
+        var layers = manifest.Layers.Select(d => (ILayer)new RegistryLayer(blobs, d)).ToList();
         return new RegistryImage(reference.WithDigest(fetched.Digest), manifest, fetched.Bytes, config, layers);
     }
 
-    /// <summary>Parses a manifest; one without a <c>mediaType</c> field (optional in OCI, e.g. umoci's) gets the type the registry reported.</summary>
-    private static ImageManifest ParseManifest(ManifestResponse fetched)
-    {
-        if (OciJson.PeekMediaType(fetched.Bytes) is not null) return OciJson.ParseManifest(fetched.Bytes);
-        // Only the parsed model is patched; the exact bytes (and so the digest) stay as the registry sent them.
-        var node = JsonNode.Parse(fetched.Bytes)?.AsObject() ?? throw new JsonException("the manifest is not a JSON object");
-        node["mediaType"] = fetched.MediaType;
-        return OciJson.ParseManifest(OciJson.Serialize(node));
-    }
+    private static RegistryException Invalid(ImageReference reference, string what) =>
+        new($"reading {reference}: {what}", $"reading manifest {reference.ManifestReference}", reference.Registry, reference.Repository);
 
     private static T Parse<T>(Func<T> parse, ImageReference reference, string what)
     {

@@ -5,14 +5,20 @@ namespace Metagenerator.Registry;
 /// <summary>A layer stored in a registry; opening it streams the blob, and a push to the same registry can mount it.</summary>
 public sealed class RegistryLayer : IRegistryLayer
 {
-    private readonly RegistryClient _client;
+    private readonly IBlobStore _blobs;
 
     /// <summary>Creates a layer handle (nothing is fetched until opened).</summary>
     public RegistryLayer(RegistryClient client, string registry, string repository, Descriptor descriptor)
+        : this(client.Repository(registry, repository), descriptor)
     {
-        _client = client;
-        Registry = registry;
-        Repository = repository;
+    }
+
+    /// <summary>A layer of the repository <paramref name="blobs"/> stands for.</summary>
+    public RegistryLayer(IBlobStore blobs, Descriptor descriptor)
+    {
+        _blobs = blobs;
+        Registry = blobs.Registry;
+        Repository = blobs.Repository;
         Descriptor = descriptor;
     }
 
@@ -26,5 +32,6 @@ public sealed class RegistryLayer : IRegistryLayer
     public string Repository { get; }
 
     /// <inheritdoc/>
-    public Task<Stream> OpenCompressedAsync(CancellationToken ct = default) => _client.OpenBlobAsync(Registry, Repository, Descriptor.Digest, ct);
+    /// <remarks>The stream checks the blob's size and digest as it is read: content that is not this layer is a <see cref="RegistryException"/>.</remarks>
+    public Task<Stream> OpenCompressedAsync(CancellationToken ct = default) => _blobs.OpenAsync(Descriptor, ct);
 }

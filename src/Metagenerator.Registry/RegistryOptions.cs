@@ -31,6 +31,15 @@ public sealed record RegistryOptions
     /// <summary>Timeout of one request without a body stream (HEAD, GET of a manifest, token requests).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How long a body transfer (an upload or a download) may go without a byte moving before it is abandoned.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>After this long without an answer, <see cref="Waiting"/> is told what is being waited for.</summary>
+    public TimeSpan WaitNoticeAfter { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Receives "waiting for HOST: OPERATION (N s)" while a request goes unanswered; null to stay silent. May be called from several threads at once.</summary>
+    public Action<string>? Waiting { get; init; }
+
     /// <summary>Where credentials come from; anonymous when not set.</summary>
     public ICredentialProvider Credentials { get; init; } = AnonymousCredentials.Instance;
 

@@ -85,7 +85,8 @@ public sealed class RegistryAuthTests : IDisposable
 
         using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance));
         var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.PingAsync(registry.Host));
-        Assert.Contains("no credentials are configured; pass --config", e2.Message);
+        Assert.Contains("no credentials are configured", e2.Message);
+        Assert.Equal(new Remedy(RemedyKind.ProvideCredentials, registry.Host), e2.Remedy);
     }
 
     [Fact]

@@ -36,13 +36,13 @@ public sealed class RegistryTlsTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task An_unknown_CA_fails_with_a_message_suggesting_the_flags()
+    public async Task An_unknown_CA_fails_suggesting_to_trust_it()
     {
         using var client = new RegistryClient(new RegistryOptions());
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
         Assert.Contains($"TLS connection to {_registry.Host} failed (the certificate is not trusted: ", e.Message);
-        Assert.Contains($"--registry-certificate {_registry.Host}=", e.Message);
-        Assert.Contains($"--skip-tls-verify-registry {_registry.Host}", e.Message);
+        Assert.Equal(new Remedy(RemedyKind.TrustRegistryCertificate, _registry.Host), e.Remedy);
+        Assert.DoesNotContain("--", e.Message);
         Assert.False(e.IsTransient);
     }
 
@@ -51,7 +51,7 @@ public sealed class RegistryTlsTests : IAsyncLifetime
     {
         using var client = new RegistryClient(new RegistryOptions { InsecureRegistries = new HashSet<string> { _registry.Host } });
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
-        Assert.Contains($"{_registry.Host} speaks HTTPS: drop --insecure / --insecure-registry {_registry.Host}", e.Message);
+        Assert.Equal(new Remedy(RemedyKind.UseHttps, _registry.Host), e.Remedy);
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class RegistryTlsTests : IAsyncLifetime
     public void A_missing_registry_certificate_file_is_a_clear_error()
     {
         var e = Assert.Throws<RegistryException>(() => new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["r.example"] = "/nonexistent/ca.pem" } }));
-        Assert.Contains("--registry-certificate r.example=/nonexistent/ca.pem", e.Message);
+        Assert.Contains("/nonexistent/ca.pem given for r.example", e.Message);
         Assert.Contains("does not exist", e.Message);
     }
 }

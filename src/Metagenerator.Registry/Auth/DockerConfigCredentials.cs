@@ -105,9 +105,9 @@ public sealed class DockerConfigCredentials : ICredentialProvider
             var full = Path.GetFullPath(explicitPath, workingDirectory);
             if (Directory.Exists(full)) full = Path.Combine(full, "config.json");
             list.Add(full);
-            // An explicit --config that does not exist is a user error, not a reason to look elsewhere.
+            // An explicit path that does not exist is a user error, not a reason to look elsewhere.
             if (!File.Exists(full))
-                throw new CredentialConfigException($"{full}: the Docker config file given with --config does not exist", full);
+                throw new CredentialConfigException($"{full}: the Docker config file given explicitly does not exist", full);
             return full;
         }
         var candidates = new List<string>();
@@ -127,7 +127,7 @@ public sealed class DockerConfigCredentials : ICredentialProvider
     private static ParsedConfig Parse(string path)
     {
         byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { bytes = ConfigFileReader.Read(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new CredentialConfigException($"{path}: cannot read the Docker config file: {e.Message}", path, e);

@@ -9,31 +9,26 @@ namespace Metagenerator.Registry.Http;
 /// <summary>Turns failed responses and network exceptions into <see cref="RegistryException"/>s with readable messages.</summary>
 internal static class ErrorFactory
 {
-    private const int MaxErrorBody = 64 * 1024;
-
     public static bool IsTransientStatus(HttpStatusCode status) =>
         status is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests
         || ((int)status >= 500 && status != HttpStatusCode.NotImplemented && status != HttpStatusCode.HttpVersionNotSupported);
 
     /// <summary>Reads at most 64 KiB of an error body and parses the distribution error list from it.</summary>
-    public static async Task<IReadOnlyList<RegistryError>> ReadErrorsAsync(HttpResponseMessage response, CancellationToken ct) =>
-        (await ReadBodyAsync(response, ct).ConfigureAwait(false)).Errors;
+    public static async Task<IReadOnlyList<RegistryError>> ReadErrorsAsync(HttpResponseMessage response, RegistryRequestContext ctx, CancellationToken ct) =>
+        (await ReadBodyAsync(response, ctx, ct).ConfigureAwait(false)).Errors;
 
-    private static async Task<(IReadOnlyList<RegistryError> Errors, bool HttpsOnly)> ReadBodyAsync(HttpResponseMessage response, CancellationToken ct)
+    private static async Task<(IReadOnlyList<RegistryError> Errors, bool HttpsOnly)> ReadBodyAsync(HttpResponseMessage response, RegistryRequestContext ctx, CancellationToken ct)
     {
         try
         {
-            await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
-            var buffer = new byte[MaxErrorBody];
-            var total = 0;
-            int read;
-            while (total < buffer.Length && (read = await stream.ReadAsync(buffer.AsMemory(total), ct).ConfigureAwait(false)) > 0) total += read;
+            var (body, _) = await BoundedBody.ReadUpToAsync(response.Content, BoundedBody.MaxErrorBytes, ctx.IdleTimeout, ct).ConfigureAwait(false);
             // Go's TLS servers answer plain HTTP with this text and a 400.
-            var httpsOnly = buffer.AsSpan(0, total).IndexOf("HTTP request to an HTTPS server"u8) >= 0;
-            return (ParseErrors(buffer.AsSpan(0, total)), httpsOnly);
+            var httpsOnly = body.AsSpan().IndexOf("HTTP request to an HTTPS server"u8) >= 0;
+            return (ParseErrors(body), httpsOnly);
         }
-        catch (Exception e) when (e is IOException or HttpRequestException)
+        catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
         {
+            // The status already says what went wrong; a body that cannot be read adds nothing.
             return ([], false);
         }
     }
@@ -67,28 +62,32 @@ internal static class ErrorFactory
     /// <summary>An exception for a non-success response; 401/403 messages point at the credentials source.</summary>
     public static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, RegistryRequestContext ctx, ICredentialProvider credentials, CancellationToken ct)
     {
-        var (errors, httpsOnly) = await ReadBodyAsync(response, ct).ConfigureAwait(false);
+        var (errors, httpsOnly) = await ReadBodyAsync(response, ctx, ct).ConfigureAwait(false);
         var status = response.StatusCode;
         var what = errors.Count > 0 ? string.Join("; ", errors) : response.ReasonPhrase ?? status.ToString();
         var message = new StringBuilder($"{ctx.Describe()}: {(int)status} {what}");
-        if (httpsOnly)
-            message.Append($". {ctx.Registry} speaks HTTPS: drop --insecure / --insecure-registry {ctx.Registry}");
+        Remedy? remedy = null;
+        // Go's TLS servers answer plain HTTP with a 400 that says so: the remedy tells the user.
+        if (httpsOnly) remedy = new Remedy(RemedyKind.UseHttps, ctx.Registry);
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
+        {
             message.Append(". ").Append(CredentialHint(ctx.Registry, credentials, null));
+            if (credentials is AnonymousCredentials) remedy = new Remedy(RemedyKind.ProvideCredentials, ctx.Registry);
+        }
         if (status == HttpStatusCode.TooManyRequests && RetryAfter(response) is { } wait)
             message.Append($" (the registry asks to wait {wait.TotalSeconds:0} s)");
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            return new RegistryAuthException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, credentials.Description, status, errors);
-        return new RegistryException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, status, errors, IsTransientStatus(status))
+            return new RegistryAuthException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, credentials.Description, status, errors, remedy: remedy);
+        return new RegistryException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, status, errors, IsTransientStatus(status), remedy: remedy)
         {
             RetryAfter = RetryAfter(response),
         };
     }
 
-    /// <summary>"Check the credentials for HOST in FILE", or how to configure some when there are none.</summary>
+    /// <summary>"Check the credentials for HOST in FILE", or that there are none (the remedy says how to add some).</summary>
     public static string CredentialHint(string registry, ICredentialProvider credentials, string? source) =>
         source is not null ? $"Check the credentials for {registry} in {source}"
-        : credentials is AnonymousCredentials ? $"No credentials are configured; pass --config with a Docker config.json that has an \"auths\" entry for {registry}"
+        : credentials is AnonymousCredentials ? $"No credentials are configured for {registry}"
         : $"Check the credentials for {registry} in {credentials.Description}";
 
     /// <summary>The Retry-After delay of a response, if it has one.</summary>
@@ -104,17 +103,17 @@ internal static class ErrorFactory
     public static RegistryException FromNetwork(Exception e, RegistryRequestContext ctx, bool plainHttp, string? tlsReason = null)
     {
         var reg = ctx.Registry;
-        if (e is TaskCanceledException or TimeoutException)
+        if (e is TimeoutException)
+            return new RegistryException($"{ctx.Describe()}: {e.Message}", ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+        if (e is OperationCanceledException)
             return new RegistryException($"{ctx.Describe()}: the registry did not answer in time", ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
 
         if (FindInner<AuthenticationException>(e) is { } tls || (e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }))
         {
             var reason = tlsReason ?? FindInner<AuthenticationException>(e)?.Message ?? e.Message;
             return new RegistryException(
-                $"{ctx.Describe()}: TLS connection to {reg} failed ({reason}). If {reg} uses a certificate from a private CA, pass " +
-                $"--registry-certificate {reg}=CA.pem; to skip verification for it (insecure) pass --skip-tls-verify-registry {reg}; " +
-                $"if it only speaks plain HTTP, pass --insecure-registry {reg}",
-                ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+                $"{ctx.Describe()}: TLS connection to {reg} failed ({reason})",
+                ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e, remedy: new Remedy(RemedyKind.TrustRegistryCertificate, reg));
         }
         if (FindInner<SocketException>(e) is { } socket)
         {

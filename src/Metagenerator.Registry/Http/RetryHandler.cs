@@ -1,7 +1,10 @@
 namespace Metagenerator.Registry.Http;
 
-/// <summary>Retries transient failures (5xx, 408, 429, reset connections, timeouts) of requests whose body can be sent again.</summary>
-/// <remarks>Streamed uploads are retried a level up, by restarting the whole upload session.</remarks>
+/// <summary>
+/// Puts a deadline on every attempt of every request, and retries transient failures (5xx, 408, 429, reset connections,
+/// timeouts) of requests that can be sent again.
+/// </summary>
+/// <remarks>The requests of an upload session are retried by <see cref="BlobUploader"/> alone, which restarts the whole upload.</remarks>
 internal sealed class RetryHandler : DelegatingHandler
 {
     private readonly RegistryOptions _options;
@@ -10,21 +13,22 @@ internal sealed class RetryHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
-        var resendable = request.Content is null or ByteArrayContent;
+        request.Options.TryGetValue(RegistryRequestContext.Key, out var ctx);
+        request.Options.TryGetValue(TransferWatch.Key, out var watch);
+        var retriable = ctx is not { RetriedByUploader: true } && RegistryRequestContext.IsReplayable(request.Content);
         for (var attempt = 0; ; attempt++)
         {
-            var canRetry = resendable && attempt < _options.PushRetry;
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            // Streamed bodies may legitimately take long; everything else gets a per-attempt timeout.
-            if (request.Content is null or ByteArrayContent) timeout.CancelAfter(_options.RequestTimeout);
+            var canRetry = retriable && attempt < _options.PushRetry;
+            using var deadline = new RequestDeadline(_options, request.RequestUri!.Authority, ctx?.Operation ?? request.Method.Method, streamedBody: watch is not null, ct);
+            watch?.Attach(deadline);
             HttpResponseMessage response;
             try
             {
-                response = await base.SendAsync(request, timeout.Token).ConfigureAwait(false);
+                response = await base.SendAsync(request, deadline.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
-                if (!canRetry) throw new TimeoutException("the registry did not answer in time", e);
+                if (!canRetry) throw new TimeoutException(deadline.Reason, e);
                 await Task.Delay(Backoff(_options, attempt, null), ct).ConfigureAwait(false);
                 continue;
             }

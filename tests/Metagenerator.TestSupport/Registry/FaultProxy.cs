@@ -8,6 +8,9 @@ namespace Metagenerator.TestSupport.Registry;
 /// <summary>One request seen by the <see cref="FaultProxy"/>.</summary>
 public sealed record ProxiedRequest(int Sequence, string Method, string Target, long ContentLength)
 {
+    /// <summary>The scheme of the request's <c>Authorization</c> header (<c>Basic</c>, <c>Bearer</c>), or null when it had none.</summary>
+    public string? AuthorizationScheme { get; init; }
+
     /// <summary>The path without the query.</summary>
     public string Path => Target.Split('?')[0];
 
@@ -26,6 +29,21 @@ public abstract record Fault
 
     /// <summary>Wait this long, then forward the request normally (to make concurrency observable).</summary>
     public sealed record Delay(TimeSpan By) : Fault;
+
+    /// <summary>Read the whole request body, then never answer (until the proxy is disposed).</summary>
+    public sealed record Hang : Fault;
+
+    /// <summary>Answer with this status and headers, then a body that never ends (no Content-Length), until the client hangs up.</summary>
+    public sealed record EndlessBody(int Status, IReadOnlyDictionary<string, string>? Headers = null) : Fault;
+
+    /// <summary>Answer 200 with a Content-Length of <paramref name="ClaimedLength"/>, send <paramref name="SentBytes"/> of it, then nothing more (until the proxy is disposed).</summary>
+    public sealed record StallBody(long ClaimedLength, int SentBytes) : Fault;
+
+    /// <summary>Read <paramref name="BodyBytes"/> of the request body, then stop reading (until the proxy is disposed): an upload that stops moving.</summary>
+    public sealed record StallUpload(long BodyBytes) : Fault;
+
+    /// <summary>Forward the request, then point the response's <c>Location</c> at <paramref name="Authority"/> (host:port) instead.</summary>
+    public sealed record RewriteLocation(string Authority) : Fault;
 
     /// <summary>A 500 with a distribution error body.</summary>
     public static Respond ServerError() => new(500, """{"errors":[{"code":"UNKNOWN","message":"injected failure"}]}""");
@@ -148,7 +166,11 @@ public sealed class FaultProxy : IAsyncDisposable
                     await WriteResponseAsync(stream, 411, "", null);
                     return;
                 }
-                var request = new ProxiedRequest(Interlocked.Increment(ref _sequence), requestLine[0], requestLine[1], contentLength);
+                var authorization = headers.FirstOrDefault(h => h.StartsWith("Authorization:", StringComparison.OrdinalIgnoreCase));
+                var request = new ProxiedRequest(Interlocked.Increment(ref _sequence), requestLine[0], requestLine[1], contentLength)
+                {
+                    AuthorizationScheme = authorization?[14..].Trim().Split(' ')[0],
+                };
                 _requests.Enqueue(request);
                 if (request.IsBlobUpload)
                 {
@@ -171,8 +193,32 @@ public sealed class FaultProxy : IAsyncDisposable
 
     private async Task ServeAsync(TcpClient client, Stream stream, string[] lines, List<string> headers, ProxiedRequest request, long contentLength)
     {
-        switch (TakeFault(request))
+        var fault = TakeFault(request);
+        switch (fault)
         {
+            case Fault.Hang:
+                await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                try { await Task.Delay(Timeout.Infinite, _stop.Token); }
+                catch (OperationCanceledException) { }
+                return;
+            case Fault.StallUpload stallUpload:
+                client.Client.ReceiveBufferSize = 4096;
+                await CopyExactlyAsync(stream, Stream.Null, Math.Min(stallUpload.BodyBytes, contentLength));
+                try { await Task.Delay(Timeout.Infinite, _stop.Token); }
+                catch (OperationCanceledException) { }
+                return;
+            case Fault.StallBody stall:
+                await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: {stall.ClaimedLength}\r\n\r\n"));
+                await stream.WriteAsync(new byte[stall.SentBytes]);
+                await stream.FlushAsync();
+                try { await Task.Delay(Timeout.Infinite, _stop.Token); }
+                catch (OperationCanceledException) { }
+                return;
+            case Fault.EndlessBody endless:
+                await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                await WriteEndlessAsync(stream, endless);
+                return;
             case Fault.Delay delay:
                 await Task.Delay(delay.By);
                 break;
@@ -199,9 +245,33 @@ public sealed class FaultProxy : IAsyncDisposable
         await upstreamStream.WriteAsync(Encoding.ASCII.GetBytes(forwarded.ToString()));
         await CopyExactlyAsync(stream, upstreamStream, contentLength);
         await upstreamStream.FlushAsync();
+        if (fault is Fault.RewriteLocation rewrite)
+        {
+            var head = await ReadHeadAsync(upstreamStream) ?? throw new IOException("upstream closed without a response");
+            var rewritten = string.Join("\r\n", head.Split("\r\n").Select(l => l.StartsWith("Location:", StringComparison.OrdinalIgnoreCase)
+                ? "Location: " + new UriBuilder(new Uri(new Uri($"http://{_upstreamHost}:{_upstreamPort}"), l[9..].Trim())) { Host = rewrite.Authority.Split(':')[0], Port = int.Parse(rewrite.Authority.Split(':')[1]) }.Uri
+                : l));
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(rewritten + "\r\n\r\n"));
+        }
         // The upstream closes after its response (Connection: close), which frames it for our client too.
         await upstreamStream.CopyToAsync(stream);
         await stream.FlushAsync();
+    }
+
+    private async Task WriteEndlessAsync(Stream stream, Fault.EndlessBody endless)
+    {
+        var sb = new StringBuilder($"HTTP/1.1 {endless.Status} {(HttpStatusCode)endless.Status}\r\n");
+        if (endless.Headers?.ContainsKey("Content-Type") != true) sb.Append("Content-Type: application/json\r\n");
+        sb.Append("Connection: close\r\n");
+        if (endless.Headers is not null)
+            foreach (var (k, v) in endless.Headers) sb.Append($"{k}: {v}\r\n");
+        sb.Append("\r\n");
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(sb.ToString()));
+        // A JSON string that never closes: a parser cannot finish it early, only a size limit can stop the reader.
+        await stream.WriteAsync("{\"token\":\""u8.ToArray());
+        var chunk = new byte[64 * 1024];
+        Array.Fill(chunk, (byte)'a');
+        while (!_stop.IsCancellationRequested) await stream.WriteAsync(chunk, _stop.Token);
     }
 
     private static async Task<string?> ReadHeadAsync(Stream stream)
@@ -236,7 +306,7 @@ public sealed class FaultProxy : IAsyncDisposable
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var sb = new StringBuilder($"HTTP/1.1 {status} {(HttpStatusCode)status}\r\n");
-        sb.Append("Content-Type: application/json\r\n");
+        if (headers?.ContainsKey("Content-Type") != true) sb.Append("Content-Type: application/json\r\n");
         sb.Append($"Content-Length: {bytes.Length}\r\n");
         sb.Append("Connection: close\r\n");
         if (headers is not null)

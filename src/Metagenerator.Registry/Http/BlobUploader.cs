@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Metagenerator.Oci;
+
+namespace Metagenerator.Registry.Http;
+
+/// <summary>
+/// Uploads one blob, monolithically or in chunks when the registry refuses that, and owns every retry of an upload:
+/// nothing below it retries the requests of an upload session (<see cref="RegistryRequestContext.RetriedByUploader"/>).
+/// </summary>
+/// <remarks>
+/// A transient failure (5xx, 408, 429, a cut connection, a timeout) restarts the upload from scratch, with a new session
+/// and the content opened again, up to <see cref="RegistryOptions.PushRetry"/> times; a 401 on a streamed body (the token
+/// expired while it streamed; the auth handler has already dropped it) restarts it once more. Before a restart the blob
+/// is HEADed: the upload may have completed with only its answer lost.
+/// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#pushing-blobs
+/// </remarks>
+internal sealed class BlobUploader(RegistryHttp http)
+{
+    private const int BufferSize = 81920;
+
+    /// <summary>Chunk size of a chunked upload.</summary>
+    public long ChunkSize { get; set; } = 16 * 1024 * 1024;
+
+    public async Task UploadAsync(RegistryRequestContext ctx, Uri repositoryUri, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
+        IProgress<long>? progress, Uri? session, Func<CancellationToken, Task<BlobInfo?>> head, CancellationToken ct)
+    {
+        ctx = ctx with { RetriedByUploader = true };
+        var reauthorized = false;
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if (await UploadOnceAsync(ctx, repositoryUri, blob, open, progress, session, failOn401: reauthorized, ct).ConfigureAwait(false)) return;
+                reauthorized = true;
+            }
+            catch (RegistryException e) when (attempt < http.Options.PushRetry && e.IsTransient && !ct.IsCancellationRequested)
+            {
+                await Task.Delay(RetryHandler.Backoff(http.Options, attempt, e.RetryAfter), ct).ConfigureAwait(false);
+            }
+            session = null;
+            if (await head(ct).ConfigureAwait(false) is { } existing && (existing.Size == blob.Size || existing.Size < 0)) return;
+        }
+    }
+
+    /// <summary>One upload; false when a streamed body got a 401 (and <paramref name="failOn401"/> is false): upload again with a new token.</summary>
+    private async Task<bool> UploadOnceAsync(RegistryRequestContext ctx, Uri repositoryUri, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
+        IProgress<long>? progress, Uri? session, bool failOn401, CancellationToken ct)
+    {
+        session ??= await StartAsync(ctx, repositoryUri, ct).ConfigureAwait(false);
+        bool? monolithic;
+        await using (var source = await open(ct).ConfigureAwait(false))
+            monolithic = await PutMonolithicAsync(ctx, session, blob, source, progress, failOn401, ct).ConfigureAwait(false);
+        if (monolithic is { } done) return done;
+        // The registry refused a single PUT with a body: a fresh session, in chunks.
+        session = await StartAsync(ctx, repositoryUri, ct).ConfigureAwait(false);
+        await using var again = await open(ct).ConfigureAwait(false);
+        return await PutChunkedAsync(ctx, session, blob, again, progress, failOn401, ct).ConfigureAwait(false);
+    }
+
+    private async Task<Uri> StartAsync(RegistryRequestContext ctx, Uri repositoryUri, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(repositoryUri, "blobs/uploads/"));
+        using var response = await http.SendAsync(request, ctx, ct).ConfigureAwait(false);
+        if (response.StatusCode != HttpStatusCode.Accepted) throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+        return Location(response, request.RequestUri!);
+    }
+
+    /// <summary>PUT with the whole body: true when stored, null when the registry wants chunks (413, 416, 411, 501), false on a 401 to retry.</summary>
+    private async Task<bool?> PutMonolithicAsync(RegistryRequestContext ctx, Uri session, Descriptor blob, Stream source, IProgress<long>? progress, bool failOn401, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Put, WithDigest(session, blob.Digest));
+        SetBody(request, source, 0, blob.Size, progress);
+        using var response = await http.SendAsync(request, ctx, ct).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.Created) return true;
+        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestedRangeNotSatisfiable
+            or HttpStatusCode.LengthRequired or HttpStatusCode.NotImplemented)
+            return null;
+        if (response.StatusCode == HttpStatusCode.Unauthorized && !failOn401) return false;
+        throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+    }
+
+    private async Task<bool> PutChunkedAsync(RegistryRequestContext ctx, Uri session, Descriptor blob, Stream source, IProgress<long>? progress, bool failOn401, CancellationToken ct)
+    {
+        long offset = 0;
+        while (offset < blob.Size)
+        {
+            var length = Math.Min(ChunkSize, blob.Size - offset);
+            using var request = new HttpRequestMessage(HttpMethod.Patch, session);
+            SetBody(request, new SliceStream(source, length), offset, length, progress);
+            request.Content!.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + length - 1}");
+            using var response = await http.SendAsync(request, ctx, ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Unauthorized && !failOn401) return false;
+            if (response.StatusCode != HttpStatusCode.Accepted) throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+            session = Location(response, session);
+            offset += length;
+        }
+        using var close = new HttpRequestMessage(HttpMethod.Put, WithDigest(session, blob.Digest)) { Content = new ByteArrayContent([]) };
+        close.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var closed = await http.SendAsync(close, ctx, ct).ConfigureAwait(false);
+        if (closed.StatusCode != HttpStatusCode.Created) throw await http.FailAsync(closed, ctx, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>A streamed body whose progress also feeds the deadline of the attempt sending it (the idle timeout).</summary>
+    private static void SetBody(HttpRequestMessage request, Stream source, long offset, long length, IProgress<long>? progress)
+    {
+        var watch = new TransferWatch(length);
+        request.Options.Set(TransferWatch.Key, watch);
+        request.Content = new StreamContent(new ProgressStream(source, n =>
+        {
+            watch.Moved(n);
+            progress?.Report(offset + n);
+        }, length), BufferSize);
+        request.Content.Headers.ContentLength = length;
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+    }
+
+    private static Uri Location(HttpResponseMessage response, Uri requestUri)
+    {
+        var location = response.Headers.Location
+            ?? throw new RegistryException($"the registry at {requestUri.Authority} opened an upload without a Location header", "starting an upload", requestUri.Authority, null, response.StatusCode);
+        return location.IsAbsoluteUri ? location : new Uri(requestUri, location);
+    }
+
+    private static Uri WithDigest(Uri session, Digest digest)
+    {
+        var builder = new UriBuilder(session);
+        var param = "digest=" + Uri.EscapeDataString(digest.ToString());
+        builder.Query = string.IsNullOrEmpty(builder.Query) || builder.Query == "?" ? param : builder.Query.TrimStart('?') + "&" + param;
+        return builder.Uri;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+
+namespace Metagenerator.Registry.Http;
+
+/// <summary>
+/// The HTTP side of the registry client, shared by every repository: one <see cref="HttpClient"/> whose handlers,
+/// outermost first, put a deadline on each attempt and retry (<see cref="RetryHandler"/>), authenticate by origin
+/// (<see cref="AuthHandler"/>) and connect under the <see cref="RegistryTlsPolicy"/>. Every failure leaves it as a
+/// <see cref="RegistryException"/> that names the operation.
+/// </summary>
+internal sealed class RegistryHttp : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly AuthHandler _auth;
+
+    public RegistryHttp(RegistryOptions options, TimeProvider time)
+    {
+        Options = options;
+        Tls = new RegistryTlsPolicy(options);
+        var sockets = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
+            AutomaticDecompression = DecompressionMethods.None,
+            AllowAutoRedirect = true,
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Tls.Validate },
+        };
+        _auth = new AuthHandler(options.Credentials, options.IsPlainHttp, sockets, time);
+        _http = new HttpClient(new RetryHandler(options, _auth))
+        {
+            Timeout = Timeout.InfiniteTimeSpan,
+            // Bodies are read with BoundedBody; this only guards a buffered read that slipped through.
+            MaxResponseContentBufferSize = BoundedBody.MaxManifestBytes,
+        };
+        _http.DefaultRequestHeaders.UserAgent.ParseAdd(options.UserAgent);
+    }
+
+    public RegistryOptions Options { get; }
+
+    public RegistryTlsPolicy Tls { get; }
+
+    public int TokenRequests => _auth.TokenRequests;
+
+    /// <summary>The context of one operation on <paramref name="registry"/> (and <paramref name="repository"/>, if any).</summary>
+    public RegistryRequestContext Context(string operation, string preposition, string registry, string? repository, IReadOnlyList<string> scopes) =>
+        new(operation, preposition, registry, repository, scopes)
+        {
+            Origin = Tls.BaseUri(registry),
+            IdleTimeout = Options.IdleTimeout,
+            RequestTimeout = Options.RequestTimeout,
+        };
+
+    /// <summary>Sends a request; the response's body is not read yet. Network failures and timeouts become <see cref="RegistryException"/>s.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryRequestContext ctx, CancellationToken ct)
+    {
+        request.Options.Set(RegistryRequestContext.Key, ctx);
+        var started = Stopwatch.GetTimestamp();
+        // Only the path is logged: upload URLs carry registry state in their query.
+        var what = $"{request.Method} {request.RequestUri?.Authority}{request.RequestUri?.AbsolutePath}";
+        try
+        {
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+            Options.Log?.Invoke($"{what} -> {(int)response.StatusCode} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
+            return response;
+        }
+        catch (RegistryException e)
+        {
+            Options.Log?.Invoke($"{what} -> failed: {e.Message}");
+            throw;
+        }
+        catch (HttpRequestException e) when (e.InnerException is RegistryException fromBody)
+        {
+            // The body being sent failed (a blob streamed from another registry): that failure is the one to report.
+            Options.Log?.Invoke($"{what} -> failed: {fromBody.Message}");
+            throw fromBody;
+        }
+        catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            var error = NetworkError(e, ctx);
+            Options.Log?.Invoke($"{what} -> failed: {error.Message}");
+            throw error;
+        }
+    }
+
+    /// <summary>Reads a manifest-sized body, turning a cut connection, a stall or an oversized body into a <see cref="RegistryException"/>.</summary>
+    public async Task<byte[]> ReadBodyAsync(HttpResponseMessage response, RegistryRequestContext ctx, CancellationToken ct)
+    {
+        try
+        {
+            return await BoundedBody.ReadAsync(response.Content, BoundedBody.MaxManifestBytes, ctx.IdleTimeout, ct).ConfigureAwait(false);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new RegistryException($"{ctx.Describe()}: {e.Message}", ctx.Operation, ctx.Registry, ctx.Repository, innerException: e);
+        }
+        catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
+        {
+            throw NetworkError(e, ctx);
+        }
+    }
+
+    /// <summary>The exception for a response that is not what the operation expects.</summary>
+    public Task<RegistryException> FailAsync(HttpResponseMessage response, RegistryRequestContext ctx, CancellationToken ct) =>
+        ErrorFactory.FromResponseAsync(response, ctx, Options.Credentials, ct);
+
+    public RegistryException NetworkError(Exception e, RegistryRequestContext ctx) =>
+        ErrorFactory.FromNetwork(e, ctx, Tls.IsPlainHttp(ctx.Registry), Tls.FailureReason(ctx.Origin.Host));
+
+    public void Dispose() => _http.Dispose();
+}

@@ -1,0 +1,76 @@
+using System.Diagnostics;
+
+namespace Metagenerator.Registry.Http;
+
+/// <summary>
+/// Bounds one attempt of a request: cancels it when a streamed body stops moving for <see cref="RegistryOptions.IdleTimeout"/>
+/// or the answer takes longer than <see cref="RegistryOptions.RequestTimeout"/> once everything is sent, and tells
+/// <see cref="RegistryOptions.Waiting"/> what is being waited for while the answer is late.
+/// </summary>
+internal sealed class RequestDeadline : IDisposable
+{
+    private readonly CancellationTokenSource _cts;
+    private readonly RegistryOptions _options;
+    private readonly string _authority;
+    private readonly string _operation;
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private readonly Lock _lock = new();
+    private ITimer? _notice;
+    private bool _disposed;
+
+    public RequestDeadline(RegistryOptions options, string authority, string operation, bool streamedBody, CancellationToken ct)
+    {
+        _options = options;
+        _authority = authority;
+        _operation = operation;
+        _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        if (streamedBody) BodyMoved();
+        else BodySent();
+    }
+
+    /// <summary>Cancelled when the deadline passes (or the caller cancels).</summary>
+    public CancellationToken Token => _cts.Token;
+
+    /// <summary>What ran out, for the error message: <c>the registry did not answer within 120 s</c>.</summary>
+    public string Reason { get; private set; } = "";
+
+    /// <summary>Bytes of the body moved: the idle clock starts again.</summary>
+    public void BodyMoved() => Arm(_options.IdleTimeout, $"no bytes moved for {Seconds(_options.IdleTimeout)}");
+
+    /// <summary>The whole body is sent (or there is none): now the answer is awaited.</summary>
+    public void BodySent()
+    {
+        Arm(_options.RequestTimeout, $"the registry did not answer within {Seconds(_options.RequestTimeout)}");
+        lock (_lock)
+        {
+            if (_disposed || _notice is not null || _options.Waiting is null) return;
+            _notice = TimeProvider.System.CreateTimer(_ => Announce(), null, _options.WaitNoticeAfter, _options.WaitNoticeAfter);
+        }
+    }
+
+    private void Arm(TimeSpan after, string reason)
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            Reason = reason;
+            _cts.CancelAfter(after);
+        }
+    }
+
+    private void Announce() =>
+        _options.Waiting?.Invoke($"waiting for {_authority}: {_operation} ({Stopwatch.GetElapsedTime(_started).TotalSeconds:0} s so far)");
+
+    internal static string Seconds(TimeSpan t) => $"{t.TotalSeconds:0.#} s";
+
+    public void Dispose()
+    {
+        lock (_lock)
+        {
+            if (_disposed) return;
+            _disposed = true;
+            _notice?.Dispose();
+        }
+        _cts.Dispose();
+    }
+}
