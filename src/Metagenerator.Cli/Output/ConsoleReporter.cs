@@ -13,6 +13,7 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
     private readonly bool _interactive;
     private readonly Lock _gate = new();
     private readonly Dictionary<Digest, long> _lastShown = [];
+    private readonly Dictionary<Digest, TransferKind> _outcomes = [];
 
     public ConsoleReporter(Verbosity verbosity, TextWriter? error = null, bool? interactive = null)
     {
@@ -38,8 +39,6 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
     {
         get { lock (_gate) return new Dictionary<Digest, TransferKind>(_outcomes); }
     }
-
-    private readonly Dictionary<Digest, TransferKind> _outcomes = [];
 
     public void Info(string message) => Write(Verbosity.Info, message);
 
