@@ -12,7 +12,8 @@ Usage: bench/run.sh [options]
 
   --runs N                measured runs per tool and scenario (default 5; issue 5 asks >= 5)
   --warmup N              unmeasured warm-up rounds before them (default 1)
-  --scenarios LIST        comma-separated subset of small,large,unchanged,onechange (default: all)
+  --scenarios LIST        comma-separated subset of small,large,unchanged,onechange,
+                          manifestchange,datachange,manyfiles (default: all)
   --tools LIST            comma-separated subset of mg,peer,floor (default: all three)
   --compression gzip|zstd layer compression for metagenerator and buildah; floor uses gzip -1 / zstd -1
   --compression-level N   passed to metagenerator (--compression-level) and buildah push
@@ -34,7 +35,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 LIB="$ROOT/bench/lib"
 
-RUNS=5 WARMUP=1 SCENARIOS=small,large,unchanged,onechange TOOLS=mg,peer,floor
+ALL_SCENARIOS=small,large,unchanged,onechange,manifestchange,datachange,manyfiles
+RUNS=5 WARMUP=1 SCENARIOS=$ALL_SCENARIOS TOOLS=mg,peer,floor
 COMPRESSION=gzip LEVEL="" LARGE_MB=80 RESULTS="$ROOT/bench/results" KEEP=0
 MG_PATH="${MG:-}"
 while [ $# -gt 0 ]; do
@@ -63,7 +65,8 @@ case "$COMPRESSION" in gzip|zstd) ;; *) die "--compression must be gzip or zstd,
 
 IFS=, read -r -a SCENARIO_LIST <<<"$SCENARIOS"
 for s in "${SCENARIO_LIST[@]}"; do
-    case "$s" in small|large|unchanged|onechange) ;; *) die "unknown scenario '$s' (small, large, unchanged, onechange)" ;; esac
+    case "$s" in small|large|unchanged|onechange|manifestchange|datachange|manyfiles) ;;
+        *) die "unknown scenario '$s' ($ALL_SCENARIOS)" ;; esac
 done
 IFS=, read -r -a TOOL_LIST <<<"$TOOLS"
 DO_MG=0 DO_PEER=0 DO_FLOOR=0
@@ -208,12 +211,18 @@ make_base >"$WORK/base.log" 2>&1 || { cat "$WORK/base.log" >&2; die "could not c
 say "base image: $BASE_REF (busybox)"
 
 # ---------------------------------------------------------------- model sources
-need_large=0 need_small=0
+# source_of SCENARIO: which generated model source a scenario builds.
+source_of() {
+    case "$1" in small) echo small ;; datachange) echo data ;; manyfiles) echo many ;; *) echo large ;; esac
+}
+need_large=0 need_small=0 need_data=0 need_many=0
 for s in "${SCENARIO_LIST[@]}"; do
-    case "$s" in small) need_small=1 ;; *) need_large=1 ;; esac
+    case "$(source_of "$s")" in small) need_small=1 ;; data) need_data=1 ;; many) need_many=1 ;; *) need_large=1 ;; esac
 done
 [ "$need_small" = 0 ] || bash "$LIB/gen-source.sh" small "$WORK/sources/small"
 [ "$need_large" = 0 ] || bash "$LIB/gen-source.sh" large "$WORK/sources/large" "$LARGE_MB"
+[ "$need_data" = 0 ] || bash "$LIB/gen-source.sh" data "$WORK/sources/data"
+[ "$need_many" = 0 ] || bash "$LIB/gen-source.sh" many "$WORK/sources/many"
 
 printf '{"auths": {}}\n' >"$WORK/docker-config.json"
 
@@ -221,7 +230,7 @@ printf '{"auths": {}}\n' >"$WORK/docker-config.json"
 # flattening of CONTRACTS section 2 for the manifest written below, by hand.
 write_scenario() {
     local scenario=$1 dir="$WORK/scenarios/$1" name="bench-$1" src
-    case "$scenario" in small) src="$WORK/sources/small" ;; *) src="$WORK/sources/large" ;; esac
+    src="$WORK/sources/$(source_of "$scenario")"
     mkdir -p "$dir"
     cp -a "$src" "$dir/model-src"
     cat >"$dir/GENERATOR-MANIFEST.yml" <<EOF
@@ -350,13 +359,23 @@ measure() {
         read-hash)
             cmd=(bash -c 'set -o pipefail; tar -c -C "$1" . | sha256sum >/dev/null' read-hash "$dir/model-src") ;;
     esac
-    if [ "$scenario" = onechange ] && { [ "$tool" = metagenerator ] || [ "$tool" = buildah ]; }; then
-        # A different one-file change before every build run; metagenerator and buildah alike.
-        CHANGE_NO=$((CHANGE_NO + 1))
-        cp "$WORK/onechange-pristine.py" "$dir/model-src/pkg_00/mod_00.py"
-        printf '\nBENCH_CHANGE = %d\n' "$CHANGE_NO" >>"$dir/model-src/pkg_00/mod_00.py"
+    if [ "$tool" = metagenerator ] || [ "$tool" = buildah ]; then
+        # A different change before every build run of a rebuild scenario; metagenerator and buildah
+        # alike, outside the timing. (The peer's LABEL lines stay as first written: same work.)
+        case "$scenario" in
+            onechange)
+                CHANGE_NO=$((CHANGE_NO + 1))
+                cp "$WORK/onechange-pristine.py" "$dir/model-src/pkg_00/mod_00.py"
+                printf '\nBENCH_CHANGE = %d\n' "$CHANGE_NO" >>"$dir/model-src/pkg_00/mod_00.py" ;;
+            manifestchange)
+                CHANGE_NO=$((CHANGE_NO + 1))
+                sed -i "s|^      default: /config/config.*\.yml\$|      default: /config/config-$CHANGE_NO.yml|" "$dir/GENERATOR-MANIFEST.yml" ;;
+            datachange)
+                CHANGE_NO=$((CHANGE_NO + 1))
+                bash "$LIB/gen-source.sh" blob "$dir/model-src/data/grid-2.bin" $(( 20 * 1024 * 1024 )) "datachange-$CHANGE_NO" ;;
+        esac
     fi
-    if [ "$scenario" = small ] || [ "$scenario" = large ]; then
+    if [ "$scenario" = small ] || [ "$scenario" = large ] || [ "$scenario" = manyfiles ]; then
         # First-build scenarios: the destination repository is dropped from the registry's
         # storage before each build (the base stays), or a reproducible builder would find
         # its layer already there from the previous round and upload nothing. The registry
@@ -406,8 +425,10 @@ for scenario in "${SCENARIO_LIST[@]}"; do
         tools+=("$FLOOR_TOOL")
         [ "$scenario" != unchanged ] || tools+=(read-hash)
     fi
-    # Unchanged rebuild: the measured builds are all second builds of the same input.
-    if [ "$scenario" = unchanged ] && [ "$DO_MG" = 1 ]; then measure "$scenario" metagenerator prime 1; fi
+    # Rebuild scenarios: the measured builds are all rebuilds, so the destination is primed once, unmeasured.
+    case "$scenario" in unchanged|onechange|manifestchange|datachange)
+        [ "$DO_MG" = 0 ] || measure "$scenario" metagenerator prime 1 ;;
+    esac
     total=$((WARMUP + RUNS))
     for ((i = 1; i <= total; i++)); do
         if [ "$i" -le "$WARMUP" ]; then round="w$i" warm=1; else round=$((i - WARMUP)) warm=0; fi
@@ -427,7 +448,8 @@ cp "$CSV_TMP" "$RESULTS/latest.csv"
     echo "- runs: $RUNS measured after $WARMUP warm-up round(s), tools alternating in each round; compression: $COMPRESSION${LEVEL:+ (level $LEVEL)}"
     if [ "$DO_MG" = 1 ]; then echo "- metagenerator: \`$MG_PATH\` ($MG_VERSION)"; else echo "- metagenerator: not run (--tools $TOOLS)"; fi
     if [ "$DO_PEER" = 1 ]; then echo "- peer: $(buildah --version); fresh vfs store per run; blob-info cache: $PEER_CACHE_NOTE"; else echo "- peer: not run (--tools $TOOLS)"; fi
-    echo "- model sources: small $( [ "$need_small" = 1 ] && du -sb "$WORK/sources/small" | cut -f1 || echo -) bytes; large $( [ "$need_large" = 1 ] && du -sb "$WORK/sources/large" | cut -f1 || echo -) bytes (unchanged and onechange use the large source)"
+    size_of() { [ -d "$WORK/sources/$1" ] && du -sb "$WORK/sources/$1" | cut -f1 || echo -; }
+    echo "- model sources: small $(size_of small) bytes; large $(size_of large) bytes (also unchanged, onechange, manifestchange); data $(size_of data) bytes (datachange); many $(size_of many) bytes in $( [ -d "$WORK/sources/many" ] && find "$WORK/sources/many" -type f | wc -l || echo -) files (manyfiles)"
     echo
     awk -F, -v floor_tool="$FLOOR_TOOL" -v scenarios="$SCENARIOS" -f "$LIB/report.awk" "$CSV_TMP"
 } >"$RESULTS/latest.md"

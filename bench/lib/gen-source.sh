@@ -4,6 +4,11 @@
 #   gen-source.sh small DIR            ~100 Python files, ~300 KB, plus Dockerfile
 #   gen-source.sh large DIR [MB]       one incompressible binary (MB-2 MiB, default 80)
 #                                      plus 300 Python files (~1.5 MB), plus Dockerfile
+#   gen-source.sh data DIR             four incompressible 20 MiB files data/grid-{1..4}.bin
+#                                      plus 300 Python files (~1.5 MB), plus Dockerfile
+#   gen-source.sh many DIR             20,020 small Python files (~100 MB) in 10 trees of
+#                                      182 packages, plus Dockerfile
+#   gen-source.sh blob FILE BYTES LABEL   BYTES incompressible bytes keyed by LABEL into FILE
 #
 # All bytes come from an AES-256-CTR keystream with a fixed key (the "seed"), so the
 # same command gives byte-identical files on any machine with openssl, od and awk.
@@ -84,8 +89,12 @@ EOF
     printf 'numpy==1.26.4\npandas==2.2.2\n' >"$1/requirements.txt"
 }
 
-kind=${1:?usage: gen-source.sh small|large DIR [MB]}
-dir=${2:?usage: gen-source.sh small|large DIR [MB]}
+kind=${1:?usage: gen-source.sh small|large|data|many DIR [MB] | blob FILE BYTES LABEL}
+dir=${2:?usage: gen-source.sh small|large|data|many DIR [MB] | blob FILE BYTES LABEL}
+if [ "$kind" = blob ]; then
+    keystream "${4:?usage: gen-source.sh blob FILE BYTES LABEL}" "${3:?usage: gen-source.sh blob FILE BYTES LABEL}" >"$dir"
+    exit 0
+fi
 mkdir -p "$dir"
 case "$kind" in
     small)
@@ -100,5 +109,18 @@ case "$kind" in
         keystream weights $(( (mb - 2) * 1024 * 1024 )) >"$dir/weights/model.bin"
         dockerfile "$dir"
         ;;
-    *) echo "gen-source.sh: unknown kind '$kind' (small or large)" >&2; exit 2 ;;
+    data)
+        python_tree data "$dir" 300 5000
+        mkdir -p "$dir/data"
+        for i in 1 2 3 4; do keystream "data-$i" $(( 20 * 1024 * 1024 )) >"$dir/data/grid-$i.bin"; done
+        dockerfile "$dir"
+        ;;
+    many)
+        # One tree of 1,820 modules (+182 __init__.py), copied to 10 places: 20,020 files of
+        # about 5 KB. Copies keep the generation fast; gzip's 32 KB window cannot see them.
+        python_tree many "$dir/tree_0" 1820 5200
+        for i in 1 2 3 4 5 6 7 8 9; do cp -r "$dir/tree_0" "$dir/tree_$i"; done
+        dockerfile "$dir"
+        ;;
+    *) echo "gen-source.sh: unknown kind '$kind' (small, large, data, many or blob)" >&2; exit 2 ;;
 esac

@@ -24,6 +24,7 @@ rows() { awk -F, -v s="$1" -v t="$2" 'NR > 1 && $1 == s && $2 == t' "$T/res/late
 
 # ---- a full small run with the stand-in
 bench/run.sh --runs 2 --warmup 1 --large-mb 6 --mg "$STANDIN" --results "$T/res" --keep \
+    --scenarios small,large,unchanged,onechange \
     >"$T/stdout" 2>"$T/stderr"
 rc=$?
 check "run.sh with the stand-in exits 0 (see $T/stderr on failure)" test "$rc" = 0
@@ -33,10 +34,12 @@ REGSTORE="$WORK/registry/docker/registry/v2"
 
 check "latest.md and latest.csv are written" test -s "$T/res/latest.md" -a -s "$T/res/latest.csv"
 check "stdout is the Markdown report" grep -q '^| scenario | tool | runs | median wall s |' "$T/stdout"
-for s in small large onechange; do
+for s in small large; do
     check "$s: 3 rows each for metagenerator, buildah and the floor" \
         test "$(rows $s metagenerator)$(rows $s buildah)$(rows $s floor-gzip-1)" = 333
 done
+check "onechange: prime + 3 metagenerator rows, 3 each for buildah and the floor" \
+    test "$(rows onechange metagenerator)$(rows onechange buildah)$(rows onechange floor-gzip-1)" = 433
 check "unchanged: prime + 3 metagenerator rows, 3 read-hash rows" \
     test "$(rows unchanged metagenerator)$(rows unchanged read-hash)" = 43
 check "rounds alternate: the tools' rows interleave" \

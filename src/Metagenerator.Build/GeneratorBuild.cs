@@ -31,7 +31,7 @@ public static class GeneratorBuild
             baseImage = await new RegistryImageSource(registry).ReadImageAsync(request.BaseImage, request.Platform, ct).ConfigureAwait(false);
         }
 
-        // What the destination holds now: if its top layer has the diffID we would build, reuse it (no compression, no upload).
+        // What the destination holds now: each of its layers with the diffID of a layer we would build is reused (no compression, no upload).
         var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, debug, ct).ConfigureAwait(false) : null;
 
         // A private staging directory: concurrent builds of the same content must not share a layer file.
@@ -53,9 +53,10 @@ public static class GeneratorBuild
     {
         var manifest = request.Image.Manifest;
         var image = assembled.Image;
-        var layer = assembled.Layer.Descriptor;
-        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count} layer{(image.Layers.Count == 1 ? "" : "s")}; "
-            + (assembled.Reused ? $"model layer {layer.Digest.Short} unchanged, reused from {destinations[0]})" : $"model layer {layer.Digest.Short}, {layer.Size} bytes)"));
+        var reused = assembled.NewLayers.Count(l => l.Reused);
+        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count - assembled.NewLayers.Count} base layer(s) + "
+            + $"{assembled.NewLayers.Count} new: {assembled.NewLayers.Count - reused} built"
+            + (reused > 0 ? $", {reused} unchanged and reused from {destinations[0]})" : ")"));
 
         if (request.OciLayout is { } layoutDir)
         {
@@ -74,7 +75,7 @@ public static class GeneratorBuild
             await new RegistryImageSink(registry).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], progress, ct).ConfigureAwait(false);
             pushed.AddRange(destinations.Select(d => d with { Digest = image.Digest }));
         }
-        return new GeneratorBuildResult(image.Digest, pushed, assembled.Reused);
+        return new GeneratorBuildResult(image.Digest, pushed, assembled.NewLayers);
     }
 
     /// <summary>

@@ -30,12 +30,12 @@ public sealed record GeneratorBuildRequest
     /// <summary>Registry connection settings (TLS, credentials, retries).</summary>
     public required RegistryOptions Registry { get; init; }
 
-    /// <summary>Where the layer file is staged before upload.</summary>
+    /// <summary>Where the layer files are staged before upload.</summary>
     public string ScratchDirectory { get; init; } = Path.GetTempPath();
 }
 
 /// <summary>The outcome of a build.</summary>
 /// <param name="Digest">The image manifest digest.</param>
 /// <param name="Pushed">Every pushed destination as REF@DIGEST, in order.</param>
-/// <param name="ModelLayerReused">True when the destination already held this model layer, so nothing was compressed.</param>
-public sealed record GeneratorBuildResult(Digest Digest, IReadOnlyList<ImageReference> Pushed, bool ModelLayerReused = false);
+/// <param name="NewLayers">The layers added to the base, bottom to top, each with what it holds and whether it was reused.</param>
+public sealed record GeneratorBuildResult(Digest Digest, IReadOnlyList<ImageReference> Pushed, IReadOnlyList<GeneratorLayer> NewLayers);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
 using Metagenerator.Generator;
@@ -6,135 +7,162 @@ using Metagenerator.Manifest;
 
 namespace Metagenerator.Build;
 
-/// <summary>Turns a base image and a <see cref="GeneratorImageSpec"/> into the generator image: base + one layer + config.</summary>
+/// <summary>Turns a base image and a <see cref="GeneratorImageSpec"/> into the generator image: base + a few layers by volatility + config.</summary>
+/// <remarks>
+/// The new content (model source, manifest, script) is split as <see cref="Plan"/> says: large files in hash groups
+/// (rarely change), the rest of the model source (changes with code edits), and the manifest and script (change with
+/// every manifest edit) last. Together they hold exactly what one layer of <see cref="ContentSources"/> would hold.
+/// </remarks>
 public static class GeneratorImageAssembler
 {
+    /// <summary>Layers built or hashed at once: one per core, at most 4 (each holds about 10 MiB of buffers, far below the 150 MiB target).</summary>
+    private static readonly int MaxParallelLayers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
     /// <summary>
-    /// Builds the new layer into <paramref name="scratchDirectory"/> and returns the assembled image. When
-    /// <paramref name="previous"/> (the image the destination tag holds now) is this base plus a layer with the same
-    /// diffID, that layer is reused as it is: the source is tarred and hashed, but nothing is compressed or uploaded.
+    /// Builds the new layers into <paramref name="scratchDirectory"/> and returns the assembled image. Every planned layer
+    /// whose diffID matches a layer of <paramref name="previous"/> (the image the destination tag holds now) is reused as it
+    /// is: its files are tarred and hashed, but nothing is compressed or uploaded. The others are built in parallel.
     /// </summary>
     public static async Task<AssembledImage> AssembleAsync(
         IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IImage? previous = null, CancellationToken ct = default)
     {
-        var layerSpec = LayerSpecFor(baseImage, spec);
-        var reused = previous is null ? null : await ReusableLayerAsync(previous, baseImage, layerSpec, ct).ConfigureAwait(false);
-        ILayer layer;
-        Digest diffId;
-        string? stagedFile = null;
-        if (reused is { } r)
-        {
-            (layer, diffId) = r;
-        }
-        else
-        {
-            var built = await LayerBuilder.BuildAsync(layerSpec, scratchDirectory, ct).ConfigureAwait(false);
-            (layer, diffId, stagedFile) = (built, built.DiffId, built.FilePath);
-        }
-
+        var plan = Plan(baseImage, spec, ct);
+        var reusable = previous is null ? new Dictionary<Digest, ILayer>() : ReusableLayers(previous, LayerBuilder.MediaTypeOf(plan[0].Spec));
+        var layers = new GeneratorLayer[plan.Count];
+        var ilayers = new ILayer[plan.Count];
+        var staged = new ConcurrentBag<string>();
         try
         {
-            var history = new HistoryEntry
+            // Largest first, so the longest build starts at once and the small ones fill the other cores.
+            var order = Enumerable.Range(0, plan.Count).OrderByDescending(i => plan[i].FileBytes).ThenBy(i => i);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = MaxParallelLayers, CancellationToken = ct };
+            await Parallel.ForEachAsync(order, options, async (i, token) =>
             {
-                Created = spec.Created,
-                CreatedBy = $"metagenerator build: {spec.Manifest.Name}:{spec.Manifest.Version} ({BuilderKindParser.Name(spec.Builder)} generator)",
-                Comment = "model source, GENERATOR-MANIFEST.yml, generator.sh",
-            };
-            var image = ImageMutation.AppendLayer(baseImage, layer, diffId, history);
+                var planned = plan[i];
+                if (reusable.Count > 0)
+                {
+                    var (diffId, _) = await LayerBuilder.ComputeDiffIdAsync(planned.Spec, token).ConfigureAwait(false);
+                    if (reusable.TryGetValue(diffId, out var existing))
+                    {
+                        ilayers[i] = existing;
+                        layers[i] = new GeneratorLayer(planned.Contents, existing.Descriptor, diffId, Reused: true, planned.Files, planned.FileBytes);
+                        return;
+                    }
+                }
+                var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, token).ConfigureAwait(false);
+                staged.Add(built.FilePath);
+                ilayers[i] = built;
+                layers[i] = new GeneratorLayer(planned.Contents, built.Descriptor, built.DiffId, Reused: false, planned.Files, planned.FileBytes);
+            }).ConfigureAwait(false);
+
+            var image = baseImage;
+            for (var i = 0; i < plan.Count; i++)
+            {
+                var history = new HistoryEntry
+                {
+                    Created = spec.Created,
+                    CreatedBy = $"metagenerator build: {spec.Manifest.Name}:{spec.Manifest.Version} ({BuilderKindParser.Name(spec.Builder)} generator)",
+                    Comment = plan[i].Contents,
+                };
+                image = ImageMutation.AppendLayer(image, ilayers[i], layers[i].DiffId, history);
+            }
             image = ImageMutation.EditConfig(image, config => Configure(config, spec));
-            return new AssembledImage(image, image.Layers[^1], reused is not null, stagedFile);
+            // AppendLayer may rename media types (a Docker base keeps Docker names): report the descriptors as pushed.
+            var newLayers = image.Layers.Skip(baseImage.Layers.Count).Select((l, i) => layers[i] with { Descriptor = l.Descriptor }).ToList();
+            return new AssembledImage(image, newLayers, [.. staged]);
         }
         catch
         {
-            if (stagedFile is not null) File.Delete(stagedFile);
+            foreach (var file in staged) File.Delete(file);
             throw;
         }
     }
 
-    /// <summary>The one layer: model source (minus .dockerignore), manifest and script, with fixed times.</summary>
-    public static LayerSpec LayerSpecFor(IImage baseImage, GeneratorImageSpec spec)
+    /// <summary>Everything the new layers hold together: the model source (minus .dockerignore), the manifest and the script.</summary>
+    public static IReadOnlyList<LayerSource> ContentSources(GeneratorImageSpec spec) => [ModelSourceOf(spec), .. GeneratorFiles(spec)];
+
+    /// <summary>
+    /// The new layers, bottom to top: one per non-empty large-file group (files of at least
+    /// <see cref="GeneratorImageSpec.LargeFileThreshold"/> bytes, grouped by a hash of their path), the rest of the model
+    /// source, and the manifest with the generator script. At most <see cref="LayerPartitioner.LargeFileGroups"/> + 2 layers.
+    /// </summary>
+    /// <exception cref="LayerBuildException">The model source cannot be read, or holds a special file or an escaping symlink.</exception>
+    public static IReadOnlyList<PlannedLayer> Plan(IImage baseImage, GeneratorImageSpec spec, CancellationToken ct = default)
+    {
+        var layers = new List<PlannedLayer>();
+        foreach (var part in LayerPartitioner.SplitBySize([ModelSourceOf(spec)], spec.LargeFileThreshold, ct))
+        {
+            var contents = part.Kind == LayerPartKind.LargeFiles
+                ? $"model source: large files, group {part.Group} of {LayerPartitioner.LargeFileGroups}"
+                : "model source: small files, directories and symlinks";
+            layers.Add(new PlannedLayer(contents, SpecOf([part.Source], baseImage, spec), part.Files, part.FileBytes));
+        }
+        var files = GeneratorFiles(spec);
+        layers.Add(new PlannedLayer(
+            $"{GeneratorImageLayout.Manifest.TrimStart('/')} and {Path.GetFileName(GeneratorImageLayout.Script)}",
+            SpecOf(files, baseImage, spec),
+            [.. files.Select(f => f.TargetPath)],
+            files.Sum(f => (long)f.Content.Length)));
+        return layers;
+    }
+
+    private static DirectorySource ModelSourceOf(GeneratorImageSpec spec) =>
+        new(spec.ModelSource, GeneratorImageLayout.ModelSource.TrimStart('/'), UseDockerignore: true)
+        {
+            // The generator's builder needs the model Dockerfile in its context whatever .dockerignore says.
+            AlwaysInclude = [spec.Manifest.ModelDockerfile, ".dockerignore"],
+        };
+
+    private static FileSource[] GeneratorFiles(GeneratorImageSpec spec)
     {
         var script = Encoding.UTF8.GetBytes(GeneratorScript.Render(spec.Manifest, spec.Builder));
-        return new LayerSpec
-        {
-            Sources =
-            [
-                new DirectorySource(spec.ModelSource, GeneratorImageLayout.ModelSource.TrimStart('/'), UseDockerignore: true)
-                {
-                    // The generator's builder needs the model Dockerfile in its context whatever .dockerignore says.
-                    AlwaysInclude = [spec.Manifest.ModelDockerfile, ".dockerignore"],
-                },
-                new FileSource(GeneratorImageLayout.Manifest.TrimStart('/'), spec.Manifest.SourceBytes, (UnixFileMode)Convert.ToInt32("644", 8)),
-                new FileSource(GeneratorImageLayout.Script.TrimStart('/'), script, (UnixFileMode)Convert.ToInt32("755", 8)),
-            ],
-            Compression = spec.Compression,
-            CompressionLevel = spec.CompressionLevel,
-            ModificationTime = spec.Created,
-            // Docker schema 2 has no zstd layer type: a zstd layer makes the image OCI (ImageMutation converts the base).
-            MediaTypeFamily = spec.Compression == LayerCompression.Zstd ? MediaTypeFamily.Oci : Image.From(baseImage).MediaTypeFamily,
-        };
+        return
+        [
+            new FileSource(GeneratorImageLayout.Manifest.TrimStart('/'), spec.Manifest.SourceBytes, (UnixFileMode)Convert.ToInt32("644", 8)),
+            new FileSource(GeneratorImageLayout.Script.TrimStart('/'), script, (UnixFileMode)Convert.ToInt32("755", 8)),
+        ];
     }
 
-    /// <summary>The previous image's top layer when it is exactly what <paramref name="layerSpec"/> would build on this base.</summary>
-    private static async Task<(ILayer Layer, Digest DiffId)?> ReusableLayerAsync(IImage previous, IImage baseImage, LayerSpec layerSpec, CancellationToken ct)
+    private static LayerSpec SpecOf(IReadOnlyList<LayerSource> sources, IImage baseImage, GeneratorImageSpec spec) => new()
     {
-        if (previous.Layers.Count != baseImage.Layers.Count + 1) return null;
-        for (var i = 0; i < baseImage.Layers.Count; i++)
-            if (previous.Layers[i].Descriptor.Digest != baseImage.Layers[i].Descriptor.Digest) return null;
-        var candidate = previous.Layers[^1];
-        if (candidate.Descriptor.MediaType != LayerBuilder.MediaTypeOf(layerSpec)) return null;
+        Sources = sources,
+        Compression = spec.Compression,
+        CompressionLevel = spec.CompressionLevel,
+        ModificationTime = spec.Created,
+        // Docker schema 2 has no zstd layer type: a zstd layer makes the image OCI (ImageMutation converts the base).
+        MediaTypeFamily = spec.Compression == LayerCompression.Zstd ? MediaTypeFamily.Oci : Image.From(baseImage).MediaTypeFamily,
+    };
 
-        var diffIds = Image.ParseConfig(previous.ConfigBytes)["rootfs"]?["diff_ids"] as JsonArray;
-        if (diffIds is null || diffIds.Count != previous.Layers.Count || !Digest.TryParse(diffIds[^1]?.GetValue<string>(), out var previousDiffId))
-            return null;
-        var (diffId, _) = await LayerBuilder.ComputeDiffIdAsync(layerSpec, ct).ConfigureAwait(false);
-        return diffId == previousDiffId ? (candidate, diffId) : null;
+    /// <summary>The previous image's layers by diffID, for those compressed as <paramref name="mediaType"/> would be (gzip under either name, or zstd).</summary>
+    private static Dictionary<Digest, ILayer> ReusableLayers(IImage previous, string mediaType)
+    {
+        var byDiffId = new Dictionary<Digest, ILayer>();
+        if (Image.ParseConfig(previous.ConfigBytes)["rootfs"]?["diff_ids"] is not JsonArray diffIds || diffIds.Count != previous.Layers.Count)
+            return byDiffId;
+        for (var i = 0; i < diffIds.Count; i++)
+        {
+            var layer = previous.Layers[i];
+            if (IsZstd(layer.Descriptor.MediaType) != IsZstd(mediaType) || !IsCompressedLayer(layer.Descriptor.MediaType)) continue;
+            if (diffIds[i] is JsonValue value && value.TryGetValue<string>(out var text) && Digest.TryParse(text, out var diffId))
+                byDiffId.TryAdd(diffId, layer);
+        }
+        return byDiffId;
     }
+
+    private static bool IsZstd(string mediaType) => mediaType == MediaTypes.OciLayerZstd;
+
+    private static bool IsCompressedLayer(string mediaType) =>
+        mediaType is MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip or MediaTypes.OciLayerZstd;
 
     private static void Configure(JsonObject config, GeneratorImageSpec spec)
     {
-        config["created"] = ImageConfigEditor.FormatTimestamp(spec.Created);
-        var runtime = config["config"] as JsonObject ?? new JsonObject();
-        config["config"] = runtime;
-        runtime["WorkingDir"] = GeneratorImageLayout.Workspace;
-        runtime["Entrypoint"] = new JsonArray([.. GeneratorImageLayout.Entrypoint(spec.Builder).Select(e => (JsonNode)JsonValue.Create(e))]);
+        ImageConfigEditor.SetCreated(config, spec.Created);
+        ImageConfigEditor.SetWorkingDir(config, GeneratorImageLayout.Workspace);
+        ImageConfigEditor.SetEntrypoint(config, GeneratorImageLayout.Entrypoint(spec.Builder));
         // The base's Cmd would arrive as arguments to the script (and `help` is one), so clear it.
-        runtime.Remove("Cmd");
-
-        var env = (runtime["Env"] as JsonArray)?.Select(e => e!.GetValue<string>()).ToList() ?? [];
-        SetEnv(env, "MODEL_BUILD_CONTEXT", GeneratorImageLayout.ModelSource);
-        SetEnv(env, "DOCKER_CONFIG", GeneratorImageLayout.Workspace);
-        runtime["Env"] = new JsonArray([.. env.Select(e => (JsonNode)JsonValue.Create(e))]);
-
-        var labels = runtime["Labels"] as JsonObject ?? new JsonObject();
-        runtime["Labels"] = labels;
-        foreach (var (key, value) in spec.Manifest.Labels.Concat(spec.ExtraLabels))
-            labels[key] = value;
-    }
-
-    private static void SetEnv(List<string> env, string name, string value)
-    {
-        var index = env.FindIndex(e => e.StartsWith(name + "=", StringComparison.Ordinal));
-        if (index >= 0) env[index] = $"{name}={value}";
-        else env.Add($"{name}={value}");
-    }
-}
-
-/// <summary>The generator image plus the staged layer file it may read from; dispose to delete the file.</summary>
-public sealed class AssembledImage(IImage image, ILayer layer, bool reused, string? stagedFile) : IDisposable
-{
-    /// <summary>The image, ready for any sink.</summary>
-    public IImage Image { get; } = image;
-
-    /// <summary>The new (top) layer.</summary>
-    public ILayer Layer { get; } = layer;
-
-    /// <summary>True when the top layer was taken unchanged from the image the destination already held.</summary>
-    public bool Reused { get; } = reused;
-
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        if (stagedFile is not null) File.Delete(stagedFile);
+        ImageConfigEditor.SetCmd(config, null);
+        ImageConfigEditor.SetEnv(config, "MODEL_BUILD_CONTEXT", GeneratorImageLayout.ModelSource);
+        ImageConfigEditor.SetEnv(config, "DOCKER_CONFIG", GeneratorImageLayout.Workspace);
+        ImageConfigEditor.AddLabels(config, spec.Manifest.Labels.Concat(spec.ExtraLabels));
     }
 }

@@ -22,9 +22,15 @@ public sealed record GeneratorImageSpec
     /// <summary>Labels from <c>--label K=V</c>, applied after (and over) the manifest's.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> ExtraLabels { get; init; } = [];
 
-    /// <summary>The new layer's compression.</summary>
+    /// <summary>The new layers' compression.</summary>
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
 
     /// <summary>The compression level, or null for the fast default.</summary>
     public int? CompressionLevel { get; init; }
+
+    /// <summary>
+    /// Model source files of at least this many bytes are large: they go into their own layers (grouped by a hash of their path),
+    /// so a code change does not re-upload them. Default <see cref="LayerPartitioner.DefaultLargeFileThreshold"/> (1 MiB).
+    /// </summary>
+    public long LargeFileThreshold { get; init; } = LayerPartitioner.DefaultLargeFileThreshold;
 }

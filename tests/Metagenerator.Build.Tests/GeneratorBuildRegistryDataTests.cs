@@ -43,7 +43,7 @@ public sealed class GeneratorBuildRegistryDataTests : IAsyncLifetime
         var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { }, debug: debug.Add);
 
         Assert.Equal(first.Digest, second.Digest);
-        Assert.False(second.ModelLayerReused);
+        Assert.DoesNotContain(second.NewLayers, l => l.Reused);
         Assert.Contains(debug, l => l.StartsWith("nothing to reuse from") && l.Contains("diff_ids"));
     }
 

@@ -40,7 +40,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
     [Theory]
     [InlineData("seed-example", "example-generator", "v3")]
     [InlineData("realworld-extended", "reformers-dt-wind-gen-fc", "v1")]
-    public async Task Pushes_base_plus_one_layer_with_labels_entrypoint_env_and_workdir(string fixture, string name, string version)
+    public async Task Pushes_base_plus_source_and_manifest_layers_with_labels_entrypoint_env_and_workdir(string fixture, string name, string version)
     {
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, fixture, _proxy.Host));
@@ -55,7 +55,9 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Assert.Equal(result.Digest.ToString(), root.GetProperty("Digest").GetString());
         using var baseInspect = JsonDocument.Parse((await TestImages.InspectAsync(_base)).EnsureSuccess().StdOut);
         var baseLayers = baseInspect.RootElement.GetProperty("Layers").GetArrayLength();
-        Assert.Equal(baseLayers + 1, root.GetProperty("Layers").GetArrayLength());
+        // No file reaches the large-file threshold: one layer for the model source, one for the manifest and script.
+        Assert.Equal(baseLayers + 2, root.GetProperty("Layers").GetArrayLength());
+        Assert.Equal(2, result.NewLayers.Count);
 
         var labels = root.GetProperty("Labels").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString());
         foreach (var (key, value) in manifest.Labels) Assert.Equal(value, labels[key]);
@@ -122,14 +124,14 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { Destinations = [$"{_proxy.Host}/rebuild/gen:v3"] }, null, _ => { });
 
         Assert.Equal(first.Digest, second.Digest);
-        Assert.False(first.ModelLayerReused);
-        Assert.True(second.ModelLayerReused, "an unchanged model layer is taken from the destination, not compressed again");
+        Assert.All(first.NewLayers, l => Assert.False(l.Reused));
+        Assert.All(second.NewLayers, l => Assert.True(l.Reused, $"unchanged layer '{l.Contents}' is taken from the destination, not compressed again"));
         Assert.Equal(0, _proxy.BlobUploads);
         Assert.DoesNotContain(_proxy.Requests, r => r.Method is "POST" or "PATCH");
     }
 
     [Fact]
-    public async Task Changed_model_source_uploads_exactly_one_layer_and_the_config()
+    public async Task Changed_small_file_uploads_only_the_small_files_layer_and_the_config()
     {
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _proxy.Host));
@@ -143,9 +145,11 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
             new SyncProgress(e => { if (e.Kind == TransferKind.Uploaded) lock (uploaded) uploaded.Add(e.Blob); }), _ => { });
 
         Assert.NotEqual(first.Digest, second.Digest);
-        Assert.False(second.ModelLayerReused);
         Assert.Equal(2, _proxy.Requests.Where(r => r.IsBlobUpload).Select(r => r.Path).Distinct().Count());
-        Assert.Contains(uploaded, d => d.MediaType.Contains("layer"));
+        var smallFiles = second.NewLayers.Single(l => l.Files.Contains("workspace/model-src/model/simulate.py"));
+        Assert.False(smallFiles.Reused);
+        Assert.All(second.NewLayers.Where(l => l != smallFiles), l => Assert.True(l.Reused, l.Contents));
+        Assert.Contains(uploaded, d => d.Digest == smallFiles.Descriptor.Digest);
         Assert.Contains(uploaded, d => d.MediaType.Contains("config"));
         Assert.Equal(2, uploaded.Count);
     }

@@ -34,15 +34,22 @@ public class GeneratorImageEndToEndTests
             ARG INPUT_STREAM
             ARG MODEL_NAME
             RUN mkdir -p /out && printf '%s' "$GRID_DATA" > /out/GRID_DATA && printf '%s' "$INPUT_STREAM" > /out/INPUT_STREAM && printf '%s' "$MODEL_NAME" > /out/MODEL_NAME
+            COPY grid_data/grid.bin /out/grid.bin
             """);
+        // A large file (over the threshold below): the generator image gets a large-file layer under the model-source layer.
+        var grid = new byte[256 * 1024];
+        new Random(11).NextBytes(grid);
+        Directory.CreateDirectory(workspace.Combine("model-src", "grid_data"));
+        File.WriteAllBytes(workspace.Combine("model-src", "grid_data", "grid.bin"), grid);
         var generatorRef = $"{registry.Host}/example-generator:v3";
         var built = await GeneratorBuild.RunAsync(new GeneratorBuildRequest
         {
-            Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah },
+            Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah, LargeFileThreshold = 64 * 1024 },
             BaseImage = baseRef,
             Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { registry.Host } },
         }, null, _ => { });
         Assert.Equal($"{generatorRef}@{built.Digest}", Assert.Single(built.Pushed).ToString());
+        Assert.Equal(3, built.NewLayers.Count); // the large file, the rest of the model source, the manifest and script
 
         // Extract the generator image and run its entrypoint from the extracted root filesystem.
         var bundle = await ModelImageInspection.UnpackAsync(generatorRef, work.Path, "generator");
@@ -80,5 +87,6 @@ public class GeneratorImageEndToEndTests
         Assert.Equal("/grid_data/other.json", File.ReadAllText(Path.Combine(model, "GRID_DATA")));
         Assert.Equal("reformers.metering_data.DUMMY1", File.ReadAllText(Path.Combine(model, "INPUT_STREAM")));
         Assert.Equal("grid-a", File.ReadAllText(Path.Combine(model, "MODEL_NAME")));
+        Assert.Equal(grid, File.ReadAllBytes(Path.Combine(model, "grid.bin")));
     }
 }

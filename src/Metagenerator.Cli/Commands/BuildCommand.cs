@@ -47,6 +47,7 @@ internal static class BuildCommand
     private static readonly Option<int> PushRetry = new("--push-retry") { HelpName = "N", Description = "Retry transient registry failures N times with backoff", DefaultValueFactory = _ => 0 };
     private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
     private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = "Compression level (gzip 1-9, zstd 1-22; default: gzip 1, zstd 3)" };
+    private static readonly Option<string?> LargeFileThreshold = new("--large-file-threshold") { HelpName = "SIZE", Description = "Model source files of at least SIZE bytes (suffix K, M, G: powers of 1024) go into their own layers, grouped by a hash of their path (default 1M)" };
 
     public static Command Create()
     {
@@ -55,7 +56,7 @@ internal static class BuildCommand
         {
             Manifest, ModelSource, Workspace, Destination, NoPush, TarPath, OciLayoutDir, DigestFile, ImageNameWithDigestFile,
             Label, VerbosityOption, GeneratorBase, Builder, CustomPlatform, Config, SkipTlsVerify, SkipTlsVerifyRegistry,
-            Insecure, InsecureRegistry, RegistryCertificate, PushRetry, Compression, CompressionLevel,
+            Insecure, InsecureRegistry, RegistryCertificate, PushRetry, Compression, CompressionLevel, LargeFileThreshold,
         };
         command.SetAction((parse, ct) => RunAsync(parse, ct));
         return command;
@@ -103,6 +104,7 @@ internal static class BuildCommand
                 ExtraLabels = ParsePairs(parse.GetValue(Label) ?? [], "--label", "KEY=VALUE"),
                 Compression = compression,
                 CompressionLevel = level,
+                LargeFileThreshold = parse.GetValue(LargeFileThreshold) is { } threshold ? ParseSize(threshold, "--large-file-threshold") : LayerPartitioner.DefaultLargeFileThreshold,
             },
             BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? BuilderDefaults.BaseImage(builder),
             Platform = ParsePlatform(parse.GetValue(CustomPlatform)!),
@@ -126,13 +128,14 @@ internal static class BuildCommand
             ScratchDirectory = Path.GetTempPath(),
         };
 
-        var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct);
+        var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct, reporter.Debug);
 
         if (parse.GetValue(DigestFile) is { } digestFile)
             await File.WriteAllTextAsync(InWorkspace(digestFile), result.Digest.ToString(), ct);
         if (parse.GetValue(ImageNameWithDigestFile) is { } namesFile)
             await File.WriteAllLinesAsync(InWorkspace(namesFile), result.Pushed.Select(r => r.ToString()), ct);
 
+        LayerSummary.Write(reporter, result.NewLayers, pushed: result.Pushed.Count > 0);
         if (result.Pushed.Count > 0)
             reporter.Info($"pushed: {reporter.Uploaded} blob(s) uploaded ({ConsoleReporter.Size(reporter.UploadedBytes)}), {reporter.Skipped} already present or mounted");
         foreach (var pushed in result.Pushed) Console.Out.WriteLine(pushed);
@@ -144,6 +147,19 @@ internal static class BuildCommand
     {
         try { return Platform.Parse(text); }
         catch (InvalidInputException e) { throw new UsageException("--custom-platform: " + e.Message); }
+    }
+
+    /// <summary>A positive byte count with an optional K, M or G suffix (powers of 1024, as Docker's size flags read them; a trailing B or iB is allowed).</summary>
+    internal static long ParseSize(string text, string flag)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(text.Trim(), "^([0-9]{1,15})([KMG]?)(?:I?B)?$", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        if (match.Success)
+        {
+            var bytes = long.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var shift = match.Groups[2].Value.ToUpperInvariant() switch { "K" => 10, "M" => 20, "G" => 30, _ => 0 };
+            if (bytes >= 1 && bytes <= long.MaxValue >> shift) return bytes << shift;
+        }
+        throw new UsageException($"{flag} '{text}' is not a size; give a positive number of bytes, optionally with K, M or G (e.g. 1M)");
     }
 
     private static IReadOnlyList<KeyValuePair<string, string>> ParsePairs(IEnumerable<string> values, string flag, string shape)

@@ -13,6 +13,7 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
     private readonly bool _interactive;
     private readonly Lock _gate = new();
     private readonly Dictionary<Digest, long> _lastShown = [];
+    private readonly Dictionary<Digest, TransferKind> _outcomes = [];
 
     public ConsoleReporter(Verbosity verbosity, TextWriter? error = null, bool? interactive = null)
     {
@@ -33,6 +34,12 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
     /// <summary>Blobs that were already present or mounted.</summary>
     public int Skipped { get; private set; }
 
+    /// <summary>How each blob reached the registries so far: uploaded to any destination beats mounted, which beats already present.</summary>
+    public IReadOnlyDictionary<Digest, TransferKind> Outcomes
+    {
+        get { lock (_gate) return new Dictionary<Digest, TransferKind>(_outcomes); }
+    }
+
     public void Info(string message) => Write(Verbosity.Info, message);
 
     public void Debug(string message) => Write(Verbosity.Debug, message);
@@ -52,6 +59,8 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
         {
             var blob = value.Blob;
             var name = $"{blob.Digest.Algorithm}:{blob.Digest.Short}";
+            if (value.Kind != TransferKind.Uploading && (!_outcomes.TryGetValue(blob.Digest, out var earlier) || Rank(value.Kind) > Rank(earlier)))
+                _outcomes[blob.Digest] = value.Kind;
             switch (value.Kind)
             {
                 case TransferKind.Exists:
@@ -85,6 +94,13 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
             }
         }
     }
+
+    private static int Rank(TransferKind kind) => kind switch
+    {
+        TransferKind.Uploaded => 3,
+        TransferKind.Mounted => 2,
+        _ => 1,
+    };
 
     private static string Bar(long percent)
     {

@@ -42,6 +42,9 @@ internal static class LayerEntries
                         Mode = (int)file.Mode & 0xFFF,
                     }, file.TargetPath);
                     break;
+                case CollectedSource collected:
+                    foreach (var entry in collected.Entries) Add(byPath, entry, entry.HostPath ?? entry.TargetPath);
+                    break;
                 default:
                     throw new ArgumentException($"unknown layer source {source.GetType().Name}", nameof(sources));
             }
