@@ -134,6 +134,18 @@ public sealed class RegistryClient : IDisposable
         return new ManifestResponse(bytes, mediaType, digest);
     }
 
+    /// <summary>GETs a small JSON document of the API (a tag list, the catalog) at <paramref name="pathAndQuery"/>: its bytes and its Link header, for pagination.</summary>
+    internal async Task<(byte[] Body, string? Link)> GetApiDocumentAsync(RegistryRequestContext ctx, string pathAndQuery, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(BaseUri(ctx.Registry), pathAndQuery));
+        using var response = await SendAsync(request, ctx, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+            throw await ErrorFactory.FromResponseAsync(response, ctx, Options.Credentials, ct).ConfigureAwait(false);
+        await using var stream = await response.Content.ReadAsStreamAsync(ct).ConfigureAwait(false);
+        var body = await ReadBodyAsync(stream, ctx, ct).ConfigureAwait(false);
+        return (body, response.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null);
+    }
+
     /// <summary>PUTs a manifest under a tag or digest and checks the digest the registry reports.</summary>
     public async Task<Digest> PutManifestAsync(string registry, string repository, string reference, ReadOnlyMemory<byte> manifest, string mediaType, CancellationToken ct = default)
     {
