@@ -72,16 +72,7 @@ public sealed class GeneratorInspector
     /// </summary>
     public async Task<IReadOnlyList<ModelDescription>> ListModelsAsync(GeneratorDescription generator, int pageSize = RegistryListing.DefaultPageSize, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(generator);
-        var modelRegistry = generator.ModelRegistry
-            ?? throw new NotAGeneratorImageException($"generator {generator.Name}:{generator.Version} has no label {generator.LabelPrefix}config.MODEL_REGISTRY, so its model images cannot be found");
-        var prefix = modelRegistry.TrimEnd('/');
-        var probeText = $"{(prefix.Length == 0 ? "" : prefix + "/")}{generator.Name}/{generator.Version}/model";
-        if (!ImageReference.TryParse(probeText, out var probe, out var error))
-            throw new NotAGeneratorImageException($"the label {generator.LabelPrefix}config.MODEL_REGISTRY '{modelRegistry}' does not give valid model image names: {error}");
-        var registry = probe.Registry;
-        var repositoryPrefix = probe.Repository[..^"model".Length];
-
+        var (registry, repositoryPrefix) = ModelLocation(generator);
         var listing = new RegistryListing(_client, pageSize);
         var repositories = (await listing.ListRepositoriesAsync(registry, ct).ConfigureAwait(false))
             .Where(r => r.StartsWith(repositoryPrefix, StringComparison.Ordinal) && r.Length > repositoryPrefix.Length && !r[repositoryPrefix.Length..].Contains('/'))
@@ -104,6 +95,21 @@ public sealed class GeneratorInspector
                 models.Add(await ReadModelAsync(generator, registry, repository, name, tag, ct).ConfigureAwait(false));
         }
         return models;
+    }
+
+    /// <summary>Where <paramref name="generator"/>'s model images live: the registry host and the repository prefix
+    /// <c>[path/]name/version/</c> that <c>config.MODEL_REGISTRY</c> gives (CONTRACTS §1).</summary>
+    /// <exception cref="NotAGeneratorImageException">The labels give no usable MODEL_REGISTRY.</exception>
+    public static (string Registry, string RepositoryPrefix) ModelLocation(GeneratorDescription generator)
+    {
+        ArgumentNullException.ThrowIfNull(generator);
+        var modelRegistry = generator.ModelRegistry
+            ?? throw new NotAGeneratorImageException($"generator {generator.Name}:{generator.Version} has no label {generator.LabelPrefix}config.MODEL_REGISTRY, so its model images cannot be found");
+        var prefix = modelRegistry.TrimEnd('/');
+        var probeText = $"{(prefix.Length == 0 ? "" : prefix + "/")}{generator.Name}/{generator.Version}/model";
+        if (!ImageReference.TryParse(probeText, out var probe, out var error))
+            throw new NotAGeneratorImageException($"the label {generator.LabelPrefix}config.MODEL_REGISTRY '{modelRegistry}' does not give valid model image names: {error}");
+        return (probe.Registry, probe.Repository[..^"model".Length]);
     }
 
     private async Task<ModelDescription> ReadModelAsync(GeneratorDescription generator, string registry, string repository, string name, string tag, CancellationToken ct)
