@@ -8,8 +8,9 @@ namespace Metagenerator.Registry;
 /// <summary>Lists what a registry holds: the tags of a repository and the registry's catalog of repositories, page by page.</summary>
 /// <remarks>
 /// Each page is asked for with <c>n</c>. The next page is the one the <c>Link: &lt;…&gt;; rel="next"</c> header names; when a
-/// registry sends a full page without a Link header, the next request asks for the entries after <c>last=</c> the page's
-/// final one, until a page comes back short. A Link to another host is followed on this registry only (credentials stay here).
+/// registry sends a full page (exactly <c>n</c> entries) without a Link header, the next request asks for the entries after
+/// <c>last=</c> the page's final one, until a page comes back short or brings nothing new (a registry that ignores <c>n</c>
+/// and <c>last</c> sends everything each time). A Link to another host is followed on this registry only (credentials stay here).
 /// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags and
 /// https://distribution.github.io/distribution/spec/api/#listing-repositories
 /// </remarks>
@@ -66,17 +67,25 @@ public sealed partial class RegistryListing
     private async Task<IReadOnlyList<string>> ListAsync(RegistryRequestContext ctx, string path, string property, CancellationToken ct)
     {
         var all = new List<string>();
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var listed = new HashSet<string>(StringComparer.Ordinal);
+        var requested = new HashSet<string>(StringComparer.Ordinal);
         var page = $"{path}?n={PageSize}";
-        for (var pages = 0; pages < MaxPages && seen.Add(page); pages++)
+        for (var pages = 0; pages < MaxPages && requested.Add(page); pages++)
         {
             var (body, link) = await _client.GetApiDocumentAsync(ctx, page, ct).ConfigureAwait(false);
             var entries = ParseEntries(body, property, ctx);
-            all.AddRange(entries);
+            var added = 0;
+            foreach (var entry in entries)
+                if (listed.Add(entry))
+                {
+                    all.Add(entry);
+                    added++;
+                }
+            // A page with nothing new ends the list: some registries (docker-registry 2.8's tag list) ignore n and last.
+            if (added == 0) break;
             if (NextFromLink(link, page) is { } next) page = next;
-            else if (entries.Count >= PageSize) page = $"{path}?n={PageSize}&last={Uri.EscapeDataString(entries[^1])}";
+            else if (entries.Count == PageSize) page = $"{path}?n={PageSize}&last={Uri.EscapeDataString(entries[^1])}";
             else break;
-            if (entries.Count == 0) break;
         }
         return all;
     }
