@@ -17,8 +17,6 @@ public sealed class GeneratorInspector
     /// <summary>The OCI label giving the image version (written by <c>build</c>).</summary>
     public const string VersionLabel = "org.opencontainers.image.version";
 
-    private const string BaseNameAnnotation = "org.opencontainers.image.base.name";
-    private const string BaseDigestAnnotation = "org.opencontainers.image.base.digest";
     private const string GeneratorHistoryPrefix = "metagenerator build:";
 
     private readonly RegistryClient _client;
@@ -229,10 +227,8 @@ public sealed class GeneratorInspector
     private static BaseImageDescription DescribeBase(IImage image)
     {
         var layers = image.Manifest.Layers;
-        var annotations = image.Manifest.Annotations;
-        var annotatedName = annotations?.GetValueOrDefault(BaseNameAnnotation);
-        var annotatedDigest = annotations?.GetValueOrDefault(BaseDigestAnnotation);
-
+        // The manifest's org.opencontainers.image.base.* annotations are not used: build keeps the base manifest's
+        // annotations, so on a generator image they describe the base's own base, not the generator's.
         // Map history entries to layers (empty_layer entries have none) and find the entry build wrote.
         var history = (JsonNode.Parse(image.ConfigBytes.Span)?["history"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
         int? generatorLayer = null;
@@ -250,9 +246,8 @@ public sealed class GeneratorInspector
             if (!string.IsNullOrEmpty(createdBy)) lastStep = createdBy;
             if (!empty) layerIndex++;
         }
-        var source = annotatedName is not null || annotatedDigest is not null ? "annotations" : generatorLayer is not null ? "history" : "layers";
         var baseLayers = Math.Clamp(generatorLayer ?? layers.Count - 1, 0, layers.Count);
-        return new BaseImageDescription(source, baseLayers, baseLayers > 0 ? layers[baseLayers - 1].Digest.ToString() : null,
-            annotatedName, annotatedDigest, generatorLayer is not null ? lastStep : null);
+        return new BaseImageDescription(generatorLayer is not null ? "history" : "layers", baseLayers,
+            baseLayers > 0 ? layers[baseLayers - 1].Digest.ToString() : null, generatorLayer is not null ? lastStep : null);
     }
 }

@@ -30,8 +30,6 @@ public static class InspectionJson
             w.WriteString("source", i.Base.Source);
             w.WriteNumber("layers", i.Base.LayerCount);
             w.WriteString("topLayer", i.Base.TopLayer);
-            w.WriteString("name", i.Base.Name);
-            w.WriteString("digest", i.Base.Digest);
             w.WriteString("lastStep", i.Base.LastStep);
             w.WriteEndObject();
             w.WriteString("warning", i.Warning);

@@ -45,12 +45,9 @@ public static class InspectionText
         var text = new StringBuilder($"{b.LayerCount} layer{(b.LayerCount == 1 ? "" : "s")}");
         text.Append(b.Source switch
         {
-            "annotations" => " (from the manifest's base annotations)",
             "history" => " below the generator layer (from the history build wrote)",
             _ => " below the top layer (no history entry from metagenerator build; assuming the top layer is the generator's)",
         });
-        if (b.Name is not null) text.Append($"; name {b.Name}");
-        if (b.Digest is not null) text.Append($"; digest {b.Digest}");
         if (b.TopLayer is not null) text.Append($"; top layer {b.TopLayer}");
         if (b.LastStep is not null) text.Append($"; last step: {Escape(b.LastStep)}");
         return text.ToString();
