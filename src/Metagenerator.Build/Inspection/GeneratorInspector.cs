@@ -114,7 +114,8 @@ public sealed class GeneratorInspector
     {
         var reference = new ImageReference { Registry = registry, Repository = repository, Tag = tag };
         var fetched = await _client.GetManifestAsync(registry, repository, tag, ct).ConfigureAwait(false);
-        var image = await new RegistryImageSource(_client).ReadImageAsync(reference, Platform.LinuxAmd64, ct).ConfigureAwait(false);
+        // Pinned to the digest just read, so manifest and config belong to the same image even if the tag moves meanwhile.
+        var image = await new RegistryImageSource(_client).ReadImageAsync(reference.WithDigest(fetched.Digest), Platform.LinuxAmd64, ct).ConfigureAwait(false);
         var (labels, created) = ReadConfig(reference.ToString(), image.ConfigBytes);
         return ModelDescription.FromLabels(generator.Name, generator.Version, name, tag, reference.ToString(), fetched.Digest.ToString(),
             labels, created, MediaTypes.IsIndex(fetched.MediaType));
