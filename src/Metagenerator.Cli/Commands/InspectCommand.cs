@@ -18,7 +18,7 @@ internal static class InspectCommand
     private static readonly Option<string?> Manifest = new("--manifest") { HelpName = "FILE", Description = $"Compare the image's labels with this local manifest; exit {ExitCodes.LabelsDiffer} when any differs" };
     private static readonly Option<bool> Models = new("--models") { Description = "Also list the model images this generator built (through MODEL_REGISTRY's catalog)" };
     private static readonly Option<string> VerbosityOption = new("--verbosity", "-v") { HelpName = "LEVEL", Description = "Log level: panic, fatal, error, warn, info, debug, trace", DefaultValueFactory = _ => "info" };
-    private static readonly RegistryFlags RegistryAccess = new();
+    private static readonly RegistryFlags RegistryAccess = new(workspace: ".");
 
     public static Command Create()
     {

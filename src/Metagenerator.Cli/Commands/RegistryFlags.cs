@@ -7,7 +7,13 @@ namespace Metagenerator.Cli.Commands;
 /// <c>build</c> and <c>inspect</c> read registries exactly alike: credentials, TLS, plain HTTP, retries.</summary>
 internal sealed class RegistryFlags
 {
-    public Option<string?> Config { get; } = new("--config") { HelpName = "PATH", Description = "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json, then WORKSPACE/config.json, then ~/.docker/config.json)" };
+    /// <summary>Makes the flags; <paramref name="workspace"/> names, in help, the directory searched for <c>config.json</c>.</summary>
+    public RegistryFlags(string workspace = "WORKSPACE")
+    {
+        Config = new("--config") { HelpName = "PATH", Description = $"Docker config.json with credentials (default: $DOCKER_CONFIG/config.json, then {workspace}/config.json, then ~/.docker/config.json)" };
+    }
+
+    public Option<string?> Config { get; }
     public Option<bool> SkipTlsVerify { get; } = new("--skip-tls-verify") { Description = "Do not verify TLS certificates of any registry" };
     public Option<string[]> SkipTlsVerifyRegistry { get; } = new("--skip-tls-verify-registry") { HelpName = "HOST", Description = "Do not verify TLS certificates of HOST (repeatable)" };
     public Option<bool> Insecure { get; } = new("--insecure") { Description = "Use plain HTTP for every registry" };
