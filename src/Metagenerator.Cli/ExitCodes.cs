@@ -14,4 +14,7 @@ public static class ExitCodes
 
     /// <summary>A registry, network, TLS or authentication failure.</summary>
     public const int RegistryFailure = 3;
+
+    /// <summary><c>inspect --manifest</c>: the image's labels differ from the local manifest's.</summary>
+    public const int LabelsDiffer = 4;
 }

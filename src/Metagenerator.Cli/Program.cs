@@ -19,6 +19,7 @@ namespace Metagenerator.Cli
                 ManifestCommands.Init(),
                 RenderGeneratorCommand.Create(),
                 BuildCommand.Create(),
+                InspectCommand.Create(),
             };
 
             string? extraFlags = null;
@@ -55,11 +56,11 @@ namespace Metagenerator.Cli
             }
         }
 
-        /// <summary>For <c>build</c>, appends the words of the EXTRA_FLAGS environment variable (kaniko's convention).</summary>
+        /// <summary>For <c>build</c> and <c>inspect</c>, appends the words of the EXTRA_FLAGS environment variable (kaniko's convention).</summary>
         private static string[] WithExtraFlags(string[] args, out string? extraFlags)
         {
             extraFlags = Environment.GetEnvironmentVariable("EXTRA_FLAGS");
-            if (string.IsNullOrWhiteSpace(extraFlags) || args.Length == 0 || args[0] != "build")
+            if (string.IsNullOrWhiteSpace(extraFlags) || args.Length == 0 || args[0] is not ("build" or "inspect"))
             {
                 extraFlags = null;
                 return args;

@@ -75,6 +75,20 @@ public sealed class RegistryClient : IDisposable
     public Task<ManifestResponse> GetManifestAsync(string registry, string repository, string reference, CancellationToken ct = default) =>
         Repository(registry, repository).GetAsync(reference, ct);
 
+    /// <summary>The context of a request that is not about one blob or manifest (a tag list, the catalog).</summary>
+    internal RegistryRequestContext ApiContext(string operation, string preposition, string registry, string? repository, IReadOnlyList<string> scopes) =>
+        _http.Context(operation, preposition, registry, repository, scopes);
+
+    /// <summary>GETs a small JSON document of the API (a tag list, the catalog) at <paramref name="pathAndQuery"/>: its bytes and its Link header, for pagination.</summary>
+    internal async Task<(byte[] Body, string? Link)> GetApiDocumentAsync(RegistryRequestContext ctx, string pathAndQuery, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(_http.Tls.BaseUri(ctx.Registry), pathAndQuery));
+        using var response = await _http.SendAsync(request, ctx, ct).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode) throw await _http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+        var body = await _http.ReadBodyAsync(response, ctx, ct).ConfigureAwait(false);
+        return (body, response.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null);
+    }
+
     /// <summary>PUTs a manifest under a tag or digest and checks the digest the registry reports.</summary>
     public Task<Digest> PutManifestAsync(string registry, string repository, string reference, ReadOnlyMemory<byte> manifest, string mediaType, CancellationToken ct = default) =>
         Repository(registry, repository).PutAsync(reference, manifest, mediaType, ct);

@@ -38,13 +38,7 @@ internal static class BuildCommand
     private static readonly Option<string?> GeneratorBase = new("--generator-base") { HelpName = "REF", Description = "Base image: a registry reference or oci:DIR[:TAG]; overrides build.base_image and the builder's default" };
     private static readonly Option<string?> Builder = RenderGeneratorCommand.BuilderOption();
     private static readonly Option<string> CustomPlatform = new("--custom-platform") { HelpName = "OS/ARCH[/VARIANT]", Description = "Platform to pick from a multi-platform base", DefaultValueFactory = _ => "linux/amd64" };
-    private static readonly Option<string?> Config = new("--config") { HelpName = "PATH", Description = "Docker config.json with credentials (default: $DOCKER_CONFIG/config.json, then WORKSPACE/config.json, then ~/.docker/config.json)" };
-    private static readonly Option<bool> SkipTlsVerify = new("--skip-tls-verify") { Description = "Do not verify TLS certificates of any registry" };
-    private static readonly Option<string[]> SkipTlsVerifyRegistry = new("--skip-tls-verify-registry") { HelpName = "HOST", Description = "Do not verify TLS certificates of HOST (repeatable)" };
-    private static readonly Option<bool> Insecure = new("--insecure") { Description = "Use plain HTTP for every registry" };
-    private static readonly Option<string[]> InsecureRegistry = new("--insecure-registry") { HelpName = "HOST", Description = "Use plain HTTP for HOST (repeatable)" };
-    private static readonly Option<string[]> RegistryCertificate = new("--registry-certificate") { HelpName = "HOST=PATH", Description = "Trust the CA in PATH for HOST, as HOST=PATH (repeatable)" };
-    private static readonly Option<int> PushRetry = new("--push-retry") { HelpName = "N", Description = "Retry transient registry failures N times with backoff", DefaultValueFactory = _ => 0 };
+    private static readonly RegistryFlags RegistryAccess = new();
     private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
     private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = "Compression level (gzip 1-9, zstd 1-22; default: gzip 1, zstd 3)" };
     private static readonly Option<string?> LargeFileThreshold = new("--large-file-threshold") { HelpName = "SIZE", Description = "Model source files of at least SIZE bytes (suffix K, M, G: powers of 1024) go into their own layers, grouped by a hash of their path (default 1M)" };
@@ -52,12 +46,12 @@ internal static class BuildCommand
     public static Command Create()
     {
         Compression.AcceptOnlyFromAmong("gzip", "zstd");
-        var command = new Command("build", "Assemble the generator image (base + one layer + config) and push it, without a daemon")
+        var command = new Command("build", "Assemble the generator image (base + layers by volatility + config) and push it, without a daemon")
         {
             Manifest, ModelSource, Workspace, Destination, NoPush, TarPath, OciLayoutDir, DigestFile, ImageNameWithDigestFile,
-            Label, VerbosityOption, GeneratorBase, Builder, CustomPlatform, Config, SkipTlsVerify, SkipTlsVerifyRegistry,
-            Insecure, InsecureRegistry, RegistryCertificate, PushRetry, Compression, CompressionLevel, LargeFileThreshold,
+            Label, VerbosityOption, GeneratorBase, Builder, CustomPlatform, Compression, CompressionLevel, LargeFileThreshold,
         };
+        RegistryAccess.AddTo(command);
         command.SetAction((parse, ct) => RunAsync(parse, ct));
         return command;
     }
@@ -67,7 +61,7 @@ internal static class BuildCommand
         if (!VerbosityParser.TryParse(parse.GetValue(VerbosityOption), out var verbosity))
             throw new UsageException($"--verbosity '{parse.GetValue(VerbosityOption)}' is not a level; use one of {string.Join(", ", VerbosityParser.Names)}");
         var reporter = new ConsoleReporter(verbosity);
-        if (parse.GetValue(PushRetry) < 0) throw new UsageException("--push-retry must be 0 or more");
+        if (parse.GetValue(RegistryAccess.PushRetry) < 0) throw new UsageException("--push-retry must be 0 or more");
 
         var workspace = Path.GetFullPath(parse.GetValue(Workspace) ?? Environment.CurrentDirectory);
         if (!Directory.Exists(workspace))
@@ -90,8 +84,7 @@ internal static class BuildCommand
             throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-22)");
 
         var builder = BuilderKindParser.Resolve(parse.GetValue(Builder), manifest);
-        var credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace);
-        credentials.Validate(); // a malformed config.json is reported now, not only when a registry asks for credentials
+        var credentials = RegistryAccess.Credentials(parse, workspace); // a malformed config.json is reported now, not only when a registry asks for credentials
         reporter.Debug($"credentials: {credentials.Description}");
         var request = new GeneratorBuildRequest
         {
@@ -101,7 +94,7 @@ internal static class BuildCommand
                 ModelSource = modelSource,
                 Builder = builder,
                 Created = SourceDateEpoch.FromEnvironment(),
-                ExtraLabels = ParsePairs(parse.GetValue(Label) ?? [], "--label", "KEY=VALUE"),
+                ExtraLabels = RegistryFlags.ParsePairs(parse.GetValue(Label) ?? [], "--label", "KEY=VALUE"),
                 Compression = compression,
                 CompressionLevel = level,
                 LargeFileThreshold = parse.GetValue(LargeFileThreshold) is { } threshold ? ParseSize(threshold, "--large-file-threshold") : LayerPartitioner.DefaultLargeFileThreshold,
@@ -112,19 +105,7 @@ internal static class BuildCommand
             Push = !parse.GetValue(NoPush),
             TarPath = parse.GetValue(TarPath) is { } tar ? InWorkspace(tar) : null,
             OciLayout = parse.GetValue(OciLayoutDir) is { } layout ? InWorkspace(layout) : null,
-            Registry = new RegistryOptions
-            {
-                SkipTlsVerify = parse.GetValue(SkipTlsVerify),
-                SkipTlsVerifyRegistries = (parse.GetValue(SkipTlsVerifyRegistry) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
-                Insecure = parse.GetValue(Insecure),
-                InsecureRegistries = (parse.GetValue(InsecureRegistry) ?? []).ToHashSet(StringComparer.OrdinalIgnoreCase),
-                RegistryCertificates = ParsePairs(parse.GetValue(RegistryCertificate) ?? [], "--registry-certificate", "HOST=PATH")
-                    .ToDictionary(p => p.Key, p => InWorkspace(p.Value), StringComparer.OrdinalIgnoreCase),
-                PushRetry = parse.GetValue(PushRetry),
-                Credentials = credentials,
-                // One line per request (method, host, path, status, time); the client never puts headers or bodies in it.
-                Log = verbosity >= Verbosity.Trace ? reporter.Trace : null,
-            },
+            Registry = RegistryAccess.Bind(parse, workspace, credentials, verbosity >= Verbosity.Trace ? reporter.Trace : null),
             ScratchDirectory = Path.GetTempPath(),
         };
 
@@ -160,17 +141,5 @@ internal static class BuildCommand
             if (bytes >= 1 && bytes <= long.MaxValue >> shift) return bytes << shift;
         }
         throw new UsageException($"{flag} '{text}' is not a size; give a positive number of bytes, optionally with K, M or G (e.g. 1M)");
-    }
-
-    private static IReadOnlyList<KeyValuePair<string, string>> ParsePairs(IEnumerable<string> values, string flag, string shape)
-    {
-        var pairs = new List<KeyValuePair<string, string>>();
-        foreach (var value in values)
-        {
-            var eq = value.IndexOf('=');
-            if (eq <= 0) throw new UsageException($"{flag} '{value}' is not {shape}");
-            pairs.Add(new(value[..eq], value[(eq + 1)..]));
-        }
-        return pairs;
     }
 }

@@ -1,0 +1,136 @@
+using System.Text.Json.Nodes;
+using Metagenerator.Build.Inspection;
+using Metagenerator.Generator;
+using Metagenerator.Manifest;
+using Metagenerator.Oci;
+using Metagenerator.Registry;
+using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Registry;
+
+namespace Metagenerator.Build.Tests;
+
+/// <summary>
+/// Issue 10 item 4: the Model API reads a tag's manifest and then <c>config.digest</c>, so a generator image is one image
+/// manifest whatever the base is. A multi-platform base (an OCI index in a layout, or a Docker manifest list in a
+/// registry) gives a single-manifest generator image of the chosen platform, in the base's media-type family.
+/// </summary>
+public sealed class MultiPlatformBaseTests : IAsyncLifetime
+{
+    private readonly TempDirectory _dir = new("mg-multi-platform");
+    private LocalRegistry _registry = null!;
+    private string _layout = null!;
+
+    private RegistryOptions Options => new() { InsecureRegistries = new HashSet<string> { _registry.Host } };
+
+    public async Task InitializeAsync()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        _layout = await MultiPlatformLayoutAsync();
+        // The same index in a registry, converted to a Docker manifest list (schema 2) by skopeo.
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--all", "--format", "v2s2", "--dest-tls-verify=false",
+            $"oci:{_layout}:multi", $"docker://{_registry.Host}/base/multi:docker"])).EnsureSuccess();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    /// <summary>An OCI layout whose tag <c>multi</c> is an index of a linux/amd64 and a linux/arm64 busybox image (made with umoci).</summary>
+    private async Task<string> MultiPlatformLayoutAsync()
+    {
+        var layout = _dir.Combine("layout");
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", $"oci:{await TestImages.BaseLayoutAsync()}:{TestImages.BaseTag}", $"oci:{layout}:amd64"])).EnsureSuccess();
+        var arm = $"{layout}:arm64";
+        (await ExternalTool.RunAsync("umoci", ["new", "--image", arm])).EnsureSuccess();
+        (await ExternalTool.RunAsync("umoci", ["insert", "--image", arm, ExternalTool.Require("busybox"), "/bin/busybox"])).EnsureSuccess();
+        (await ExternalTool.RunAsync("umoci", ["config", "--image", arm, "--os", "linux", "--architecture", "arm64", "--config.entrypoint", "/bin/busybox"])).EnsureSuccess();
+
+        var oci = new OciLayout(layout);
+        var entries = (await oci.ReadIndexAsync())!.Manifests;
+        var platformEntries = new JsonArray();
+        foreach (var entry in entries)
+        {
+            var manifest = OciJson.ParseManifest(await File.ReadAllBytesAsync(oci.BlobPath(entry.Digest)));
+            var config = JsonNode.Parse(await File.ReadAllBytesAsync(oci.BlobPath(manifest.Config.Digest)))!;
+            platformEntries.Add(new JsonObject
+            {
+                ["mediaType"] = entry.MediaType, ["digest"] = entry.Digest.ToString(), ["size"] = entry.Size,
+                ["platform"] = new JsonObject { ["architecture"] = config["architecture"]!.GetValue<string>(), ["os"] = config["os"]!.GetValue<string>() },
+            });
+        }
+        var index = System.Text.Encoding.UTF8.GetBytes(new JsonObject { ["schemaVersion"] = 2, ["mediaType"] = MediaTypes.OciIndex, ["manifests"] = platformEntries }.ToJsonString());
+        var indexDigest = Digest.Sha256(index);
+        await File.WriteAllBytesAsync(oci.BlobPath(indexDigest), index);
+        var indexJson = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(layout, "index.json")))!;
+        indexJson["manifests"]!.AsArray().Add(new JsonObject
+        {
+            ["mediaType"] = MediaTypes.OciIndex, ["digest"] = indexDigest.ToString(), ["size"] = index.Length,
+            ["annotations"] = new JsonObject { [OciLayout.RefNameAnnotation] = "multi" },
+        });
+        await File.WriteAllTextAsync(Path.Combine(layout, "index.json"), indexJson.ToJsonString());
+        return layout;
+    }
+
+    private async Task<(ManifestResponse Pushed, JsonNode Config)> BuildAsync(string baseImage, Platform platform, string version)
+    {
+        using var workspace = new TempDirectory("mg-multi-ws");
+        var text = File.ReadAllText(TestModels.Fixture("seed-example")).Replace("reformers-dev.ait.ac.at:8082", _registry.Host)
+            .Replace("reformers-dev.ait.ac.at:8083", _registry.Host).Replace("version: v3", $"version: {version}");
+        var manifest = ManifestLoader.Load(workspace.WriteFile("GENERATOR-MANIFEST.yml", text));
+        TestModels.WriteModelSource(workspace, manifest);
+        await GeneratorBuild.RunAsync(new GeneratorBuildRequest
+        {
+            Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah },
+            BaseImage = baseImage,
+            Platform = platform,
+            Registry = Options,
+        }, null, _ => { });
+
+        using var client = new RegistryClient(Options);
+        var pushed = await client.GetManifestAsync(_registry.Host, "example-generator", version);
+        var parsed = OciJson.ParseManifest(pushed.Bytes);
+        var config = JsonNode.Parse(await client.ReadBlobBytesAsync(_registry.Host, "example-generator", parsed.Config))!;
+        return (pushed, config);
+    }
+
+    [Fact]
+    public async Task An_oci_index_base_gives_a_single_oci_image_manifest_of_the_chosen_platform()
+    {
+        var (pushed, config) = await BuildAsync($"oci:{_layout}:multi", Platform.LinuxAmd64, "v-oci");
+
+        Assert.Equal(MediaTypes.OciManifest, pushed.MediaType);
+        Assert.Equal(MediaTypes.OciConfig, OciJson.ParseManifest(pushed.Bytes).Config.MediaType);
+        Assert.Equal("amd64", config["architecture"]!.GetValue<string>());
+        // What the Model API does with the tag: manifest, then config.digest, then the labels.
+        using var client = new RegistryClient(Options);
+        var inspection = await new GeneratorInspector(client).InspectAsync($"{_registry.Host}/example-generator:v-oci");
+        Assert.Equal("example-generator", inspection.Generator.Name);
+    }
+
+    [Fact]
+    public async Task A_docker_manifest_list_base_gives_a_single_docker_schema2_manifest_of_the_chosen_platform()
+    {
+        var (pushed, config) = await BuildAsync($"{_registry.Host}/base/multi:docker", Platform.Parse("linux/arm64"), "v-docker");
+
+        Assert.Equal(MediaTypes.DockerManifest, pushed.MediaType);
+        var manifest = OciJson.ParseManifest(pushed.Bytes);
+        Assert.Equal(MediaTypes.DockerConfig, manifest.Config.MediaType);
+        Assert.All(manifest.Layers, l => Assert.Equal(MediaTypes.DockerLayerGzip, l.MediaType));
+        Assert.Equal("arm64", config["architecture"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Inspecting_the_index_itself_says_it_is_not_a_generator_image()
+    {
+        using var client = new RegistryClient(Options);
+        var inspector = new GeneratorInspector(client);
+
+        var fromRegistry = await Assert.ThrowsAsync<NotAGeneratorImageException>(() => inspector.InspectAsync($"{_registry.Host}/base/multi:docker"));
+        var fromLayout = await Assert.ThrowsAsync<NotAGeneratorImageException>(() => inspector.InspectAsync($"oci:{_layout}:multi"));
+
+        Assert.Contains("is an image index", fromRegistry.Message);
+        Assert.Contains("is an image index", fromLayout.Message);
+    }
+}
