@@ -62,6 +62,7 @@ public static class GeneratorImageAssembler
                 {
                     // The generator's builder needs the model Dockerfile in its context whatever .dockerignore says.
                     AlwaysInclude = [spec.Manifest.ModelDockerfile, ".dockerignore"],
+                    ExcludedHostPaths = spec.ExcludedHostPaths,
                 },
                 new FileSource(GeneratorImageLayout.Manifest.TrimStart('/'), spec.Manifest.SourceBytes, (UnixFileMode)Convert.ToInt32("644", 8)),
                 new FileSource(GeneratorImageLayout.Script.TrimStart('/'), script, (UnixFileMode)Convert.ToInt32("755", 8)),

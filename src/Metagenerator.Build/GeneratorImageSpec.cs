@@ -27,4 +27,7 @@ public sealed record GeneratorImageSpec
 
     /// <summary>The compression level, or null for the fast default.</summary>
     public int? CompressionLevel { get; init; }
+
+    /// <summary>Host files never packed from the model source, whatever <c>.dockerignore</c> says: the credentials file in use.</summary>
+    public IReadOnlyList<string> ExcludedHostPaths { get; init; } = [];
 }

@@ -14,4 +14,10 @@ public static class ExitCodes
 
     /// <summary>A registry, network, TLS or authentication failure.</summary>
     public const int RegistryFailure = 3;
+
+    /// <summary>Stopped by SIGINT (Ctrl-C): 128 + 2.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
 }

@@ -100,9 +100,6 @@ public sealed partial record ImageReference
         return true;
     }
 
-    /// <summary>This reference with another tag (and no digest).</summary>
-    public ImageReference WithTag(string tag) => this with { Tag = tag, Digest = null };
-
     /// <summary>This reference pinned to a digest, keeping the repository (the tag is dropped).</summary>
     public ImageReference WithDigest(Digest digest) => this with { Tag = null, Digest = digest };
 

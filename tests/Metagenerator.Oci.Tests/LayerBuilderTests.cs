@@ -385,7 +385,9 @@ public class LayerBuilderTests
         var best = await LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 9 }, dir.Combine("9"));
         Assert.Equal(fast.DiffId, best.DiffId);
         Assert.NotEqual(fast.Descriptor.Digest, best.Descriptor.Digest);
-        await Assert.ThrowsAsync<ArgumentException>(() => LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 10 }, dir.Path));
+        await Assert.ThrowsAsync<InvalidInputException>(() => LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 10 }, dir.Path));
+        // One rule for the library and the CLI: gzip level 0 (stored, no compression) is out of range too.
+        await Assert.ThrowsAsync<InvalidInputException>(() => LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 0 }, dir.Path));
     }
 }
 

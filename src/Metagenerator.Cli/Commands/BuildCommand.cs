@@ -77,6 +77,13 @@ internal static class BuildCommand
             throw new UsageException($"--oci-layout '{layoutPath}' is a file; give a directory (it is created if missing)");
         if (parse.GetValue(TarPath) is { } tarPath && Directory.Exists(InWorkspace(tarPath)))
             throw new UsageException($"--tar-path '{tarPath}' is a directory; give the path of the tar file to write");
+        // Outputs that would be refused (a device, the terminal) are refused before any work.
+        foreach (var (flag, output) in new[] { ("--tar-path", parse.GetValue(TarPath)), ("--digest-file", parse.GetValue(DigestFile)), ("--image-name-with-digest-file", parse.GetValue(ImageNameWithDigestFile)) })
+        {
+            if (output is null) continue;
+            try { OutputFile.Check(InWorkspace(output)); }
+            catch (InvalidInputException e) { throw new UsageException($"{flag}: {e.Message}"); }
+        }
 
         var manifest = ManifestLoader.Load(InWorkspace(parse.GetValue(Manifest)!));
         var modelSource = InWorkspace(parse.GetValue(ModelSource)!);
@@ -85,13 +92,17 @@ internal static class BuildCommand
 
         var level = parse.GetValue(CompressionLevel);
         var compression = parse.GetValue(Compression) == "zstd" ? LayerCompression.Zstd : LayerCompression.Gzip;
-        if (level is { } l && (l < 1 || l > (compression == LayerCompression.Zstd ? 22 : 9)))
-            throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-22)");
+        try { LayerBuilder.CheckCompressionLevel(compression, level); }
+        catch (InvalidInputException e) { throw new UsageException($"--compression-level: {e.Message}"); }
 
         var builder = BuilderKindParser.Resolve(parse.GetValue(Builder), manifest);
         var credentials = new DockerConfigCredentials(parse.GetValue(Config) is { } cfg ? InWorkspace(cfg) : null, workingDirectory: workspace);
         credentials.Validate(); // a malformed config.json is reported now, not only when a registry asks for credentials
         reporter.Debug($"credentials: {credentials.Description}");
+        // The credentials file in use never goes into the image, wherever it is (README: what goes into the image).
+        IReadOnlyList<string> excludedFiles = credentials.ConfigPath is { } configPath ? [configPath] : [];
+        if (credentials.ConfigPath is { } inUse && WouldBePacked(modelSource, inUse) is { } packedAs)
+            reporter.Warn($"warning: {inUse} (the credentials file in use) is in the model source as '{packedAs}'; it is left out of the image");
         var request = new GeneratorBuildRequest
         {
             Image = new GeneratorImageSpec
@@ -103,6 +114,7 @@ internal static class BuildCommand
                 ExtraLabels = ParsePairs(parse.GetValue(Label) ?? [], "--label", "KEY=VALUE"),
                 Compression = compression,
                 CompressionLevel = level,
+                ExcludedHostPaths = excludedFiles,
             },
             BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? BuilderDefaults.BaseImage(builder),
             Platform = ParsePlatform(parse.GetValue(CustomPlatform)!),
@@ -129,15 +141,38 @@ internal static class BuildCommand
         var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct);
 
         if (parse.GetValue(DigestFile) is { } digestFile)
-            await File.WriteAllTextAsync(InWorkspace(digestFile), result.Digest.ToString(), ct);
+            await WriteTextAsync(InWorkspace(digestFile), result.Digest.ToString(), ct);
         if (parse.GetValue(ImageNameWithDigestFile) is { } namesFile)
-            await File.WriteAllLinesAsync(InWorkspace(namesFile), result.Pushed.Select(r => r.ToString()), ct);
+            await WriteTextAsync(InWorkspace(namesFile), string.Concat(result.Pushed.Select(r => r + Environment.NewLine)), ct);
 
         if (result.Pushed.Count > 0)
             reporter.Info($"pushed: {reporter.Uploaded} blob(s) uploaded ({ConsoleReporter.Size(reporter.UploadedBytes)}), {reporter.Skipped} already present or mounted");
-        foreach (var pushed in result.Pushed) Console.Out.WriteLine(pushed);
-        if (result.Pushed.Count == 0) Console.Out.WriteLine(result.Digest);
+        // With the tar on standard output (piped into docker load), the result lines must not follow it there.
+        var resultOut = request.TarPath is { } written && OutputFile.IsStandardOutput(written) ? Console.Error : Console.Out;
+        foreach (var pushed in result.Pushed) resultOut.WriteLine(pushed);
+        if (result.Pushed.Count == 0) resultOut.WriteLine(result.Digest);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The path <paramref name="file"/> would have in the image's model source (null when it is outside it or ignored).</summary>
+    private static string? WouldBePacked(string modelSource, string file)
+    {
+        if (HostPath.RelativeInside(modelSource, file) is not { } relative) return null;
+        try
+        {
+            return DockerIgnore.Load(modelSource).IsExcluded(relative) ? null : relative;
+        }
+        catch (InvalidInputException)
+        {
+            return relative; // the layer build reports the bad .dockerignore
+        }
+    }
+
+    private static async Task WriteTextAsync(string path, string text, CancellationToken ct)
+    {
+        await using var output = OutputFile.Open(path);
+        await output.Stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+        await output.CommitAsync(ct);
     }
 
     private static Platform ParsePlatform(string text)

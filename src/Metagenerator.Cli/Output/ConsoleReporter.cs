@@ -33,6 +33,8 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
     /// <summary>Blobs that were already present or mounted.</summary>
     public int Skipped { get; private set; }
 
+    public void Warn(string message) => Write(Verbosity.Warn, message);
+
     public void Info(string message) => Write(Verbosity.Info, message);
 
     public void Debug(string message) => Write(Verbosity.Debug, message);
