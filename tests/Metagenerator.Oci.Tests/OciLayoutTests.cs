@@ -26,7 +26,7 @@ public class OciLayoutTests
     {
         Assert.False(OciLayoutReference.TryParse(text, out _, out var error));
         Assert.Contains(text, error);
-        Assert.Throws<FormatException>(() => OciLayoutReference.Parse(text));
+        Assert.Throws<InvalidInputException>(() => OciLayoutReference.Parse(text));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public class SourceDateEpochTests
     [InlineData("99999999999999")]
     public void Rejects_what_is_not_whole_seconds(string value)
     {
-        var error = Assert.Throws<FormatException>(() => SourceDateEpoch.Resolve(value));
+        var error = Assert.Throws<InvalidInputException>(() => SourceDateEpoch.Resolve(value));
         Assert.Contains("SOURCE_DATE_EPOCH", error.Message);
         Assert.Contains(value, error.Message);
     }

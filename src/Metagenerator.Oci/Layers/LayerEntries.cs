@@ -130,9 +130,11 @@ internal static class LayerEntries
                 var relative = relativeDir.Length == 0 ? child.Name : relativeDir + "/" + child.Name;
                 var excluded = !alwaysInclude.Contains(relative) && ignore.IsExcluded(relative);
                 if (!excluded && child.Name.Contains('\uFFFD', StringComparison.Ordinal)) CheckNameIsUtf8(hostDir, child);
-                if (!excluded && Encoding.UTF8.GetByteCount(child.FullName) > RawFileNames.MaxPathBytes)
+                // Beyond PATH_MAX the system cannot open the file by its path (and .NET gives it an empty FullName).
+                var pathBytes = Encoding.UTF8.GetByteCount(hostDir) + 1 + Encoding.UTF8.GetByteCount(child.Name);
+                if (!excluded && pathBytes > RawFileNames.MaxPathBytes)
                     throw new LayerBuildException(Path.Combine(source.HostPath, relative),
-                        $"its path is {Encoding.UTF8.GetByteCount(child.FullName)} bytes long, more than the {RawFileNames.MaxPathBytes} a path may have on this system (PATH_MAX); shorten the directory names or move the model source to a shorter path");
+                        $"its path is {pathBytes} bytes long, more than the {RawFileNames.MaxPathBytes} a path may have on this system (PATH_MAX); shorten the directory names or move the model source to a shorter path");
                 var entryPath = target.Length == 0 ? relative : target + "/" + relative;
                 var kind = UnixFileKinds.Get(child.FullName, child);
                 switch (kind)
@@ -192,7 +194,7 @@ internal static class LayerEntries
         if (!OperatingSystem.IsLinux() || UnixFileKinds.Identity(child.FullName, followSymlinks: false) is not null) return; // a real U+FFFD in a UTF-8 name
         var raw = RawFileNames.NonUtf8Names(directory).FirstOrDefault(n => Encoding.UTF8.GetString(n) == child.Name);
         throw new LayerBuildException(Path.Combine(directory, raw is null ? child.Name : RawFileNames.Escape(raw)),
-            "its name is not valid UTF-8 (shown with \\x escapes); the layer keeps names as UTF-8, so rename it (or list it in .dockerignore)");
+            "its name is not valid UTF-8 (shown with octal escapes, as GNU tar lists it); the layer keeps names as UTF-8, so rename it (or list it in .dockerignore)");
     }
 
     /// <summary>

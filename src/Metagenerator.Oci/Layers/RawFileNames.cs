@@ -51,16 +51,19 @@ internal static partial class RawFileNames
     /// <summary>True when <paramref name="bytes"/> decode as UTF-8 without replacement.</summary>
     public static bool IsValidUtf8(ReadOnlySpan<byte> bytes) => Utf8.IsValid(bytes);
 
-    /// <summary>A name for messages: valid UTF-8 as it is, every other byte (and control characters) as <c>\xNN</c>.</summary>
+    /// <summary>
+    /// A name for messages, escaped as GNU tar lists names: valid UTF-8 as it is, a backslash doubled, every other byte
+    /// (and control characters) as a three-digit octal escape such as <c>\351</c>.
+    /// </summary>
     public static string Escape(ReadOnlySpan<byte> bytes)
     {
         var sb = new StringBuilder();
         while (!bytes.IsEmpty)
         {
             if (Rune.DecodeFromUtf8(bytes, out var rune, out var consumed) == System.Buffers.OperationStatus.Done && !Rune.IsControl(rune))
-                sb.Append(rune.ToString());
+                sb.Append(rune.Value == '\\' ? "\\\\" : rune.ToString());
             else
-                for (var i = 0; i < consumed; i++) sb.Append($"\\x{bytes[i]:x2}");
+                for (var i = 0; i < consumed; i++) sb.Append('\\').Append(Convert.ToString(bytes[i], 8).PadLeft(3, '0'));
             bytes = bytes[consumed..];
         }
         return sb.ToString();
