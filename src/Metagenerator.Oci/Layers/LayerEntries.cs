@@ -105,7 +105,10 @@ internal static class LayerEntries
         }
         catch (InvalidInputException e)
         {
-            throw new LayerBuildException(Path.Combine(root, ".dockerignore"), e.Message, e);
+            var path = Path.Combine(root, ".dockerignore");
+            // The message names the file already; LayerBuildException puts the path in front once.
+            var reason = e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message[path.Length..].TrimStart(':', ' ') : e.Message;
+            throw new LayerBuildException(path, reason, e);
         }
         var alwaysInclude = source.AlwaysInclude.Select(p => DockerIgnore.CleanPath(p.Replace('\\', '/')).TrimStart('/')).ToHashSet(StringComparer.Ordinal);
         var excludedFiles = ExcludedIdentities(source.ExcludedHostPaths);
@@ -145,7 +148,8 @@ internal static class LayerEntries
                         if (!excluded || ignore.HasExceptions || alwaysInclude.Any(p => p.StartsWith(relative + "/", StringComparison.Ordinal)))
                             pending.Push((child.FullName, relative));
                         break;
-                    case UnixFileKind.Regular when excludedFiles.Count > 0 && UnixFileKinds.Identity(child.FullName, followSymlinks: false) is { } id && excludedFiles.Contains(id):
+                    case UnixFileKind.Regular when excludedFiles.Count > 0 && excludedFiles.ContainsKey(((FileInfo)child).Length)
+                        && UnixFileKinds.Identity(child.FullName, followSymlinks: false) is { } id && excludedFiles[((FileInfo)child).Length].Contains(id):
                         break; // a host file the caller keeps out of every image (the credentials file in use)
                     case UnixFileKind.Regular when !excluded:
                         var mode = ((FileInfo)child).UnixFileMode;
@@ -176,12 +180,21 @@ internal static class LayerEntries
 
     private static string Describe(UnixFileKind kind) => UnixFileKinds.Describe(kind);
 
-    /// <summary>The identities of the files at <paramref name="paths"/> (symlinks followed; paths that do not exist are skipped).</summary>
-    private static HashSet<HostFileIdentity> ExcludedIdentities(IReadOnlyList<string> paths)
+    /// <summary>
+    /// The identities of the files at <paramref name="paths"/> (symlinks followed; paths that do not exist are skipped), by
+    /// size, so that only a file of the same size costs a stat during the walk.
+    /// </summary>
+    private static Dictionary<long, HashSet<HostFileIdentity>> ExcludedIdentities(IReadOnlyList<string> paths)
     {
-        var identities = new HashSet<HostFileIdentity>();
+        var identities = new Dictionary<long, HashSet<HostFileIdentity>>();
         foreach (var path in paths)
-            if (UnixFileKinds.Identity(Path.GetFullPath(path), followSymlinks: true) is { } id) identities.Add(id);
+        {
+            var full = Path.GetFullPath(path);
+            if (UnixFileKinds.Identity(full, followSymlinks: true) is not { } id) continue;
+            var size = new FileInfo(full).Length;
+            if (!identities.TryGetValue(size, out var set)) identities[size] = set = [];
+            set.Add(id);
+        }
         return identities;
     }
 
