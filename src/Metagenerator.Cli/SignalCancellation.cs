@@ -13,6 +13,7 @@ internal sealed class SignalCancellation : IDisposable
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
 
     private readonly CancellationTokenSource _cts;
+    private readonly CancellationTokenSource _stopped = new(); // cancelled when the command has returned: no forced exit then
     private readonly PosixSignalRegistration[] _registrations;
     private readonly Lock _gate = new();
     private PosixSignal? _signal;
@@ -40,13 +41,20 @@ internal sealed class SignalCancellation : IDisposable
             _signal = context.Signal;
         }
         context.Cancel = true;
-        _ = ExitAfterGracePeriodAsync(context.Signal);
+        _ = ExitAfterGracePeriodAsync(context.Signal, _stopped.Token);
         _cts.Cancel();
     }
 
-    private static async Task ExitAfterGracePeriodAsync(PosixSignal signal)
+    private static async Task ExitAfterGracePeriodAsync(PosixSignal signal, CancellationToken stopped)
     {
-        await Task.Delay(GracePeriod).ConfigureAwait(false);
+        try
+        {
+            await Task.Delay(GracePeriod, stopped).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
         var (code, message) = ErrorReporting.Interrupted(signal);
         Console.Error.WriteLine($"{message} (it did not stop within {GracePeriod.TotalSeconds:0} s)");
         Environment.Exit(code);
@@ -55,6 +63,8 @@ internal sealed class SignalCancellation : IDisposable
     public void Dispose()
     {
         foreach (var registration in _registrations) registration.Dispose();
+        _stopped.Cancel();
+        _stopped.Dispose();
         _cts.Dispose();
     }
 }

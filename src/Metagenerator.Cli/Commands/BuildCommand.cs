@@ -46,12 +46,7 @@ internal static class BuildCommand
     private static readonly Option<string[]> RegistryCertificate = new("--registry-certificate") { HelpName = "HOST=PATH", Description = "Trust the CA in PATH for HOST, as HOST=PATH (repeatable)" };
     private static readonly Option<int> PushRetry = new("--push-retry") { HelpName = "N", Description = "Retry transient registry failures N times with backoff", DefaultValueFactory = _ => 0 };
     private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
-    private static readonly Option<int?> CompressionLevel = new("--compression-level")
-    {
-        HelpName = "N",
-        Description = $"Compression level (gzip {LayerBuilder.CompressionLevelRange(LayerCompression.Gzip).Min}-{LayerBuilder.CompressionLevelRange(LayerCompression.Gzip).Max}, "
-            + $"zstd {LayerBuilder.CompressionLevelRange(LayerCompression.Zstd).Min}-{LayerBuilder.CompressionLevelRange(LayerCompression.Zstd).Max}; default: gzip 1, zstd 3)",
-    };
+    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = $"Compression level ({LevelRange(LayerCompression.Gzip)}, {LevelRange(LayerCompression.Zstd)}; default: gzip 1, zstd 3)" };
 
     public static Command Create()
     {
@@ -178,6 +173,12 @@ internal static class BuildCommand
         await using var output = OutputFile.Open(path);
         await output.Stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
         await output.CommitAsync(ct);
+    }
+
+    private static string LevelRange(LayerCompression compression)
+    {
+        var (min, max) = LayerBuilder.CompressionLevelRange(compression);
+        return $"{compression.ToString().ToLowerInvariant()} {min}-{max}";
     }
 
     private static Platform ParsePlatform(string text)
