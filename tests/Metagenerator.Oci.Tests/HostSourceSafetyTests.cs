@@ -65,16 +65,25 @@ public class HostSourceSafetyTests
     }
 
     [Fact]
-    public async Task A_file_named_with_a_backslash_is_kept_by_a_pattern_naming_its_prefix_as_docker_keeps_it()
+    public async Task A_file_named_with_a_backslash_is_kept_by_a_pattern_naming_its_prefix_as_buildah_keeps_it()
     {
         using var dir = new TempDirectory();
         dir.WriteFile("src/.dockerignore", "sub\n");
+        dir.WriteFile("src/Dockerfile", "FROM scratch\nCOPY . /ctx/\n");
         dir.WriteFile("src/sub\\zz.txt", "kept");
         dir.WriteFile("src/sub/gone.txt", "dropped");
-        var layer = await BuildAsync(dir, new DirectorySource(dir.Combine("src"), "", UseDockerignore: true));
-        var names = LayerReading.ReadEntries(layer).Select(e => e.Name).ToList();
-        Assert.Contains("sub\\zz.txt", names);
-        Assert.DoesNotContain("sub/gone.txt", names);
+        var layer = await BuildAsync(dir, new DirectorySource(dir.Combine("src"), "ctx", UseDockerignore: true));
+        var ours = LayerReading.ReadEntries(layer).Where(e => e.Type != System.Formats.Tar.TarEntryType.Directory).Select(e => e.Name["ctx/".Length..]).Order(StringComparer.Ordinal).ToList();
+
+        // buildah applies the same .dockerignore to the same context; its COPY . is the judge.
+        string[] storage = ["--storage-driver", "vfs", "--root", dir.Combine("buildah-root"), "--runroot", dir.Combine("buildah-run")];
+        (await ExternalTool.RunAsync("buildah", [.. storage, "bud", "--quiet", "--output", $"type=local,dest={dir.Combine("buildah-out")}", dir.Combine("src")])).EnsureSuccess();
+        var buildahs = Directory.GetFiles(dir.Combine("buildah-out", "ctx"), "*", SearchOption.AllDirectories)
+            .Select(f => Path.GetRelativePath(dir.Combine("buildah-out", "ctx"), f)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.Contains("sub\\zz.txt", ours);
+        Assert.DoesNotContain("sub/gone.txt", ours);
+        Assert.Equal(buildahs, ours);
     }
 
     [Fact]
