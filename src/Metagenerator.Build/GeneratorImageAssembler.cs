@@ -111,6 +111,8 @@ public static class GeneratorImageAssembler
         {
             // The generator's builder needs the model Dockerfile in its context whatever .dockerignore says.
             AlwaysInclude = [spec.Manifest.ModelDockerfile, ".dockerignore"],
+            // The credentials file in use never goes into the image, whatever .dockerignore says.
+            ExcludedHostPaths = spec.ExcludedHostPaths,
         };
 
     private static FileSource[] GeneratorFiles(GeneratorImageSpec spec)

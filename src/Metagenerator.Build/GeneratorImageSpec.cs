@@ -33,4 +33,7 @@ public sealed record GeneratorImageSpec
     /// so a code change does not re-upload them. Default <see cref="LayerPartitioner.DefaultLargeFileThreshold"/> (1 MiB).
     /// </summary>
     public long LargeFileThreshold { get; init; } = LayerPartitioner.DefaultLargeFileThreshold;
+
+    /// <summary>Host files never packed from the model source, whatever <c>.dockerignore</c> says: the credentials file in use.</summary>
+    public IReadOnlyList<string> ExcludedHostPaths { get; init; } = [];
 }

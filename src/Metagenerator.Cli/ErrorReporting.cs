@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Metagenerator.Manifest;
 
@@ -17,6 +18,14 @@ public static partial class ErrorReporting
             => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
         OperationCanceledException => (ExitCodes.Unexpected, "error: cancelled"),
         _ => Bug(e),
+    };
+
+    /// <summary>The exit code (128 + the signal's number, as shells report it) and the one-line message for a run stopped by <paramref name="signal"/>.</summary>
+    public static (int Code, string Message) Interrupted(PosixSignal signal) => signal switch
+    {
+        PosixSignal.SIGINT => (ExitCodes.Interrupted, "error: interrupted (SIGINT); stopped, scratch files removed"),
+        PosixSignal.SIGTERM => (ExitCodes.Terminated, "error: terminated (SIGTERM); stopped, scratch files removed"),
+        _ => (ExitCodes.Unexpected, $"error: stopped by signal {signal}"),
     };
 
     /// <summary>The exit code of a category.</summary>

@@ -17,4 +17,10 @@ public static class ExitCodes
 
     /// <summary><c>inspect --manifest</c>: the image's labels differ from the local manifest's.</summary>
     public const int LabelsDiffer = 4;
+
+    /// <summary>Stopped by SIGINT (Ctrl-C): 128 + 2.</summary>
+    public const int Interrupted = 130;
+
+    /// <summary>Stopped by SIGTERM: 128 + 15.</summary>
+    public const int Terminated = 143;
 }

@@ -42,9 +42,19 @@ namespace Metagenerator.Cli
                 return ExitCodes.InvalidInput;
             }
 
+            using var signals = new SignalCancellation(ct);
             try
             {
-                return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, ct);
+                // Signals are handled here (SignalCancellation), not by System.CommandLine, so that the exit code says which one came.
+                var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
+                return await parse.InvokeAsync(configuration, signals.Token);
+            }
+            catch (Exception) when (signals.Signal is { } signal)
+            {
+                // Whatever the cancellation surfaced as (OperationCanceledException, a closed stream), the cause is the signal.
+                var (code, message) = ErrorReporting.Interrupted(signal);
+                Console.Error.WriteLine(message);
+                return code;
             }
             catch (Exception e)
             {

@@ -113,9 +113,6 @@ public sealed partial record ImageReference
     /// <summary>Whether <paramref name="component"/> is a valid repository path component: <c>[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*</c>.</summary>
     public static bool IsRepositoryComponent(string component) => PathComponentPattern().IsMatch(component);
 
-    /// <summary>This reference with another tag (and no digest).</summary>
-    public ImageReference WithTag(string tag) => this with { Tag = tag, Digest = null };
-
     /// <summary>This reference pinned to a digest, keeping the repository (the tag is dropped).</summary>
     public ImageReference WithDigest(Digest digest) => this with { Tag = null, Digest = digest };
 

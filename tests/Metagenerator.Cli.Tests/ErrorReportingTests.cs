@@ -18,6 +18,18 @@ public class ErrorReportingTests
         Assert.Contains("***", redacted);
     }
 
+    [Theory]
+    [InlineData(System.Runtime.InteropServices.PosixSignal.SIGINT, 130, "SIGINT")]
+    [InlineData(System.Runtime.InteropServices.PosixSignal.SIGTERM, 143, "SIGTERM")]
+    public void A_run_stopped_by_a_signal_has_the_shell_exit_code_and_one_line_that_is_not_a_bug(System.Runtime.InteropServices.PosixSignal signal, int code, string name)
+    {
+        var (actual, message) = ErrorReporting.Interrupted(signal);
+        Assert.Equal(code, actual);
+        Assert.Contains(name, message);
+        Assert.DoesNotContain("bug", message);
+        Assert.DoesNotContain('\n', message);
+    }
+
     [Fact]
     public void Exit_codes_come_from_the_category_not_the_exception_type()
     {

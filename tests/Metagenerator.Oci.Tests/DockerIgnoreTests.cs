@@ -36,6 +36,9 @@ public class DockerIgnoreTests
     [InlineData("\\*.txt", "a.txt", false)]
     [InlineData("file.with.dots", "fileXwithXdots", false)] // '.' is literal
     [InlineData("*.log\r\n", "a.log", true)]                // CRLF files
+    [InlineData("sub", "sub\\zz.txt", false)]                 // on Linux a backslash in a name is an ordinary character
+    [InlineData("sub\\zz.txt", "sub\\zz.txt", false)]        // ...and in a pattern it escapes: this is "subzz.txt"
+    [InlineData("sub\\\\zz.txt", "sub\\zz.txt", true)]
     public void Matches_like_docker(string dockerignore, string path, bool excluded)
     {
         var ignore = DockerIgnore.Parse(dockerignore);

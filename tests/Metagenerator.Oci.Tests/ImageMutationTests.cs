@@ -138,20 +138,26 @@ public class RetypedLayerTests
     }
 
     [Fact]
-    public async Task Converting_keeps_registry_origin_only_for_registry_layers()
+    public async Task A_zstd_layer_converts_a_docker_base_to_oci_and_keeps_registry_origin_only_for_registry_layers()
     {
         using var dir = new TempDirectory();
-        var local = await TestImages.SmallBaseAsync(dir.Combine("a"), MediaTypeFamily.Oci);
+        var local = await TestImages.SmallBaseAsync(dir.Combine("a"), MediaTypeFamily.Docker);
         var fromRegistry = new Image(local.ManifestBytes, local.ConfigBytes, [new FakeRegistryLayer(local.Layers[0])]);
+        var zstd = await LayerBuilder.BuildAsync(new LayerSpec
+        {
+            Sources = [new FileSource("z.txt", "z"u8.ToArray(), (UnixFileMode)0x1A4)],
+            Compression = LayerCompression.Zstd,
+        }, dir.Combine("zstd"));
 
-        var convertedLocal = ImageMutation.ConvertTo(local, MediaTypeFamily.Docker);
+        var convertedLocal = ImageMutation.AppendLayer(local, zstd, zstd.DiffId, new HistoryEntry());
         Assert.False(convertedLocal.Layers[0] is IRegistryLayer);
-        Assert.Equal(MediaTypes.DockerLayerGzip, convertedLocal.Layers[0].Descriptor.MediaType);
+        Assert.Equal(MediaTypes.OciLayerGzip, convertedLocal.Layers[0].Descriptor.MediaType);
 
-        var convertedRemote = ImageMutation.ConvertTo(fromRegistry, MediaTypeFamily.Docker);
+        var convertedRemote = ImageMutation.AppendLayer(fromRegistry, zstd, zstd.DiffId, new HistoryEntry());
+        Assert.Equal(MediaTypes.OciManifest, convertedRemote.Manifest.MediaType);
         var registryLayer = Assert.IsAssignableFrom<IRegistryLayer>(convertedRemote.Layers[0]);
         Assert.Equal("registry.example:5000", registryLayer.Registry);
         Assert.Equal("base/busybox", registryLayer.Repository);
-        Assert.Equal(MediaTypes.DockerLayerGzip, registryLayer.Descriptor.MediaType);
+        Assert.Equal(MediaTypes.OciLayerGzip, registryLayer.Descriptor.MediaType);
     }
 }

@@ -386,6 +386,8 @@ public class LayerBuilderTests
         Assert.Equal(fast.DiffId, best.DiffId);
         Assert.NotEqual(fast.Descriptor.Digest, best.Descriptor.Digest);
         await Assert.ThrowsAsync<InvalidInputException>(() => LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 10 }, dir.Path));
+        // One rule for the library and the CLI: gzip level 0 (stored, no compression) is out of range too.
+        await Assert.ThrowsAsync<InvalidInputException>(() => LayerBuilder.BuildAsync(new LayerSpec { Sources = files, CompressionLevel = 0 }, dir.Path));
     }
 }
 

@@ -50,7 +50,8 @@ public class OciLayoutTests
         await using var blob = await read.Layers[0].OpenCompressedAsync();
         Assert.Equal(image.Manifest.Layers[0].Digest, await Digest.Sha256Async(blob));
 
-        var viaReference = await OciLayout.ReadImageAsync(OciLayoutReference.Parse($"oci:{dir.Combine("layout")}:v2"), Platform.LinuxAmd64);
+        var reference = OciLayoutReference.Parse($"oci:{dir.Combine("layout")}:v2");
+        var viaReference = await new OciLayout(reference.Directory).ReadImageAsync(reference.Tag!, Platform.LinuxAmd64);
         Assert.Equal(image.Digest, viaReference.Digest);
 
         var index = await layout.ReadIndexAsync();

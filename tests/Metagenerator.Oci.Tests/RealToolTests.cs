@@ -117,9 +117,7 @@ public class RealToolTests
     {
         using var dir = new TempDirectory("mg-tools");
         CreateModelSource(dir);
-        var layoutDir = dir.Combine("layout");
-        await TestImages.CreateBusyboxLayoutAsync(layoutDir, "base");
-        var baseImage = ImageMutation.ConvertTo(await new OciLayout(layoutDir).ReadImageAsync("base", Platform.LinuxAmd64), family);
+        var baseImage = await TestImages.SmallBaseAsync(dir.Combine("base"), family);
         var image = await BuildGeneratorImageAsync(dir, baseImage);
         Assert.Equal(family == MediaTypeFamily.Docker ? MediaTypes.DockerManifest : MediaTypes.OciManifest, image.Manifest.MediaType);
 

@@ -40,7 +40,7 @@ internal static class BuildCommand
     private static readonly Option<string> CustomPlatform = new("--custom-platform") { HelpName = "OS/ARCH[/VARIANT]", Description = "Platform to pick from a multi-platform base", DefaultValueFactory = _ => "linux/amd64" };
     private static readonly RegistryFlags RegistryAccess = new();
     private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
-    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = "Compression level (gzip 1-9, zstd 1-22; default: gzip 1, zstd 3)" };
+    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = $"Compression level ({LevelRange(LayerCompression.Gzip)}, {LevelRange(LayerCompression.Zstd)}; default: gzip 1, zstd 3)" };
     private static readonly Option<string?> LargeFileThreshold = new("--large-file-threshold") { HelpName = "SIZE", Description = "Model source files of at least SIZE bytes (suffix K, M, G: powers of 1024) go into their own layers, grouped by a hash of their path (default 1M)" };
 
     public static Command Create()
@@ -72,6 +72,13 @@ internal static class BuildCommand
             throw new UsageException($"--oci-layout '{layoutPath}' is a file; give a directory (it is created if missing)");
         if (parse.GetValue(TarPath) is { } tarPath && Directory.Exists(InWorkspace(tarPath)))
             throw new UsageException($"--tar-path '{tarPath}' is a directory; give the path of the tar file to write");
+        // Outputs that would be refused (a device, the terminal) are refused before any work.
+        foreach (var (flag, output) in new[] { ("--tar-path", parse.GetValue(TarPath)), ("--digest-file", parse.GetValue(DigestFile)), ("--image-name-with-digest-file", parse.GetValue(ImageNameWithDigestFile)) })
+        {
+            if (output is null) continue;
+            try { OutputFile.Check(InWorkspace(output)); }
+            catch (InvalidInputException e) { throw new UsageException($"{flag}: {e.Message}"); }
+        }
 
         var manifest = ManifestLoader.Load(InWorkspace(parse.GetValue(Manifest)!));
         var modelSource = InWorkspace(parse.GetValue(ModelSource)!);
@@ -80,12 +87,16 @@ internal static class BuildCommand
 
         var level = parse.GetValue(CompressionLevel);
         var compression = parse.GetValue(Compression) == "zstd" ? LayerCompression.Zstd : LayerCompression.Gzip;
-        if (level is { } l && (l < 1 || l > (compression == LayerCompression.Zstd ? 22 : 9)))
-            throw new UsageException($"--compression-level {l} is out of range for {parse.GetValue(Compression)} (gzip: 1-9, zstd: 1-22)");
+        try { LayerBuilder.CheckCompressionLevel(compression, level); }
+        catch (InvalidInputException e) { throw new UsageException($"--compression-level: {e.Message}"); }
 
         var builder = BuilderKindParser.Resolve(parse.GetValue(Builder), manifest);
         var credentials = RegistryAccess.Credentials(parse, workspace); // a malformed config.json is reported now, not only when a registry asks for credentials
         reporter.Debug($"credentials: {credentials.Description}");
+        // The credentials file in use never goes into the image, wherever it is (README: what goes into the image).
+        IReadOnlyList<string> excludedFiles = credentials.ConfigPath is { } configPath ? [configPath] : [];
+        if (credentials.ConfigPath is { } inUse && WouldBePacked(modelSource, inUse) is { } packedAs)
+            reporter.Warn($"warning: {inUse} (the credentials file in use) is in the model source as '{packedAs}'; it is left out of the image");
         var request = new GeneratorBuildRequest
         {
             Image = new GeneratorImageSpec
@@ -98,6 +109,7 @@ internal static class BuildCommand
                 Compression = compression,
                 CompressionLevel = level,
                 LargeFileThreshold = parse.GetValue(LargeFileThreshold) is { } threshold ? ParseSize(threshold, "--large-file-threshold") : LayerPartitioner.DefaultLargeFileThreshold,
+                ExcludedHostPaths = excludedFiles,
             },
             BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? BuilderDefaults.BaseImage(builder),
             Platform = ParsePlatform(parse.GetValue(CustomPlatform)!),
@@ -112,16 +124,45 @@ internal static class BuildCommand
         var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct, reporter.Debug);
 
         if (parse.GetValue(DigestFile) is { } digestFile)
-            await File.WriteAllTextAsync(InWorkspace(digestFile), result.Digest.ToString(), ct);
+            await WriteTextAsync(InWorkspace(digestFile), result.Digest.ToString(), ct);
         if (parse.GetValue(ImageNameWithDigestFile) is { } namesFile)
-            await File.WriteAllLinesAsync(InWorkspace(namesFile), result.Pushed.Select(r => r.ToString()), ct);
+            await WriteTextAsync(InWorkspace(namesFile), string.Concat(result.Pushed.Select(r => r + Environment.NewLine)), ct);
 
         LayerSummary.Write(reporter, result.NewLayers, pushed: result.Pushed.Count > 0);
         if (result.Pushed.Count > 0)
             reporter.Info($"pushed: {reporter.Uploaded} blob(s) uploaded ({ConsoleReporter.Size(reporter.UploadedBytes)}), {reporter.Skipped} already present or mounted");
-        foreach (var pushed in result.Pushed) Console.Out.WriteLine(pushed);
-        if (result.Pushed.Count == 0) Console.Out.WriteLine(result.Digest);
+        // With the tar on standard output (piped into docker load), the result lines must not follow it there.
+        var resultOut = request.TarPath is { } written && OutputFile.IsStandardOutput(written) ? Console.Error : Console.Out;
+        foreach (var pushed in result.Pushed) resultOut.WriteLine(pushed);
+        if (result.Pushed.Count == 0) resultOut.WriteLine(result.Digest);
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The path <paramref name="file"/> would have in the image's model source (null when it is outside it or ignored).</summary>
+    private static string? WouldBePacked(string modelSource, string file)
+    {
+        if (HostPath.RelativeInside(modelSource, file) is not { } relative) return null;
+        try
+        {
+            return DockerIgnore.Load(modelSource).IsExcluded(relative) ? null : relative;
+        }
+        catch (InvalidInputException)
+        {
+            return relative; // the layer build reports the bad .dockerignore
+        }
+    }
+
+    private static async Task WriteTextAsync(string path, string text, CancellationToken ct)
+    {
+        await using var output = OutputFile.Open(path);
+        await output.Stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
+        await output.CommitAsync(ct);
+    }
+
+    private static string LevelRange(LayerCompression compression)
+    {
+        var (min, max) = LayerBuilder.CompressionLevelRange(compression);
+        return $"{compression.ToString().ToLowerInvariant()} {min}-{max}";
     }
 
     private static Platform ParsePlatform(string text)

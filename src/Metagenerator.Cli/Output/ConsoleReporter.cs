@@ -40,6 +40,9 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
         get { lock (_gate) return new Dictionary<Digest, TransferKind>(_outcomes); }
     }
 
+    /// <summary>Writes a warning (shown at warn verbosity and above).</summary>
+    public void Warn(string message) => Write(Verbosity.Warn, message);
+
     public void Info(string message) => Write(Verbosity.Info, message);
 
     public void Debug(string message) => Write(Verbosity.Debug, message);

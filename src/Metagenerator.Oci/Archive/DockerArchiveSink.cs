@@ -9,8 +9,9 @@ namespace Metagenerator.Oci;
 /// <c>Layers</c>) pointing into an OCI layout in the same tar (<c>oci-layout</c>, <c>index.json</c>,
 /// <c>blobs/sha256/…</c>), so the file is also a valid <c>oci-archive</c>. Layers are stored as they are
 /// (gzip or zstd); the loaders detect compression. No legacy <c>repositories</c> file is written (the
-/// loaders take tags from <c>manifest.json</c>). The tar is written to a temporary file and renamed, so
-/// a failed write never leaves a half archive at <see cref="Path"/>.
+/// loaders take tags from <c>manifest.json</c>). The tar is written as <see cref="OutputFile"/> says: a regular
+/// file through a temporary file and a rename, so a failed write never leaves a half archive at <see cref="Path"/>;
+/// a named pipe or standard output directly; a device is refused.
 /// https://github.com/moby/docker-image-spec/blob/main/v1.2.md#combined-image-json--filesystem-changeset-format
 /// </remarks>
 public sealed class DockerArchiveSink(string path) : IImageSink
@@ -23,43 +24,31 @@ public sealed class DockerArchiveSink(string path) : IImageSink
     {
         ArgumentNullException.ThrowIfNull(image);
         var repoTags = tags.Select(RepoTag).ToList();
-        var directory = System.IO.Path.GetDirectoryName(Path)!;
-        Directory.CreateDirectory(directory);
-        var temp = System.IO.Path.Combine(directory, $".{System.IO.Path.GetFileName(Path)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20, FileOptions.Asynchronous))
-            {
-                var tar = new ReproducibleTarWriter(file, 0);
-                WriteBytes(tar, file, "oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray());
-                tar.WriteDirectory("blobs");
-                tar.WriteDirectory("blobs/sha256");
+        await using var output = OutputFile.Open(Path);
+        var file = output.Stream;
+        var tar = new ReproducibleTarWriter(file, 0);
+        WriteBytes(tar, file, "oci-layout", """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray());
+        tar.WriteDirectory("blobs");
+        tar.WriteDirectory("blobs/sha256");
 
-                var layerPaths = new List<string>();
-                var written = new HashSet<Digest>();
-                foreach (var layer in image.Layers)
-                {
-                    var blobPath = BlobPath(layer.Descriptor.Digest);
-                    layerPaths.Add(blobPath);
-                    if (!written.Add(layer.Descriptor.Digest)) continue; // the same layer twice is stored once
-                    await CopyLayerAsync(tar, file, blobPath, layer, progress, ct).ConfigureAwait(false);
-                }
-                var configPath = BlobPath(image.Manifest.Config.Digest);
-                WriteBytes(tar, file, configPath, image.ConfigBytes.ToArray());
-                var manifestDigest = Digest.Sha256(image.ManifestBytes.Span);
-                WriteBytes(tar, file, BlobPath(manifestDigest), image.ManifestBytes.ToArray());
-
-                WriteBytes(tar, file, "index.json", IndexJson(image, manifestDigest, repoTags));
-                WriteBytes(tar, file, "manifest.json", ManifestJson(configPath, repoTags, layerPaths));
-                tar.Finish();
-                await file.FlushAsync(ct).ConfigureAwait(false);
-            }
-            File.Move(temp, Path, overwrite: true);
-        }
-        finally
+        var layerPaths = new List<string>();
+        var written = new HashSet<Digest>();
+        foreach (var layer in image.Layers)
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            var blobPath = BlobPath(layer.Descriptor.Digest);
+            layerPaths.Add(blobPath);
+            if (!written.Add(layer.Descriptor.Digest)) continue; // the same layer twice is stored once
+            await CopyLayerAsync(tar, file, blobPath, layer, progress, ct).ConfigureAwait(false);
         }
+        var configPath = BlobPath(image.Manifest.Config.Digest);
+        WriteBytes(tar, file, configPath, image.ConfigBytes.ToArray());
+        var manifestDigest = Digest.Sha256(image.ManifestBytes.Span);
+        WriteBytes(tar, file, BlobPath(manifestDigest), image.ManifestBytes.ToArray());
+
+        WriteBytes(tar, file, "index.json", IndexJson(image, manifestDigest, repoTags));
+        WriteBytes(tar, file, "manifest.json", ManifestJson(configPath, repoTags, layerPaths));
+        tar.Finish();
+        await output.CommitAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>The <c>RepoTags</c> form of a reference: Docker Hub images by their short name, others in full; no tag means <c>latest</c>.</summary>
@@ -88,21 +77,8 @@ public sealed class DockerArchiveSink(string path) : IImageSink
     {
         var descriptor = layer.Descriptor;
         tar.WriteFileHeader(name, descriptor.Size, 0x1A4);
-        using var hashing = new HashingWriteStream(output, leaveOpen: true);
         await using (var source = await layer.OpenCompressedAsync(ct).ConfigureAwait(false))
-        {
-            var buffer = new byte[1 << 20];
-            int n;
-            while ((n = await source.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-            {
-                if (hashing.BytesWritten + n > descriptor.Size) break;
-                hashing.Write(buffer, 0, n);
-                progress?.Report(new TransferEvent(descriptor, TransferKind.Uploading, hashing.BytesWritten));
-            }
-        }
-        var actual = hashing.GetDigest();
-        if (hashing.BytesWritten != descriptor.Size || actual != descriptor.Digest)
-            throw new InvalidDataException($"layer {descriptor.Digest}: its content does not match the manifest (got {actual}, {hashing.BytesWritten} bytes; expected {descriptor.Size} bytes)");
+            await BlobCopy.CopyVerifiedAsync(source, output, descriptor, BlobCopy.OriginOf(layer), progress, ct).ConfigureAwait(false);
         tar.WritePadding(descriptor.Size);
         progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
     }

@@ -18,9 +18,6 @@ public sealed record HistoryEntry
     /// <summary>A free-form comment.</summary>
     public string? Comment { get; init; }
 
-    /// <summary>True for history entries that add no layer (config-only changes).</summary>
-    public bool EmptyLayer { get; init; }
-
     /// <summary>The JSON object as it goes into the config; absent fields are left out.</summary>
     public JsonObject ToJson()
     {
@@ -29,7 +26,6 @@ public sealed record HistoryEntry
         if (CreatedBy is not null) json["created_by"] = CreatedBy;
         if (Author is not null) json["author"] = Author;
         if (Comment is not null) json["comment"] = Comment;
-        if (EmptyLayer) json["empty_layer"] = true;
         return json;
     }
 }

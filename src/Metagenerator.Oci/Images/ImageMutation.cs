@@ -53,14 +53,6 @@ public static class ImageMutation
         return Assemble(source.Manifest, source.MediaTypeFamily, OciJson.Serialize(config), source.Layers);
     }
 
-    /// <summary>The same image with every media type renamed to <paramref name="family"/> (blobs unchanged; zstd layers cannot become Docker).</summary>
-    public static IImage ConvertTo(IImage image, MediaTypeFamily family)
-    {
-        var source = Image.From(image);
-        if (source.MediaTypeFamily == family) return source;
-        return Assemble(source.Manifest, family, source.ConfigBytes.ToArray(), source.Layers.Select(l => Retype(l, family)).ToList());
-    }
-
     /// <summary>The layer media type of <paramref name="mediaType"/> in <paramref name="family"/>.</summary>
     public static string LayerMediaType(string mediaType, MediaTypeFamily family) => (mediaType, family) switch
     {

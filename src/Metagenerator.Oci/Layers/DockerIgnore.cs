@@ -69,18 +69,43 @@ public sealed class DockerIgnore
         return new DockerIgnore(rules);
     }
 
+    /// <summary>The largest <c>.dockerignore</c> read, in bytes; a larger one is refused rather than read whole.</summary>
+    public const int MaxFileBytes = 1 << 20;
+
     /// <summary>Reads <c>.dockerignore</c> from <paramref name="directory"/>, or returns <see cref="Empty"/> when there is none.</summary>
+    /// <exception cref="InvalidInputException">It is not a regular file (after symlinks), is larger than <see cref="MaxFileBytes"/>, or has an invalid pattern.</exception>
     public static DockerIgnore Load(string directory)
     {
         var path = Path.Combine(directory, ".dockerignore");
-        return File.Exists(path) ? Parse(File.ReadAllText(path, Encoding.UTF8), path) : Empty;
+        // Checked before opening: opening a FIFO blocks until a writer comes, and a device such as /dev/zero never ends.
+        switch (UnixFileKinds.GetFollowingSymlinks(path))
+        {
+            case null: return Empty;
+            case UnixFileKind.Regular: break;
+            case var kind: throw new InvalidInputException($"{path} is a {UnixFileKinds.Describe(kind.Value)}{(File.ResolveLinkTarget(path, returnFinalTarget: true) is { } target ? $" (through a symlink to {target.FullName})" : "")}, not a regular file; make it a file or remove it");
+        }
+        return Parse(ReadCapped(path), path);
+    }
+
+    /// <summary>Reads the file, failing as soon as more than <see cref="MaxFileBytes"/> arrive (the reported length is not trusted).</summary>
+    private static string ReadCapped(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        var buffer = new byte[MaxFileBytes + 1];
+        var length = 0;
+        int n;
+        while (length < buffer.Length && (n = stream.Read(buffer, length, buffer.Length - length)) > 0) length += n;
+        if (length > MaxFileBytes)
+            throw new InvalidInputException($"{path} is larger than {MaxFileBytes / (1 << 20)} MiB; a .dockerignore that large is not a list of patterns");
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(buffer, 0, length).TrimStart('\uFEFF');
     }
 
     /// <summary>True when <paramref name="relativePath"/> (slash-separated, relative to the context root) is excluded.</summary>
     public bool IsExcluded(string relativePath)
     {
         if (_rules.Count == 0) return false;
-        var path = CleanPath(relativePath.Replace('\\', '/'));
+        // A backslash is an ordinary character in a Linux file name, as it is for Docker's patternmatcher there.
+        var path = CleanPath(relativePath);
         var parents = path.Split('/');
         var excluded = false;
         foreach (var rule in _rules)

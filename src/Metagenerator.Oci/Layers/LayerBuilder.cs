@@ -72,13 +72,21 @@ public static class LayerBuilder
         }, ct).ConfigureAwait(false);
     }
 
-    private static void ValidateLevel(LayerSpec spec)
+    /// <summary>The compression levels <paramref name="compression"/> accepts: gzip 1–9, zstd 1–22 (the one rule; the CLI checks its flag with it).</summary>
+    public static (int Min, int Max) CompressionLevelRange(LayerCompression compression) =>
+        compression == LayerCompression.Zstd ? (1, 22) : (1, 9);
+
+    /// <summary>Fails unless <paramref name="level"/> is null (the default) or within <see cref="CompressionLevelRange"/>.</summary>
+    /// <exception cref="InvalidInputException">The level is out of range.</exception>
+    public static void CheckCompressionLevel(LayerCompression compression, int? level)
     {
-        if (spec.CompressionLevel is not { } level) return;
-        var (min, max) = spec.Compression == LayerCompression.Zstd ? (1, 22) : (0, 9);
-        if (level < min || level > max)
-            throw new InvalidInputException($"compression level {level} is out of range for {spec.Compression.ToString().ToLowerInvariant()} ({min}–{max})");
+        if (level is not { } l) return;
+        var (min, max) = CompressionLevelRange(compression);
+        if (l < min || l > max)
+            throw new InvalidInputException($"compression level {l} is out of range for {compression.ToString().ToLowerInvariant()} ({min}–{max})");
     }
+
+    private static void ValidateLevel(LayerSpec spec) => CheckCompressionLevel(spec.Compression, spec.CompressionLevel);
 
     private static (Digest Digest, long Size, Digest DiffId, long UncompressedSize) Write(
         IReadOnlyList<LayerEntry> entries, LayerSpec spec, long mtime, string path, CancellationToken ct)

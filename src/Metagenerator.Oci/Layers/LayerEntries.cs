@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace Metagenerator.Oci;
 
 internal enum LayerEntryKind
@@ -106,9 +108,13 @@ internal static class LayerEntries
         }
         catch (InvalidInputException e)
         {
-            throw new LayerBuildException(Path.Combine(root, ".dockerignore"), e.Message, e);
+            var path = Path.Combine(root, ".dockerignore");
+            // The message names the file already; LayerBuildException puts the path in front once.
+            var reason = e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message[path.Length..].TrimStart(':', ' ') : e.Message;
+            throw new LayerBuildException(path, reason, e);
         }
         var alwaysInclude = source.AlwaysInclude.Select(p => DockerIgnore.CleanPath(p.Replace('\\', '/')).TrimStart('/')).ToHashSet(StringComparer.Ordinal);
+        var excludedFiles = ExcludedIdentities(source.ExcludedHostPaths);
 
         var pending = new Stack<(string Host, string Relative)>();
         pending.Push((root, ""));
@@ -129,6 +135,12 @@ internal static class LayerEntries
             {
                 var relative = relativeDir.Length == 0 ? child.Name : relativeDir + "/" + child.Name;
                 var excluded = !alwaysInclude.Contains(relative) && ignore.IsExcluded(relative);
+                if (!excluded && child.Name.Contains('\uFFFD', StringComparison.Ordinal)) CheckNameIsUtf8(hostDir, child);
+                // Beyond PATH_MAX the system cannot open the file by its path (and .NET gives it an empty FullName).
+                var pathBytes = Encoding.UTF8.GetByteCount(hostDir) + 1 + Encoding.UTF8.GetByteCount(child.Name);
+                if (!excluded && pathBytes > RawFileNames.MaxPathBytes)
+                    throw new LayerBuildException(Path.Combine(source.HostPath, relative),
+                        $"its path is {pathBytes} bytes long, more than the {RawFileNames.MaxPathBytes} a path may have on this system (PATH_MAX); shorten the directory names or move the model source to a shorter path");
                 var entryPath = target.Length == 0 ? relative : target + "/" + relative;
                 var kind = UnixFileKinds.Get(child.FullName, child);
                 switch (kind)
@@ -139,6 +151,9 @@ internal static class LayerEntries
                         if (!excluded || ignore.HasExceptions || alwaysInclude.Any(p => p.StartsWith(relative + "/", StringComparison.Ordinal)))
                             pending.Push((child.FullName, relative));
                         break;
+                    case UnixFileKind.Regular when excludedFiles.Count > 0 && excludedFiles.ContainsKey(((FileInfo)child).Length)
+                        && UnixFileKinds.Identity(child.FullName, followSymlinks: false) is { } id && excludedFiles[((FileInfo)child).Length].Contains(id):
+                        break; // a host file the caller keeps out of every image (the credentials file in use)
                     case UnixFileKind.Regular when !excluded:
                         var mode = ((FileInfo)child).UnixFileMode;
                         Add(byPath, new LayerEntry(entryPath, LayerEntryKind.HostFile)
@@ -150,6 +165,8 @@ internal static class LayerEntries
                         break;
                     case UnixFileKind.Symlink when !excluded:
                         var linkTarget = child.LinkTarget!;
+                        if (linkTarget.Contains('\uFFFD', StringComparison.Ordinal) && RawFileNames.ReadLink(child.FullName) is { } rawTarget && !RawFileNames.IsValidUtf8(rawTarget))
+                            throw new LayerBuildException(child.FullName, $"is a symlink whose target '{RawFileNames.Escape(rawTarget)}' is not valid UTF-8; the layer keeps names as UTF-8, so rename the target (or list the link in .dockerignore)");
                         CheckSymlinkStaysInside(root, relativeDir, linkTarget, child.FullName);
                         Add(byPath, new LayerEntry(entryPath, LayerEntryKind.Symlink) { LinkTarget = linkTarget }, child.FullName);
                         break;
@@ -164,14 +181,37 @@ internal static class LayerEntries
         }
     }
 
-    private static string Describe(UnixFileKind kind) => kind switch
+    private static string Describe(UnixFileKind kind) => UnixFileKinds.Describe(kind);
+
+    /// <summary>
+    /// The identities of the files at <paramref name="paths"/> (symlinks followed; paths that do not exist are skipped), by
+    /// size, so that only a file of the same size costs a stat during the walk.
+    /// </summary>
+    private static Dictionary<long, HashSet<HostFileIdentity>> ExcludedIdentities(IReadOnlyList<string> paths)
     {
-        UnixFileKind.Fifo => "named pipe (FIFO)",
-        UnixFileKind.Socket => "socket",
-        UnixFileKind.CharacterDevice => "character device",
-        UnixFileKind.BlockDevice => "block device",
-        _ => "special file",
-    };
+        var identities = new Dictionary<long, HashSet<HostFileIdentity>>();
+        foreach (var path in paths)
+        {
+            var full = Path.GetFullPath(path);
+            if (UnixFileKinds.Identity(full, followSymlinks: true) is not { } id) continue;
+            var size = new FileInfo(full).Length;
+            if (!identities.TryGetValue(size, out var set)) identities[size] = set = [];
+            set.Add(id);
+        }
+        return identities;
+    }
+
+    /// <summary>
+    /// Fails when <paramref name="child"/>'s name on disk is not UTF-8. .NET shows such a name with U+FFFD and cannot
+    /// open the file by it; packing the replacement would silently rename the file in the image.
+    /// </summary>
+    private static void CheckNameIsUtf8(string directory, FileSystemInfo child)
+    {
+        if (!OperatingSystem.IsLinux() || UnixFileKinds.Identity(child.FullName, followSymlinks: false) is not null) return; // a real U+FFFD in a UTF-8 name
+        var raw = RawFileNames.NonUtf8Names(directory).FirstOrDefault(n => Encoding.UTF8.GetString(n) == child.Name);
+        throw new LayerBuildException(Path.Combine(directory, raw is null ? child.Name : RawFileNames.Escape(raw)),
+            "its name is not valid UTF-8 (shown with octal escapes, as GNU tar lists it); the layer keeps names as UTF-8, so rename it (or list it in .dockerignore)");
+    }
 
     /// <summary>
     /// Resolves a symlink component by component inside the source root, following symlinks met on

@@ -57,6 +57,13 @@ public sealed record DirectorySource(string HostPath, string TargetPath, bool Us
 {
     /// <summary>Paths relative to <see cref="HostPath"/> that no <c>.dockerignore</c> rule removes (if they exist).</summary>
     public IReadOnlyList<string> AlwaysInclude { get; init; } = ["Dockerfile", ".dockerignore"];
+
+    /// <summary>
+    /// Host files that are never packed, whatever <c>.dockerignore</c> and <see cref="AlwaysInclude"/> say: a file
+    /// that is one of these (the same file by device and inode, so under any name or hard link) is left out. The build
+    /// passes the credentials file in use, which must never travel inside an image.
+    /// </summary>
+    public IReadOnlyList<string> ExcludedHostPaths { get; init; } = [];
 }
 
 /// <summary>A file with the given content and mode at <paramref name="TargetPath"/> (relative to the image root).</summary>

@@ -12,7 +12,7 @@ public static class SourceDateEpoch
     /// <summary>
     /// Parses <paramref name="value"/> (the variable's text); null or empty gives <see cref="LayerSpec.DefaultModificationTime"/>.
     /// </summary>
-    /// <exception cref="FormatException">The value is not a non-negative whole number of seconds.</exception>
+    /// <exception cref="InvalidInputException">The value is not a non-negative whole number of seconds.</exception>
     public static DateTimeOffset Resolve(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return LayerSpec.DefaultModificationTime;

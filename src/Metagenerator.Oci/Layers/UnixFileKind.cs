@@ -15,48 +15,85 @@ internal enum UnixFileKind
     Unknown,
 }
 
+/// <summary>A file's identity on its host (device and inode): the same file under any name or hard link.</summary>
+internal readonly record struct HostFileIdentity(ulong DeviceMajor, ulong DeviceMinor, ulong Inode);
+
 /// <summary>Reads a file's type without following symlinks; the BCL exposes no way to tell a FIFO or socket from a regular file.</summary>
 internal static partial class UnixFileKinds
 {
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;
     private const uint StatxType = 0x1;
+    private const uint StatxIno = 0x100;
     private const int StatxModeOffset = 28;
+    private const int StatxInoOffset = 32;
+    private const int StatxDevMajorOffset = 136;
+    private const int StatxDevMinorOffset = 140;
     private const int StatxSize = 256;
     private static bool s_statxMissing;
 
     /// <summary>The kind of <paramref name="path"/>; <paramref name="info"/> is the fallback where statx(2) is not available.</summary>
     public static UnixFileKind Get(string path, FileSystemInfo info)
     {
-        if (!s_statxMissing && OperatingSystem.IsLinux())
-        {
-            try
-            {
-                var buffer = new byte[StatxSize];
-                if (Statx(AtFdCwd, path, AtSymlinkNoFollow, StatxType, ref buffer[0]) == 0)
-                {
-                    var mode = BitConverter.ToUInt16(buffer, StatxModeOffset);
-                    return (mode & 0xF000) switch
-                    {
-                        0x8000 => UnixFileKind.Regular,
-                        0x4000 => UnixFileKind.Directory,
-                        0xA000 => UnixFileKind.Symlink,
-                        0x1000 => UnixFileKind.Fifo,
-                        0xC000 => UnixFileKind.Socket,
-                        0x2000 => UnixFileKind.CharacterDevice,
-                        0x6000 => UnixFileKind.BlockDevice,
-                        _ => UnixFileKind.Unknown,
-                    };
-                }
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-            {
-                s_statxMissing = true;
-            }
-        }
+        if (TryStatx(path, followSymlinks: false, out var buffer)) return KindOf(buffer);
         if (info.LinkTarget is not null) return UnixFileKind.Symlink;
         return info is DirectoryInfo ? UnixFileKind.Directory : UnixFileKind.Regular;
     }
+
+    /// <summary>The kind of what <paramref name="path"/> finally names (symlinks followed), or null when it does not exist.</summary>
+    public static UnixFileKind? GetFollowingSymlinks(string path)
+    {
+        if (TryStatx(path, followSymlinks: true, out var buffer)) return KindOf(buffer);
+        if (!s_statxMissing && OperatingSystem.IsLinux()) return null;
+        if (Directory.Exists(path)) return UnixFileKind.Directory;
+        return File.Exists(path) ? UnixFileKind.Regular : null;
+    }
+
+    /// <summary>The identity of what <paramref name="path"/> names (symlinks followed when asked), or null when it cannot be read.</summary>
+    public static HostFileIdentity? Identity(string path, bool followSymlinks) =>
+        TryStatx(path, followSymlinks, out var buffer)
+            ? new HostFileIdentity(BitConverter.ToUInt32(buffer, StatxDevMajorOffset), BitConverter.ToUInt32(buffer, StatxDevMinorOffset), BitConverter.ToUInt64(buffer, StatxInoOffset))
+            : null;
+
+    private static bool TryStatx(string path, bool followSymlinks, out byte[] buffer)
+    {
+        buffer = new byte[StatxSize];
+        if (s_statxMissing || !OperatingSystem.IsLinux()) return false;
+        try
+        {
+            return Statx(AtFdCwd, path, followSymlinks ? 0 : AtSymlinkNoFollow, StatxType | StatxIno, ref buffer[0]) == 0;
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            s_statxMissing = true;
+            return false;
+        }
+    }
+
+    private static UnixFileKind KindOf(byte[] statx) => (BitConverter.ToUInt16(statx, StatxModeOffset) & 0xF000) switch
+    {
+        0x8000 => UnixFileKind.Regular,
+        0x4000 => UnixFileKind.Directory,
+        0xA000 => UnixFileKind.Symlink,
+        0x1000 => UnixFileKind.Fifo,
+        0xC000 => UnixFileKind.Socket,
+        0x2000 => UnixFileKind.CharacterDevice,
+        0x6000 => UnixFileKind.BlockDevice,
+        _ => UnixFileKind.Unknown,
+    };
+
+    /// <summary>How a file kind is named in messages.</summary>
+    public static string Describe(UnixFileKind kind) => kind switch
+    {
+        UnixFileKind.Regular => "regular file",
+        UnixFileKind.Directory => "directory",
+        UnixFileKind.Symlink => "symlink",
+        UnixFileKind.Fifo => "named pipe (FIFO)",
+        UnixFileKind.Socket => "socket",
+        UnixFileKind.CharacterDevice => "character device",
+        UnixFileKind.BlockDevice => "block device",
+        _ => "special file",
+    };
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte statxBuffer);

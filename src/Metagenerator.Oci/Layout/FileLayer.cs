@@ -9,12 +9,19 @@ public sealed class FileLayer(Descriptor descriptor, string filePath) : ILayer
     /// <summary>The file holding the compressed blob.</summary>
     public string FilePath { get; } = filePath;
 
+    /// <summary>
+    /// Where the blob comes from (e.g. <c>oci:DIR:TAG</c>), or null for a file this program wrote itself. When set, reading
+    /// checks the bytes against <see cref="Descriptor"/> and fails with <see cref="BlobContentMismatchException"/> naming it.
+    /// </summary>
+    public string? Origin { get; init; }
+
     /// <inheritdoc/>
     public Task<Stream> OpenCompressedAsync(CancellationToken ct = default)
     {
         try
         {
-            return Task.FromResult<Stream>(new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan));
+            Stream file = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            return Task.FromResult(Origin is null ? file : new VerifyingReadStream(file, Descriptor, Origin, FilePath));
         }
         catch (FileNotFoundException e)
         {

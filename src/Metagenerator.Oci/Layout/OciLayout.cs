@@ -24,13 +24,6 @@ public sealed class OciLayout : IImageSource, IImageSink
     /// <summary>Where the blob with <paramref name="digest"/> lives in this layout.</summary>
     public string BlobPath(Digest digest) => Path.Combine(Directory, "blobs", digest.Algorithm, digest.Hex);
 
-    /// <summary>Reads the image an <c>oci:DIR[:TAG]</c> reference names (no tag: the layout's only image, or the one for <paramref name="platform"/>).</summary>
-    public static Task<IImage> ReadImageAsync(OciLayoutReference reference, Platform platform, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(reference);
-        return new OciLayout(reference.Directory).ReadImageAsync(reference.Tag ?? "", platform, ct);
-    }
-
     /// <summary>Reads the image tagged <paramref name="reference"/> (a ref name or a manifest digest; empty means the only image), resolving an index to <paramref name="platform"/>.</summary>
     public async Task<IImage> ReadImageAsync(string reference, Platform platform, CancellationToken ct = default)
     {
@@ -69,7 +62,9 @@ public sealed class OciLayout : IImageSource, IImageSink
         var manifestBytes = await ReadBlobAsync(entry, ct).ConfigureAwait(false);
         var manifest = OciJson.ParseManifest(manifestBytes);
         var configBytes = await ReadBlobAsync(manifest.Config, ct).ConfigureAwait(false);
-        var layers = manifest.Layers.Select(d => (ILayer)new FileLayer(d, BlobPath(d.Digest))).ToList();
+        // Blobs are checked as they are read: a corrupt base layer is named here, not blamed on whatever is being written.
+        var origin = $"oci:{Directory}{(string.IsNullOrEmpty(reference) ? "" : ":" + reference)}";
+        var layers = manifest.Layers.Select(d => (ILayer)new FileLayer(d, BlobPath(d.Digest)) { Origin = origin }).ToList();
         foreach (var layer in layers)
             if (!File.Exists(((FileLayer)layer).FilePath))
                 throw new OciLayoutException(Directory, $"layer blob {layer.Descriptor.Digest} is missing (blobs/{layer.Descriptor.Digest.Algorithm}/{layer.Descriptor.Digest.Hex})");
@@ -85,7 +80,7 @@ public sealed class OciLayout : IImageSource, IImageSink
         if (!File.Exists(layoutFile)) await File.WriteAllTextAsync(layoutFile, LayoutFileContent, ct).ConfigureAwait(false);
 
         foreach (var layer in image.Layers)
-            await WriteBlobAsync(layer.Descriptor, () => layer.OpenCompressedAsync(ct), progress, ct).ConfigureAwait(false);
+            await WriteBlobAsync(layer.Descriptor, BlobCopy.OriginOf(layer), () => layer.OpenCompressedAsync(ct), progress, ct).ConfigureAwait(false);
         await WriteBytesBlobAsync(image.Manifest.Config, image.ConfigBytes, progress, ct).ConfigureAwait(false);
         var manifestDescriptor = new Descriptor
         {
@@ -147,9 +142,9 @@ public sealed class OciLayout : IImageSource, IImageSink
     }
 
     private Task WriteBytesBlobAsync(Descriptor descriptor, ReadOnlyMemory<byte> bytes, IProgress<TransferEvent>? progress, CancellationToken ct) =>
-        WriteBlobAsync(descriptor, () => Task.FromResult<Stream>(new MemoryStream(bytes.ToArray(), writable: false)), progress, ct);
+        WriteBlobAsync(descriptor, "the image in memory", () => Task.FromResult<Stream>(new MemoryStream(bytes.ToArray(), writable: false)), progress, ct);
 
-    private async Task WriteBlobAsync(Descriptor descriptor, Func<Task<Stream>> open, IProgress<TransferEvent>? progress, CancellationToken ct)
+    private async Task WriteBlobAsync(Descriptor descriptor, string origin, Func<Task<Stream>> open, IProgress<TransferEvent>? progress, CancellationToken ct)
     {
         var path = BlobPath(descriptor.Digest);
         if (File.Exists(path) && new FileInfo(path).Length == descriptor.Size)
@@ -161,26 +156,11 @@ public sealed class OciLayout : IImageSource, IImageSink
         var temp = path + $".{Guid.NewGuid():N}.tmp";
         try
         {
-            long written;
-            Digest actual;
             await using (var source = await open().ConfigureAwait(false))
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-            using (var hashing = new HashingWriteStream(file, leaveOpen: true))
-            {
-                var buffer = new byte[1 << 20];
-                int n;
-                while ((n = await source.ReadAsync(buffer, ct).ConfigureAwait(false)) > 0)
-                {
-                    hashing.Write(buffer, 0, n);
-                    progress?.Report(new TransferEvent(descriptor, TransferKind.Uploading, hashing.BytesWritten));
-                }
-                written = hashing.BytesWritten;
-                actual = hashing.GetDigest();
-            }
-            if (actual != descriptor.Digest || written != descriptor.Size)
-                throw new OciLayoutException(Directory, $"blob {descriptor.Digest} read from its source has digest {actual} and {written} bytes (expected {descriptor.Size})");
+                await BlobCopy.CopyVerifiedAsync(source, file, descriptor, origin, progress, ct).ConfigureAwait(false);
             File.Move(temp, path, overwrite: true);
-            progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, written));
+            progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
         }
         finally
         {

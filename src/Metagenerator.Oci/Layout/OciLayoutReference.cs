@@ -39,7 +39,7 @@ public sealed record OciLayoutReference(string Directory, string? Tag)
         return true;
     }
 
-    /// <summary>Parses <c>oci:DIR[:TAG]</c> or throws <see cref="FormatException"/> saying what is wrong.</summary>
+    /// <summary>Parses <c>oci:DIR[:TAG]</c> or throws <see cref="InvalidInputException"/> saying what is wrong.</summary>
     public static OciLayoutReference Parse(string text) =>
         TryParse(text, out var reference, out var error) ? reference : throw new InvalidInputException(error);
 
