@@ -23,7 +23,7 @@ public static class GeneratorBuild
         if (OciLayoutReference.IsOciLayoutReference(request.BaseImage))
         {
             if (!OciLayoutReference.TryParse(request.BaseImage, out var layoutRef, out var error))
-                throw new InvalidReferenceException($"--generator-base: {error}");
+                throw new InvalidReferenceException($"base image: {error}");
             baseImage = await new OciLayout(layoutRef.Directory).ReadImageAsync(layoutRef.Tag ?? "", request.Platform, ct).ConfigureAwait(false);
         }
         else

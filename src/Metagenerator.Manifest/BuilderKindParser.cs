@@ -21,7 +21,7 @@ public static class BuilderKindParser
         if (!string.IsNullOrWhiteSpace(requested))
         {
             return TryParse(requested, out var fromCli) ? fromCli : throw new InvalidInputException(
-                $"--builder: unknown builder '{requested}': allowed values are {string.Join(", ", AllowedNames)}");
+                $"unknown builder '{requested}' (asked for in place of the manifest's build.builder): allowed values are {string.Join(", ", AllowedNames)}");
         }
         if (!string.IsNullOrWhiteSpace(manifest.Builder))
         {

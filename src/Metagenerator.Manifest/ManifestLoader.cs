@@ -92,7 +92,7 @@ public static class ManifestLoader
         ManifestError Problem(string message) => new(manifest.Path, line, column, keyPath, message);
 
         if (!Directory.Exists(modelSourceDirectory))
-            return [Problem($"the model source directory '{modelSourceDirectory}' does not exist; pass the folder that holds the model's Dockerfile (validate: --model-src DIR, build: the MODEL-SRC argument)")];
+            return [Problem($"the model source directory '{modelSourceDirectory}' does not exist; pass the folder that holds the model's Dockerfile")];
         var root = Path.GetFullPath(ResolveFinal(new DirectoryInfo(modelSourceDirectory)));
         var current = root;
         foreach (var segment in manifest.ModelDockerfile.Split('/', StringSplitOptions.RemoveEmptyEntries))

@@ -111,7 +111,7 @@ internal static class BuildCommand
                 LargeFileThreshold = parse.GetValue(LargeFileThreshold) is { } threshold ? ParseSize(threshold, "--large-file-threshold") : LayerPartitioner.DefaultLargeFileThreshold,
                 ExcludedHostPaths = excludedFiles,
             },
-            BaseImage = parse.GetValue(GeneratorBase) ?? manifest.BaseImage ?? BuilderDefaults.BaseImage(builder),
+            BaseImage = CheckedBase(parse.GetValue(GeneratorBase)) ?? manifest.BaseImage ?? BuilderDefaults.BaseImage(builder),
             Platform = ParsePlatform(parse.GetValue(CustomPlatform)!),
             Destinations = parse.GetValue(Destination) ?? [],
             Push = !parse.GetValue(NoPush),
@@ -163,6 +163,16 @@ internal static class BuildCommand
     {
         var (min, max) = LayerBuilder.CompressionLevelRange(compression);
         return $"{compression.ToString().ToLowerInvariant()} {min}-{max}";
+    }
+
+    /// <summary>The <c>--generator-base</c> value, refused here (naming the flag) when it is not a reference.</summary>
+    private static string? CheckedBase(string? reference)
+    {
+        if (reference is null) return null;
+        var ok = OciLayoutReference.IsOciLayoutReference(reference)
+            ? OciLayoutReference.TryParse(reference, out _, out var error)
+            : ImageReference.TryParse(reference, out _, out error);
+        return ok ? reference : throw new UsageException($"--generator-base: {error}");
     }
 
     private static Platform ParsePlatform(string text)
