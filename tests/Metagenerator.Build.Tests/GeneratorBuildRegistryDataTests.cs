@@ -5,10 +5,12 @@ using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Build.Tests;
 
 /// <summary>Bad data in a registry: a bad base is a registry error naming it; a bad previous image at the destination only means nothing to reuse.</summary>
+[Tier(Tier.Registry)]
 public sealed class GeneratorBuildRegistryDataTests : IAsyncLifetime
 {
     private LocalRegistry _registry = null!;
@@ -29,7 +31,7 @@ public sealed class GeneratorBuildRegistryDataTests : IAsyncLifetime
         Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { _registry.Host } },
     };
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_previous_image_whose_config_cannot_be_parsed_means_nothing_to_reuse()
     {
         using var dir = new TempDirectory();
@@ -47,7 +49,7 @@ public sealed class GeneratorBuildRegistryDataTests : IAsyncLifetime
         Assert.Contains(debug, l => l.StartsWith("nothing to reuse from") && l.Contains("diff_ids"));
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_base_layer_that_does_not_match_its_digest_is_a_registry_error_naming_the_base()
     {
         using var dir = new TempDirectory();

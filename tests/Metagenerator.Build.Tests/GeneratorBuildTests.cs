@@ -4,12 +4,14 @@ using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Build.Tests;
 
 /// <summary>
 /// `build` against a real docker-registry, checked with skopeo and umoci: what the issue calls "the generator image".
 /// </summary>
+[Tier(Tier.Registry)]
 public sealed class GeneratorBuildTests : IAsyncLifetime
 {
     private LocalRegistry _registry = null!;
@@ -37,7 +39,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { _proxy.Host } },
     };
 
-    [Theory]
+    [NeedsToolsTheory("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
     [InlineData("seed-example", "example-generator", "v3")]
     [InlineData("realworld-extended", "reformers-dt-wind-gen-fc", "v1")]
     public async Task Pushes_base_plus_source_and_manifest_layers_with_labels_entrypoint_env_and_workdir(string fixture, string name, string version)
@@ -76,7 +78,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Assert.Equal("1970-01-01T00:00:01Z", config.RootElement.GetProperty("created").GetString());
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
     public async Task Unpacked_image_holds_the_model_source_manifest_and_script_with_their_modes()
     {
         using var dir = new TempDirectory();
@@ -109,7 +111,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Assert.False(Directory.Exists(Path.Combine(rootfs, "workspace/model-src/scratch")), ".dockerignore: scratch/");
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
     public async Task Rebuild_without_changes_gives_the_same_digest_and_uploads_no_blob()
     {
         using var dir = new TempDirectory();
@@ -130,7 +132,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Assert.DoesNotContain(_proxy.Requests, r => r.Method is "POST" or "PATCH");
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
     public async Task Changed_small_file_uploads_only_the_small_files_layer_and_the_config()
     {
         using var dir = new TempDirectory();
@@ -154,7 +156,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Assert.Equal(2, uploaded.Count);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
     public async Task Oci_layout_and_docker_archive_outputs_are_readable_by_skopeo_and_podman()
     {
         using var dir = new TempDirectory();
@@ -178,7 +180,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Assert.NotEqual(0, (await TestImages.InspectAsync($"{_registry.Host}/example-generator:v3")).ExitCode);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
     public async Task Base_image_from_an_oci_layout_works_like_one_from_a_registry()
     {
         using var dir = new TempDirectory();
@@ -193,7 +195,7 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         Assert.Equal(fromRegistry.Digest, fromLayout.Digest);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
     public async Task Special_files_in_the_model_source_are_errors_naming_the_file()
     {
         using var dir = new TempDirectory();

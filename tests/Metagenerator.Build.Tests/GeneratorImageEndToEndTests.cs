@@ -5,17 +5,19 @@ using Metagenerator.TestSupport;
 using Metagenerator.Generator;
 using Metagenerator.Manifest;
 using Metagenerator.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Build.Tests;
 
 /// <summary>Issue 4's end-to-end flow, all real: <c>metagenerator build</c> makes the generator image (buildah builder) and
 /// pushes it to a docker-registry; skopeo and umoci extract its root filesystem; its entrypoint runs there with busybox sh
 /// and the host's real buildah, builds the model Dockerfile and pushes the model image, which skopeo and umoci inspect.</summary>
+[Tier(Tier.Registry)]
 public class GeneratorImageEndToEndTests
 {
     private const string Created = "2026-11-25T10:00:00+00:00";
 
-    [Fact]
+    [NeedsToolsFact("buildah", "busybox", "docker-registry", "skopeo", "umoci")]
     public async Task Generator_image_entrypoint_builds_and_pushes_the_model_image()
     {
         await using var registry = await LocalRegistry.StartAsync();

@@ -6,6 +6,7 @@ using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Build.Tests;
 
@@ -13,6 +14,7 @@ namespace Metagenerator.Build.Tests;
 /// Issue 11: the new content in layers by volatility, against a real docker-registry behind the counting proxy. Each
 /// rebuild uploads only the layers whose content changed (plus the config); everything else is reused by diffID.
 /// </summary>
+[Tier(Tier.Registry)]
 public sealed class LayeredRebuildTests : IAsyncLifetime
 {
     /// <summary>Small enough that test files of 64 KiB are large, large enough that the Python files and the Dockerfile are not.</summary>
@@ -107,7 +109,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         Assert.Equal(expected.Length + 1, _proxy.Requests.Where(r => r.IsBlobUpload).Select(r => r.Path).Distinct().Count());
     }
 
-    [Fact]
+    [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task First_build_has_one_layer_per_large_file_group_then_the_small_files_then_manifest_and_script()
     {
         using var ws = new Workspace(_proxy.Host);
@@ -125,7 +127,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         Assert.Equal(6, uploaded.Count); // five layers and the config
     }
 
-    [Fact]
+    [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Unchanged_rebuild_uploads_no_blob()
     {
         using var ws = new Workspace(_proxy.Host);
@@ -138,7 +140,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         Assert.Equal(0, _proxy.BlobUploads);
     }
 
-    [Fact]
+    [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Changing_one_small_file_uploads_only_the_small_files_layer_and_the_config()
     {
         using var ws = new Workspace(_proxy.Host);
@@ -153,7 +155,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
             second.NewLayers.Where(l => l.Contents != changed.Contents).Select(l => l.Descriptor));
     }
 
-    [Fact]
+    [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Changing_one_large_file_uploads_only_its_groups_layer_and_the_config()
     {
         using var ws = new Workspace(_proxy.Host);
@@ -168,7 +170,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         Assert.Equal(first.NewLayers.Count, second.NewLayers.Count);
     }
 
-    [Fact]
+    [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Adding_a_large_file_adds_its_groups_layer_and_moves_no_other_file()
     {
         using var ws = new Workspace(_proxy.Host);
@@ -189,7 +191,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Editing_the_manifest_uploads_only_the_last_layer_and_the_config()
     {
         using var ws = new Workspace(_proxy.Host);
@@ -202,7 +204,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         Assert.NotEqual(first.NewLayers[^1].DiffId, second.NewLayers[^1].DiffId);
     }
 
-    [Fact]
+    [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Layers_together_hold_exactly_the_tree_one_layer_would_hold()
     {
         using var ws = new Workspace(_proxy.Host);

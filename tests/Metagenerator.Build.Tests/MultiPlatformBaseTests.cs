@@ -6,6 +6,7 @@ using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Build.Tests;
 
@@ -14,6 +15,7 @@ namespace Metagenerator.Build.Tests;
 /// manifest whatever the base is. A multi-platform base (an OCI index in a layout, or a Docker manifest list in a
 /// registry) gives a single-manifest generator image of the chosen platform, in the base's media-type family.
 /// </summary>
+[Tier(Tier.Registry)]
 public sealed class MultiPlatformBaseTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("mg-multi-platform");
@@ -95,7 +97,7 @@ public sealed class MultiPlatformBaseTests : IAsyncLifetime
         return (pushed, config);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "busybox", "docker-registry")]
     public async Task An_oci_index_base_gives_a_single_oci_image_manifest_of_the_chosen_platform()
     {
         var (pushed, config) = await BuildAsync($"oci:{_layout}:multi", Platform.LinuxAmd64, "v-oci");
@@ -109,7 +111,7 @@ public sealed class MultiPlatformBaseTests : IAsyncLifetime
         Assert.Equal("example-generator", inspection.Generator.Name);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "busybox", "docker-registry")]
     public async Task A_docker_manifest_list_base_gives_a_single_docker_schema2_manifest_of_the_chosen_platform()
     {
         var (pushed, config) = await BuildAsync($"{_registry.Host}/base/multi:docker", Platform.Parse("linux/arm64"), "v-docker");
@@ -121,7 +123,7 @@ public sealed class MultiPlatformBaseTests : IAsyncLifetime
         Assert.Equal("arm64", config["architecture"]!.GetValue<string>());
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "busybox", "docker-registry")]
     public async Task Inspecting_the_index_itself_says_it_is_not_a_generator_image()
     {
         using var client = new RegistryClient(Options);

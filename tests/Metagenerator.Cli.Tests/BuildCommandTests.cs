@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
@@ -9,6 +10,7 @@ namespace Metagenerator.Cli.Tests;
 /// `metagenerator build` as a process against real registries (plain, TLS, htpasswd): outputs, exit codes,
 /// and the messages a user sees when something is wrong. Secrets never appear in output.
 /// </summary>
+[Tier(Tier.Registry)]
 public sealed class BuildCommandTests : IAsyncLifetime
 {
     private const string Password = "s3cr3t-Pa55word!";
@@ -72,7 +74,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", output);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Defaults_push_to_the_manifest_registry_and_print_the_reference_with_digest_last()
     {
         using var ws = Workspace(_plain.Host);
@@ -88,7 +90,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(digest, inspect.RootElement.GetProperty("Digest").GetString());
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Extra_flags_are_parsed_with_quotes_and_an_unknown_flag_is_named()
     {
         using var ws = Workspace(_plain.Host);
@@ -110,7 +112,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Contains("EXTRA_FLAGS", bad.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Tls_registry_with_htpasswd_works_with_the_ca_and_credentials_from_the_workspace_config()
     {
         using var ws = Workspace(_protected.Host, Password);
@@ -122,7 +124,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.Equal(0, (await TestImages.InspectAsync($"{_protected.Host}/demo-gen:v1", new SkopeoAuth(_certs.SkopeoCertDirectory, "alice", Password))).ExitCode);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Wrong_password_is_a_registry_error_that_names_the_registry_and_hides_the_password()
     {
         using var ws = Workspace(_protected.Host, "wrong-" + Password);
@@ -134,7 +136,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         AssertNoSecret(result, "wrong-" + Password);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Missing_credentials_is_a_registry_error_that_says_where_it_looked()
     {
         using var ws = Workspace(_protected.Host);
@@ -145,7 +147,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         AssertNoSecret(result);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Tls_failure_without_a_skip_flag_says_how_to_trust_the_registry()
     {
         using var ws = Workspace(_protected.Host, Password);
@@ -158,7 +160,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         Assert.True(skipped.ExitCode == 0, skipped.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Unreachable_registry_is_exit_3()
     {
         using var ws = Workspace($"127.0.0.1:{FreePort.Next()}");
@@ -168,7 +170,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         AssertNoSecret(result, null);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Missing_model_source_or_model_dockerfile_is_exit_2_before_any_registry_call()
     {
         using var ws = Workspace(_plain.Host);
@@ -184,7 +186,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         AssertNoSecret(noDockerfile, null);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task A_malformed_config_json_is_exit_2_naming_the_file_before_any_registry_call()
     {
         using var ws = Workspace($"127.0.0.1:{FreePort.Next()}");
@@ -197,7 +199,7 @@ public sealed class BuildCommandTests : IAsyncLifetime
         AssertNoSecret(result, "s3cr3t");
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Bad_flag_values_are_exit_2_with_the_flag_named()
     {
         using var ws = Workspace(_plain.Host);

@@ -1,8 +1,10 @@
 using System.Reflection;
 using Metagenerator.Manifest;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
+[Tier(Tier.Unit)]
 public class ErrorReportingTests
 {
     [Theory]

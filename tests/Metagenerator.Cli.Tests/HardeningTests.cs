@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
@@ -12,6 +13,7 @@ namespace Metagenerator.Cli.Tests;
 /// credentials file sitting in the model source, signals during a stalled push, a corrupt base in an OCI layout,
 /// outputs that are links, FIFOs, devices or standard output. Judged with skopeo, umoci, GNU tar and stat.
 /// </summary>
+[Tier(Tier.Registry)]
 public sealed class HardeningTests : IAsyncLifetime
 {
     private const string Password = "Hard3n-Pa55word!";
@@ -62,7 +64,7 @@ public sealed class HardeningTests : IAsyncLifetime
     private static async Task<string> FileTypeAsync(string path) =>
         (await ExternalTool.RunAsync("stat", ["-c", "%F", path])).EnsureSuccess().StdOut.Trim();
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "mkfifo", "dotnet", "docker-registry", "openssl", "htpasswd")]
     public async Task The_credentials_file_in_a_flat_workspace_is_left_out_of_the_image_with_a_warning()
     {
         using var ws = new TempDirectory("mg-flat");
@@ -107,7 +109,7 @@ public sealed class HardeningTests : IAsyncLifetime
         }
     }
 
-    [Theory]
+    [NeedsToolsTheory("skopeo", "umoci", "mkfifo", "dotnet", "docker-registry", "openssl", "htpasswd")]
     [InlineData(2, 130, "interrupted (SIGINT)")]
     [InlineData(15, 143, "terminated (SIGTERM)")]
     public async Task A_signal_during_a_stalled_push_exits_with_its_code_a_one_line_message_and_no_scratch_files(int signal, int expectedCode, string expectedMessage)
@@ -170,7 +172,7 @@ public sealed class HardeningTests : IAsyncLifetime
     [DllImport("libc", EntryPoint = "kill")]
     private static extern int Kill(int pid, int signal);
 
-    [Theory]
+    [NeedsToolsTheory("skopeo", "umoci", "mkfifo", "dotnet", "docker-registry", "openssl", "htpasswd")]
     [InlineData("--tar-path")]
     [InlineData("--oci-layout")]
     public async Task A_corrupt_layer_in_an_oci_layout_base_is_a_registry_data_error_naming_the_base_and_the_blob(string output)
@@ -194,7 +196,7 @@ public sealed class HardeningTests : IAsyncLifetime
         Assert.DoesNotContain(ws.Combine("out"), result.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "mkfifo", "dotnet", "docker-registry", "openssl", "htpasswd")]
     public async Task Tar_path_writes_through_a_symlink_and_into_a_fifo_and_refuses_a_device_before_any_work()
     {
         using var ws = Workspace(_plain.Host);
@@ -232,7 +234,7 @@ public sealed class HardeningTests : IAsyncLifetime
         }
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "mkfifo", "dotnet", "docker-registry", "openssl", "htpasswd")]
     public async Task Tar_path_dev_stdout_gets_only_the_tar_and_the_digest_goes_to_stderr()
     {
         using var ws = Workspace(_plain.Host);

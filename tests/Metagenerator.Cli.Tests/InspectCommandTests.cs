@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
@@ -11,6 +12,7 @@ namespace Metagenerator.Cli.Tests;
 /// access as `build` (config.json, TLS flags, EXTRA_FLAGS). Model images built by a real generator run are covered in
 /// Metagenerator.Build.Tests (GeneratorInspectionTests); here they are labelled images made with umoci.
 /// </summary>
+[Tier(Tier.Registry)]
 public sealed class InspectCommandTests : IAsyncLifetime
 {
     private const string Password = "inspect-Pa55word!";
@@ -92,7 +94,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.DoesNotContain("   at ", output);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Text_output_shows_the_generator_as_the_model_api_sees_it()
     {
         var result = await CliRunner.RunAsync(_seed.Path, "inspect", $"{_plain.Host}/example-generator:v3", Insecure);
@@ -111,7 +113,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.DoesNotContain("runtime parameters", result.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Json_output_of_an_extended_generator_has_every_section_for_scripts()
     {
         var result = await CliRunner.RunAsync(_extended.Path, "inspect", $"{_plain.Host}/reformers-dt-wind-gen-fc:v1", Insecure, "--format", "json");
@@ -132,7 +134,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.False(root.TryGetProperty("models", out _));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Comparing_with_the_local_manifest_is_exit_0_when_equal_and_4_with_every_difference_listed()
     {
         var same = await CliRunner.RunAsync(_seed.Path, "inspect", $"{_plain.Host}/example-generator:v3", Insecure, "--manifest", "GENERATOR-MANIFEST.yml");
@@ -154,7 +156,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.Equal("/grid_data/new.json", difference.GetProperty("local").GetString());
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Models_are_listed_with_their_tags_created_and_parameters()
     {
         var result = await CliRunner.RunAsync(_seed.Path, "inspect", $"{_plain.Host}/example-generator:v3", Insecure, "--models");
@@ -170,7 +172,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.Equal("/grid_data/other.json", model.GetProperty("generationParameters").GetProperty("GRID_DATA").GetString());
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task A_model_registry_that_refuses_its_catalog_is_exit_3_naming_it()
     {
         using var ws = Workspace("seed-example", _plain.Host, "Dockerfile_model", modelRegistry: _protected.Host);
@@ -185,7 +187,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.Equal("", result.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Exit_3_for_a_missing_or_unreadable_image_and_2_for_an_image_that_is_not_a_generator()
     {
         var missing = await CliRunner.RunAsync(_seed.Path, "inspect", $"{_plain.Host}/example-generator:v404", Insecure);
@@ -203,7 +205,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         foreach (var result in new[] { missing, noLayout, notGenerator }) AssertNoSecret(result);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task An_oci_layout_written_by_build_is_inspected_like_the_registry_image()
     {
         var built = await CliRunner.RunAsync(_seed.Path, "build", "--generator-base", $"{_plain.Host}/base:1", Insecure, "--no-push", "--oci-layout", "out");
@@ -216,7 +218,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.Equal(_seedDigest, doc.RootElement.GetProperty("digest").GetString());
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Extra_flags_reach_inspect_as_they_reach_build()
     {
         var reference = $"{_plain.Host}/example-generator:v3";
@@ -234,7 +236,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.Contains("EXTRA_FLAGS", unknown.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task A_tls_registry_with_htpasswd_is_read_with_the_ca_and_the_working_directory_config_json()
     {
         using var ws = Workspace("seed-example", _protected.Host, "Dockerfile_model");
@@ -258,7 +260,7 @@ public sealed class InspectCommandTests : IAsyncLifetime
         Assert.Contains("--registry-certificate", noCa.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "openssl", "htpasswd", "dotnet")]
     public async Task Local_mistakes_are_exit_2_before_any_registry_call()
     {
         var unreachable = $"127.0.0.1:{FreePort.Next()}/example-generator:v3";

@@ -1,9 +1,11 @@
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
 /// <summary>`metagenerator build` as a process: the per-layer lines, --large-file-threshold, and its bad values.</summary>
+[Tier(Tier.Registry)]
 public sealed class LayeredBuildCommandTests : IAsyncLifetime
 {
     private LocalRegistry _registry = null!;
@@ -36,7 +38,7 @@ public sealed class LayeredBuildCommandTests : IAsyncLifetime
     private Task<ToolResult> BuildAsync(TempDirectory ws, params string[] extra) => CliRunner.RunAsync(ws.Path,
         ["build", "--generator-base", $"{_registry.Host}/base:1", "--insecure-registry", _registry.Host, .. extra]);
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo", "dotnet")]
     public async Task Build_prints_each_layer_with_its_contents_and_a_rebuild_says_reused()
     {
         using var ws = Workspace();
@@ -59,7 +61,7 @@ public sealed class LayeredBuildCommandTests : IAsyncLifetime
         Assert.Contains("layer 2/2: GENERATOR-MANIFEST.yml and generator.sh", defaults.StdErr);
     }
 
-    [Theory]
+    [NeedsToolsTheory("docker-registry", "skopeo", "dotnet")]
     [InlineData("0")]
     [InlineData("-5")]
     [InlineData("1T")]

@@ -2,6 +2,7 @@ using System.Text;
 using CsCheck;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
@@ -16,6 +17,7 @@ public sealed class InProcessCli;
 /// local OCI layout, so no registry is involved.
 /// </summary>
 [Collection(nameof(InProcessCli))]
+[Tier(Tier.Unit)]
 public sealed class ManifestAgreementTests
 {
     private static readonly string[] Names = ["gen", "g1", "grid-sim", "a--b", "g", "grid_sim", "grid__sim", "Gen", "gen-", "-gen", "my.gen"];

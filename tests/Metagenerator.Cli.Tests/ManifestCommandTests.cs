@@ -1,14 +1,16 @@
 using System.Text.Json;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
 /// <summary>validate, labels, init, render-generator, --help and --version, run as a user runs them.</summary>
+[Tier(Tier.Tools)]
 public class ManifestCommandTests
 {
     private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name, "GENERATOR-MANIFEST.yml");
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Version_and_help_describe_every_command()
     {
         using var dir = new TempDirectory();
@@ -27,7 +29,7 @@ public class ManifestCommandTests
         }
     }
 
-    [Theory]
+    [NeedsToolsTheory("dotnet")]
     [InlineData("seed-example", "example-generator:v3, seed schema")]
     [InlineData("realworld-extended", "reformers-dt-wind-gen-fc:v1, extended schema")]
     public async Task Validate_accepts_the_real_manifests(string fixture, string summary)
@@ -38,7 +40,7 @@ public class ManifestCommandTests
         Assert.Contains(summary, result.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Validate_reports_every_problem_with_file_line_and_key_and_exits_2()
     {
         using var dir = new TempDirectory();
@@ -70,7 +72,7 @@ public class ManifestCommandTests
         Assert.Equal(7, doc.RootElement.EnumerateArray().Single(e => e.GetProperty("message").GetString()!.Contains("did you mean")).GetProperty("line").GetInt32());
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Validate_with_model_source_requires_the_model_dockerfile()
     {
         using var dir = new TempDirectory();
@@ -81,7 +83,7 @@ public class ManifestCommandTests
         Assert.Contains("'Dockerfile_model' does not exist", result.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Labels_prints_the_contract_labels_in_manifest_order()
     {
         using var dir = new TempDirectory();
@@ -94,7 +96,7 @@ public class ManifestCommandTests
         Assert.Contains("example-generator.v3.build.cache=[\"python:3.10\",\"python:3.10-slim\"]", lines);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Init_creates_a_manifest_and_model_source_that_validate_and_never_overwrites()
     {
         using var dir = new TempDirectory();
@@ -110,7 +112,7 @@ public class ManifestCommandTests
         Assert.Equal(before, File.ReadAllText(dir.Combine("proj", "GENERATOR-MANIFEST.yml")));
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Render_generator_prints_a_posix_script_and_rejects_unknown_builders()
     {
         using var dir = new TempDirectory();
@@ -128,7 +130,7 @@ public class ManifestCommandTests
         Assert.Contains("kaniko", bogus.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task A_missing_manifest_is_an_input_error_not_a_crash()
     {
         using var dir = new TempDirectory();

@@ -1,11 +1,13 @@
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
 /// <summary>The CLI publishes as a NativeAOT binary without trim or AOT warnings, and that binary works.</summary>
+[Tier(Tier.Tools)]
 public class NativeAotPublishTests
 {
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Publishes_without_trim_or_aot_warnings_and_the_binary_runs()
     {
         var repo = RepositoryRoot();

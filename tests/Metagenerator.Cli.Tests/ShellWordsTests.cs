@@ -1,5 +1,7 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Cli.Tests;
 
+[Tier(Tier.Unit)]
 public class ShellWordsTests
 {
     [Theory]

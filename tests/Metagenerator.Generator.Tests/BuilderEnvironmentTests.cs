@@ -1,10 +1,12 @@
 using System.Net.Sockets;
 using Metagenerator.Generator.Builders;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>The builders as their images really are (issue 13): stand-in environments that set what the real base images
 /// set, stand-in programs that record their argv; each run is also checked against the C# evaluation of the definition.</summary>
+[Tier(Tier.Tools)]
 public class BuilderEnvironmentTests
 {
     private const string Created = "2026-11-25T10:00:00+00:00";
@@ -37,7 +39,7 @@ public class BuilderEnvironmentTests
     }
 
     // Item 1
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task BuildKit_runs_daemonless_when_the_inherited_BUILDKIT_HOST_socket_does_not_exist()
     {
         var manifest = TestManifests.Seed();
@@ -48,7 +50,7 @@ public class BuilderEnvironmentTests
         Assert.Contains($"generator: note: BUILDKIT_HOST={RootlessImageBuildKitHost} is not a running daemon's socket: building daemonless", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task BuildKit_uses_a_unix_socket_that_exists()
     {
         var manifest = TestManifests.Seed();
@@ -65,7 +67,7 @@ public class BuilderEnvironmentTests
     }
 
     // Item 2
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task BuildKit_daemonless_sets_the_no_process_sandbox_flag_unless_the_caller_sets_BUILDKITD_FLAGS()
     {
         var manifest = TestManifests.Seed();
@@ -77,7 +79,7 @@ public class BuilderEnvironmentTests
         Assert.Equal("--debug", sandbox.BuildKitdFlags(0));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public void Help_says_what_each_builder_needs_from_docker_run()
     {
         var manifest = TestManifests.Seed();
@@ -93,7 +95,7 @@ public class BuilderEnvironmentTests
     }
 
     // Item 3
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Kaniko_does_not_warm_a_cache_dir_that_is_not_a_mounted_volume()
     {
         var manifest = TestManifests.Seed();
@@ -108,7 +110,7 @@ public class BuilderEnvironmentTests
         Assert.Contains($"generator: note: build.cache is not warmed: {cacheDir} is not a mounted volume", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Kaniko_warms_a_mounted_cache_dir_with_the_pull_forms_of_the_tls_flags()
     {
         var mountPoint = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).First(p => p != "/" && !p.Contains('\\'));
@@ -131,7 +133,7 @@ public class BuilderEnvironmentTests
         Assert.Equal("warmer", Path.GetFileName(run.Calls[0][0]));
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData("false", true, 1)]
     [InlineData("true", false, 2)]
     [InlineData("auto", false, 1)]
@@ -146,7 +148,7 @@ public class BuilderEnvironmentTests
         Assert.Equal(calls, run.Calls.Count);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task A_bad_KANIKO_WARM_CACHE_stops_before_any_build()
     {
         var manifest = TestManifests.Seed();
@@ -158,7 +160,7 @@ public class BuilderEnvironmentTests
     }
 
     // Item 4
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task BuildKit_daemonless_gets_kaniko_tls_flags_for_pulls_through_a_buildkitd_toml()
     {
         var manifest = TestManifests.WithConfig(TestManifests.Seed(), "MODEL_REGISTRY", "model.local:5000/team");
@@ -178,7 +180,7 @@ public class BuilderEnvironmentTests
         Assert.EndsWith("push=true,registry.insecure=true", run.Calls[0].Single(a => a.StartsWith("type=image,", StringComparison.Ordinal)));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task BuildKit_daemonless_without_tls_flags_writes_no_config()
     {
         var manifest = TestManifests.Seed();
@@ -188,7 +190,7 @@ public class BuilderEnvironmentTests
         Assert.DoesNotContain("--config", sandbox.BuildKitdFlags(0));
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData("--insecure-registry", "bad\"host]")]
     [InlineData("--registry-certificate", "h=/certs/ca\".crt")]
     public async Task A_registry_or_certificate_that_cannot_be_written_into_toml_is_refused(string flag, string value)
@@ -204,7 +206,7 @@ public class BuilderEnvironmentTests
     }
 
     // Item 5 (and issue 9's docker fallback)
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Docker_without_buildx_builds_with_docker_build_and_pushes_with_docker_push()
     {
         var manifest = TestManifests.Extended();
@@ -225,7 +227,7 @@ public class BuilderEnvironmentTests
         Assert.DoesNotContain("is not a docker command", run.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Docker_without_buildx_retries_only_the_push_and_never_runs_buildx_build()
     {
         var manifest = TestManifests.Seed();
@@ -237,7 +239,7 @@ public class BuilderEnvironmentTests
         Assert.Contains("generator: error: docker build failed with exit code 5", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Docker_that_cannot_run_at_all_is_reported_once_before_any_build()
     {
         var manifest = TestManifests.Seed();
@@ -252,7 +254,7 @@ public class BuilderEnvironmentTests
     }
 
     // Item 7
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData(null, false)]
     [InlineData("", false)]
     [InlineData("0", true)]
@@ -269,7 +271,7 @@ public class BuilderEnvironmentTests
         if (passed) Assert.Equal(pushRetry, push[push.ToList().IndexOf("--retry") + 1]);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Buildah_refuses_a_Dockerfile_path_with_a_comma_before_any_build()
     {
         var manifest = TestManifests.Seed();
@@ -280,7 +282,7 @@ public class BuilderEnvironmentTests
         Assert.Empty(run.Calls);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Remote_BuildKit_behind_mtls_gets_its_certificates()
     {
         var manifest = TestManifests.Seed();

@@ -1,5 +1,7 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Generator.Tests;
 
+[Tier(Tier.Unit)]
 public class BuilderKindParserTests
 {
     [Theory]

@@ -1,5 +1,7 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Generator.Tests;
 
+[Tier(Tier.Unit)]
 public class KanikoArgumentsTests
 {
     private const string Created = "2026-11-25T10:00:00+00:00";

@@ -1,9 +1,11 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>Issue 10 item 1, the script's part: names and tags the Model API refuses still build, with a warning that names its rule.</summary>
+[Tier(Tier.Tools)]
 public class ModelApiNamingTests
 {
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData("grid-a", "v1", null)]
     [InlineData("a__b", "v1", "MODEL_NAME")]
     [InlineData("a", "v1", "MODEL_NAME")]
@@ -37,7 +39,7 @@ public class ModelApiNamingTests
         foreach (var message in messages) Assert.Contains("generator: " + message + "\n", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public void Help_names_the_Model_API_rule_for_names_and_tags()
     {
         var help = GeneratorScript.HelpText(TestManifests.Seed(), BuilderKind.Kaniko);
@@ -45,7 +47,7 @@ public class ModelApiNamingTests
         Assert.Equal(2, help.Split("The Model API only accepts ^[a-z0-9][a-z0-9-]+$").Length - 1);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public void The_scripts_verbosity_names_are_the_clis()
     {
         Assert.Equal(["panic", "fatal", "error", "warn", "info", "debug", "trace"], ModelNaming.VerbosityLevels);

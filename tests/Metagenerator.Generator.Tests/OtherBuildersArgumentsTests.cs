@@ -1,7 +1,9 @@
 using static Metagenerator.Generator.Tests.ExpectedArgs;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
+[Tier(Tier.Unit)]
 public class BuildahArgumentsTests
 {
     internal static IReadOnlyList<IReadOnlyList<string>> Buildah(Manifest.GeneratorManifest m, Dictionary<string, string> env, TestHost? host = null) =>

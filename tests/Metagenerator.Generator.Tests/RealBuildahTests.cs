@@ -1,15 +1,17 @@
 using Metagenerator.TestSupport.Registry;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>The buildah generator script under busybox sh with the host's real buildah (vfs storage, chroot isolation),
 /// building FROM a base in a local docker-registry and pushing the model image there.</summary>
+[Tier(Tier.Registry)]
 public class RealBuildahTests
 {
     private const string Created = "2026-11-25T10:00:00+00:00";
 
-    [Theory]
+    [NeedsToolsTheory("skopeo", "buildah", "busybox", "docker-registry", "umoci")]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Builds_and_pushes_the_model_image_with_contract_labels_and_build_arguments(bool withCredentialsFile)
@@ -78,7 +80,7 @@ public class RealBuildahTests
         Assert.Equal(registry.Host, Out("MODEL_REGISTRY"));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "buildah", "busybox", "docker-registry", "umoci")]
     public async Task A_failing_build_pushes_nothing()
     {
         await using var registry = await LocalRegistry.StartAsync();

@@ -1,7 +1,9 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>The rendered script, run under busybox sh with stand-in builders, passes exactly the argv the C# argument
 /// functions compute for the same environment.</summary>
+[Tier(Tier.Tools)]
 public class ScriptAgreementTests
 {
     private const string Created = "2026-11-25T10:00:00+00:00";
@@ -25,7 +27,7 @@ public class ScriptAgreementTests
         return data;
     }
 
-    [Theory]
+    [NeedsToolsTheory("dash", "bash", "busybox")]
     [MemberData(nameof(Cases))]
     public async Task Script_runs_exactly_the_commands_of_the_argument_functions(string manifestName, BuilderKind builder, string extraFlags)
     {
@@ -56,7 +58,7 @@ public class ScriptAgreementTests
         }
     }
 
-    [Theory]
+    [NeedsToolsTheory("dash", "bash", "busybox")]
     [InlineData("")]
     [InlineData("tcp://buildkitd:1234")]
     public async Task BuildKit_uses_the_remote_daemon_only_when_BUILDKIT_HOST_is_set(string host)
@@ -79,7 +81,7 @@ public class ScriptAgreementTests
         if (host.Length > 0) Assert.Equal(["--addr", host, "build"], call.Skip(1).Take(3));
     }
 
-    [Fact]
+    [NeedsToolsFact("dash", "bash", "busybox")]
     public async Task Buildah_gets_the_credentials_file_when_DOCKER_CONFIG_has_one()
     {
         var manifest = TestManifests.Seed();
@@ -103,7 +105,7 @@ public class ScriptAgreementTests
         Assert.Equal(expected[1].Skip(1), run.Calls[1].Skip(1));
     }
 
-    [Theory]
+    [NeedsToolsTheory("dash", "bash", "busybox")]
     [InlineData("/bin/dash")]
     [InlineData("/bin/bash", "--posix")]
     public async Task Other_posix_shells_run_the_script_the_same_way(params string[] shell)
@@ -130,7 +132,7 @@ public class ScriptAgreementTests
         }
     }
 
-    [Fact]
+    [NeedsToolsFact("dash", "bash", "busybox")]
     public async Task A_config_key_named_like_a_builder_setting_feeds_it_in_both_twins()
     {
         var manifest = TestManifests.Seed() with

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>The rendered script's checks, defaults, output and failure handling, run under busybox sh.</summary>
+[Tier(Tier.Tools)]
 public class ScriptBehaviourTests
 {
     private const string Created = "2026-11-25T10:00:00+00:00";
@@ -18,7 +20,7 @@ public class ScriptBehaviourTests
         return env;
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData("MODEL_NAME", null, "MODEL_NAME is not set")]
     [InlineData("MODEL_NAME", "", "MODEL_NAME is not set")]
     [InlineData("MODEL_TAG", null, "MODEL_TAG is not set")]
@@ -67,7 +69,7 @@ public class ScriptBehaviourTests
         Assert.StartsWith(message, e.Message);
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData("a", "V")]
     [InlineData("grid-a", "v1")]
     [InlineData("a__b", "_x")]
@@ -83,7 +85,7 @@ public class ScriptBehaviourTests
         Assert.Contains($"reformers-dev.ait.ac.at:8083/example-generator/v3/{name}:{tag}", run.Calls.Single());
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Tag_length_limit_is_128()
     {
         var manifest = TestManifests.Seed();
@@ -96,7 +98,7 @@ public class ScriptBehaviourTests
         Assert.Empty(tooLong.Calls);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Unexpected_argument_is_an_error()
     {
         var manifest = TestManifests.Seed();
@@ -107,7 +109,7 @@ public class ScriptBehaviourTests
         Assert.Empty(run.Calls);
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData("help")]
     [InlineData("--help")]
     public async Task Help_lists_every_parameter_with_info_default_and_requiredness(string arg)
@@ -135,7 +137,7 @@ public class ScriptBehaviourTests
         foreach (var name in names) Assert.Matches($"\n  {name} \\((required|optional)\\)\n", help);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Printed_values_mask_secret_names_but_the_builder_gets_them()
     {
         var manifest = TestManifests.Extended();
@@ -158,7 +160,7 @@ public class ScriptBehaviourTests
         Assert.Contains("API_Token=tok-123", run.Calls.Single());
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Set_but_empty_overrides_the_default_and_empty_registry_drops_the_prefix()
     {
         var manifest = TestManifests.Seed();
@@ -175,7 +177,7 @@ public class ScriptBehaviourTests
         Assert.Contains("CONFIG_FILE=/config/config.yml", args); // unset: the manifest default
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData(false)]
     [InlineData(true)]
     public async Task Created_defaults_to_the_current_utc_time_in_seconds(bool setEmpty)
@@ -197,7 +199,7 @@ public class ScriptBehaviourTests
         Assert.InRange(time, before.AddSeconds(-1), DateTimeOffset.UtcNow.AddSeconds(1));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task A_failing_builder_fails_the_run_with_its_exit_code()
     {
         var manifest = TestManifests.Seed();
@@ -209,7 +211,7 @@ public class ScriptBehaviourTests
         Assert.DoesNotContain("pushed", run.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task A_failing_warmer_is_a_warning_and_the_executor_still_builds()
     {
         var manifest = TestManifests.Seed();
@@ -221,7 +223,7 @@ public class ScriptBehaviourTests
         Assert.Equal(["warmer", "executor"], run.Calls.Select(c => Path.GetFileName(c[0])));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Buildah_push_is_not_attempted_when_bud_fails()
     {
         var manifest = TestManifests.Seed();
@@ -232,7 +234,7 @@ public class ScriptBehaviourTests
         Assert.Contains("bud", Assert.Single(run.Calls));
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData(BuilderKind.BuildKit, "buildctl-daemonless.sh", "0", 1)]
     [InlineData(BuilderKind.BuildKit, "buildctl-daemonless.sh", "1", 2)]
     [InlineData(BuilderKind.Docker, "docker", "2", 3)]
@@ -248,7 +250,7 @@ public class ScriptBehaviourTests
         Assert.Contains("failed with exit code 4", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task A_missing_builder_program_says_so()
     {
         var manifest = TestManifests.Seed();

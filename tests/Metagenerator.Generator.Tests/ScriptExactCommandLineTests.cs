@@ -1,7 +1,9 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>The script's command lines compared with spelled-out lists (not with the C# functions): kaniko with the warmer
 /// and buildkit, for the seed and extended fixtures, with EXTRA_FLAGS.</summary>
+[Tier(Tier.Tools)]
 public class ScriptExactCommandLineTests
 {
     private static Dictionary<string, string> SeedEnv(ScriptSandbox sandbox)
@@ -29,7 +31,7 @@ public class ScriptExactCommandLineTests
     private static string[] InSandbox(IEnumerable<string> args, ScriptSandbox sandbox) =>
         args.Select(a => a.Replace("/workspace/model-src", sandbox.Context, StringComparison.Ordinal)).ToArray();
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Kaniko_seed()
     {
         var manifest = TestManifests.Seed();
@@ -39,7 +41,7 @@ public class ScriptExactCommandLineTests
         Assert.Equal(InSandbox(KanikoArgumentsTests.SeedExecutor.Skip(1), sandbox), Assert.Single(run.Calls).Skip(1));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Kaniko_extended_with_warmer_and_extra_flags()
     {
         var manifest = TestManifests.Extended();
@@ -59,7 +61,7 @@ public class ScriptExactCommandLineTests
         Assert.Equal(InSandbox(KanikoArgumentsTests.ExtendedExecutor.Skip(1), sandbox), run.Calls[1].Skip(1));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Kaniko_seed_warms_both_cache_images_into_the_default_cache_dir()
     {
         var manifest = TestManifests.Seed();
@@ -77,7 +79,7 @@ public class ScriptExactCommandLineTests
         Assert.Equal([.. InSandbox(KanikoArgumentsTests.SeedExecutor.Skip(1), sandbox), "--cache=true"], run.Calls[1].Skip(1));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task BuildKit_seed_daemonless()
     {
         var manifest = TestManifests.Seed();
@@ -99,7 +101,7 @@ public class ScriptExactCommandLineTests
             call.Skip(1));
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task BuildKit_extended_remote_with_extra_flags()
     {
         var manifest = TestManifests.Extended();

@@ -1,10 +1,12 @@
 using System.Text;
 using Metagenerator.Manifest;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>Random hostile text in manifest defaults, runtime labels, the environment and EXTRA_FLAGS: the script and its
 /// C# twin agree on every argv (or on refusing the input), and nothing the text spells out runs.</summary>
+[Tier(Tier.Tools)]
 public class ScriptFuzzTests
 {
     private const string Alphabet = "$`'\"\\;&|(){}*?[]~#!%= \t\nabcXYZ019-_./:üé€";
@@ -22,7 +24,7 @@ public class ScriptFuzzTests
         return sb.ToString();
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData(1)]
     [InlineData(2)]
     [InlineData(3)]
@@ -81,7 +83,7 @@ public class ScriptFuzzTests
         }
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public void Rendering_is_deterministic()
     {
         foreach (var builder in Enum.GetValues<BuilderKind>())

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Metagenerator.Generator;
 using Metagenerator.Manifest;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
@@ -9,6 +10,7 @@ namespace Metagenerator.Generator.Tests;
 /// the script's (<c>mg_</c>), a builder setting its help lists (which a config key may set on purpose), or a name
 /// <see cref="ReservedNames"/> reserves: so the validator's rule covers what the script really uses, for every builder.
 /// </summary>
+[Tier(Tier.Unit)]
 public sealed partial class ScriptReservedNamesTests
 {
     [GeneratedRegex(@"\$\{?#?([A-Za-z_][A-Za-z0-9_]*)|(?:^|[\s;(])(?:unset\s+)?([A-Za-z_][A-Za-z0-9_]*)=", RegexOptions.Multiline)]

@@ -1,9 +1,11 @@
 using Metagenerator.Manifest;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
 /// <summary>No manifest or environment value is ever interpreted as shell code: hostile values reach the builder as exactly
 /// those bytes and nothing they spell out runs.</summary>
+[Tier(Tier.Tools)]
 public class ScriptSafetyTests
 {
     private static string[] Hostile(string marker) =>
@@ -37,7 +39,7 @@ public class ScriptSafetyTests
 
     public static TheoryData<BuilderKind> Builders() => new(Enum.GetValues<BuilderKind>());
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [MemberData(nameof(Builders))]
     public async Task Hostile_manifest_defaults_and_environment_values_arrive_verbatim(BuilderKind builder)
     {
@@ -84,7 +86,7 @@ public class ScriptSafetyTests
             Assert.Contains("--image=" + hostile[0], run.Calls[0]); // the warmer ran with the hostile cache image as one word
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public async Task Hostile_help_texts_print_verbatim_and_run_nothing()
     {
         using var sandbox = new ScriptSandbox("Dockerfile");
@@ -101,7 +103,7 @@ public class ScriptSafetyTests
         Assert.Contains("info: " + hostile[0], run.StdOut);
     }
 
-    [Theory]
+    [NeedsToolsTheory("busybox", "bash")]
     [InlineData("IFS")]
     [InlineData("PATH")]
     [InlineData("mg_dest")]
@@ -120,7 +122,7 @@ public class ScriptSafetyTests
         Assert.Contains("seed/GENERATOR-MANIFEST.yml:9:5: error: ", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("busybox", "bash")]
     public void A_NUL_in_a_value_is_refused()
     {
         var manifest = TestManifests.WithParameterDefault(TestManifests.Seed(), "GRID_DATA", "a\0b");

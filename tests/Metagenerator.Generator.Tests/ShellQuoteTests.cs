@@ -1,7 +1,9 @@
 using Metagenerator.Generator.Script;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Generator.Tests;
 
+[Tier(Tier.Unit)]
 public class ShellQuoteTests
 {
     [Theory]

@@ -1,7 +1,9 @@
 using Metagenerator.Manifest;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Manifest.Tests;
 
+[Tier(Tier.Unit)]
 public class FixtureTests
 {
     [Fact]

@@ -1,6 +1,8 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Manifest.Tests;
 
 /// <summary>Each invalid manifest must be reported at the right key path and line, with a message that says what is wrong.</summary>
+[Tier(Tier.Unit)]
 public class InvalidManifestTableTests
 {
     // Line numbers of the base manifest are given on the right; the cases edit single lines of it.

@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using Json.Schema;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Manifest.Tests;
 
@@ -12,6 +13,7 @@ namespace Metagenerator.Manifest.Tests;
 /// The shipped JSON Schema (for editors' YAML language servers) agrees with the validator on the fixtures and on
 /// representative invalid manifests. YAML is turned into JSON the way a YAML 1.2 language server sees it.
 /// </summary>
+[Tier(Tier.Unit)]
 public partial class JsonSchemaTests
 {
     private static readonly JsonSchema Schema = JsonSchema.FromText(File.ReadAllText(TestFiles.PathOf("generator-manifest.schema.json")));

@@ -1,4 +1,5 @@
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Manifest.Tests;
 
@@ -6,6 +7,7 @@ namespace Metagenerator.Manifest.Tests;
 /// What <see cref="ManifestLoader.Load"/> does with a path that is not a plain manifest file (issue 8 item 5): it refuses
 /// anything but a regular file without opening it, and stops reading past 1 MiB whatever size the file reports.
 /// </summary>
+[Tier(Tier.Tools)]
 public class ManifestFileTests
 {
     private static ManifestError LoadError(string path)
@@ -17,14 +19,14 @@ public class ManifestFileTests
     }
 
     /// <summary>Before: read until the process ran out of memory (length 0 reported, no end).</summary>
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public void A_character_device_is_refused_without_reading_it()
     {
         var e = LoadError("/dev/zero");
         Assert.Equal("/dev/zero:1:1: error: (file): is a character device, not a regular file; a generator manifest must be a regular file", e.ToString());
     }
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public void A_symbolic_link_to_a_character_device_is_refused()
     {
         using var dir = new TempDirectory();
@@ -33,7 +35,7 @@ public class ManifestFileTests
         Assert.Contains("is a character device, not a regular file", LoadError(link).Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public void A_symbolic_link_to_a_manifest_is_read()
     {
         using var dir = new TempDirectory();
@@ -43,7 +45,7 @@ public class ManifestFileTests
         Assert.Equal("example-generator", ManifestLoader.Load(link).Name);
     }
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public void A_dangling_symbolic_link_is_refused()
     {
         using var dir = new TempDirectory();
@@ -53,7 +55,7 @@ public class ManifestFileTests
     }
 
     /// <summary>Before: opening the FIFO blocked forever. The timeout only guards the test run against that hang.</summary>
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public async Task A_fifo_is_refused_without_blocking()
     {
         using var dir = new TempDirectory();
@@ -73,7 +75,7 @@ public class ManifestFileTests
     }
 
     /// <summary>/proc/kallsyms is a regular file that reports size 0 and holds megabytes: only a cap while reading catches it.</summary>
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public void The_size_cap_applies_while_reading_not_to_the_reported_length()
     {
         const string path = "/proc/kallsyms";
@@ -81,7 +83,7 @@ public class ManifestFileTests
         Assert.Contains("holds more than 1048576 bytes", LoadError(path).Message, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public void A_regular_file_past_the_cap_is_refused()
     {
         using var dir = new TempDirectory();

@@ -1,5 +1,6 @@
 using System.Text;
 using CsCheck;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Manifest.Tests;
 
@@ -8,6 +9,7 @@ namespace Metagenerator.Manifest.Tests;
 /// No clock is consulted (2 shared cores make timings meaningless): the work per document is bounded by the inputs'
 /// size and by the reader's caps on nesting, expanded values and errors, which YamlHandlingTests check where reading stops.
 /// </remarks>
+[Tier(Tier.Unit)]
 public class PropertyTests
 {
     private static readonly string[] Documents =

@@ -2,9 +2,11 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Manifest.Tests;
 
+[Tier(Tier.Unit)]
 public class YamlHandlingTests
 {
     private const string Head =

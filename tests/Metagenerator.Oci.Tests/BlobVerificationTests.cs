@@ -1,9 +1,11 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
 /// <summary>A base image read from an OCI layout whose layer blob does not match its digest is bad source data, named as such.</summary>
+[Tier(Tier.Unit)]
 public class BlobVerificationTests
 {
     private static async Task<(string Layout, IImage Base, Digest Layer)> CorruptBaseAsync(TempDirectory dir)

@@ -1,7 +1,9 @@
 using Metagenerator.Oci;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
+[Tier(Tier.Unit)]
 public class DockerIgnoreTests
 {
     // Expected results follow moby/patternmatcher (what `docker build` does with the same file).

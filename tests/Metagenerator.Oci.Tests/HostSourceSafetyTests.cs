@@ -1,6 +1,7 @@
 using System.Text;
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
@@ -9,6 +10,7 @@ namespace Metagenerator.Oci.Tests;
 /// must not hang the build (a .dockerignore that is a device or a FIFO), or cannot be packed faithfully (names that
 /// are not UTF-8, paths deeper than PATH_MAX). Real files, made with the shell where .NET cannot make them.
 /// </summary>
+[Tier(Tier.Tools)]
 public class HostSourceSafetyTests
 {
     private static Task<BuiltLayer> BuildAsync(TempDirectory dir, DirectorySource source) =>
@@ -17,7 +19,7 @@ public class HostSourceSafetyTests
     private static Task Shell(string script, string workingDirectory) =>
         ExternalTool.RunAsync("sh", ["-c", script], workingDirectory).ContinueWith(t => t.Result.EnsureSuccess());
 
-    [Fact]
+    [NeedsToolsFact("buildah", "mkfifo")]
     public async Task An_excluded_host_file_is_left_out_under_its_name_and_under_a_hard_link()
     {
         using var dir = new TempDirectory();
@@ -36,7 +38,7 @@ public class HostSourceSafetyTests
         Assert.DoesNotContain("ctx/sub/copy.json", names);
     }
 
-    [Theory]
+    [NeedsToolsTheory("buildah", "mkfifo")]
     [InlineData("/dev/zero", "character device")]
     [InlineData("fifo", "named pipe")]
     public async Task A_dockerignore_that_is_not_a_regular_file_is_refused_without_reading_it(string target, string kind)
@@ -55,7 +57,7 @@ public class HostSourceSafetyTests
         Assert.Equal(ErrorCategory.InvalidInput, error.Category);
     }
 
-    [Fact]
+    [NeedsToolsFact("buildah", "mkfifo")]
     public async Task A_dockerignore_larger_than_the_cap_is_refused()
     {
         using var dir = new TempDirectory();
@@ -64,7 +66,7 @@ public class HostSourceSafetyTests
         Assert.Contains("larger than", error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("buildah", "mkfifo")]
     public async Task A_file_named_with_a_backslash_is_kept_by_a_pattern_naming_its_prefix_as_buildah_keeps_it()
     {
         using var dir = new TempDirectory();
@@ -86,7 +88,7 @@ public class HostSourceSafetyTests
         Assert.Equal(buildahs, ours);
     }
 
-    [Fact]
+    [NeedsToolsFact("buildah", "mkfifo")]
     public async Task A_file_name_that_is_not_utf8_is_refused_naming_it_as_gnu_tar_lists_it()
     {
         using var dir = new TempDirectory();
@@ -106,7 +108,7 @@ public class HostSourceSafetyTests
         Assert.DoesNotContain(LayerReading.ReadEntries(layer), e => e.Name.StartsWith("ctx/caf", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [NeedsToolsFact("buildah", "mkfifo")]
     public async Task A_symlink_target_that_is_not_utf8_is_refused_not_rewritten()
     {
         using var dir = new TempDirectory();
@@ -120,7 +122,7 @@ public class HostSourceSafetyTests
         Assert.Contains(dir.Combine("src", "link"), error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("buildah", "mkfifo")]
     public async Task A_path_deeper_than_path_max_fails_naming_the_file()
     {
         using var dir = new TempDirectory();

@@ -1,9 +1,11 @@
 using System.Text.Json.Nodes;
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
+[Tier(Tier.Unit)]
 public class ImageMutationTests
 {
     private static async Task<BuiltLayer> NewLayerAsync(string dir, LayerCompression compression = LayerCompression.Gzip) =>

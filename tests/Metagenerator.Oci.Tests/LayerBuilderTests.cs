@@ -2,9 +2,11 @@ using System.Formats.Tar;
 using System.Text;
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
+[Tier(Tier.Tools)]
 public class LayerBuilderTests
 {
     private static readonly DateTimeOffset Epoch = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
@@ -58,7 +60,7 @@ public class LayerBuilderTests
         }
     }
 
-    [Theory]
+    [NeedsToolsTheory("tar", "mkfifo")]
     [InlineData(LayerCompression.Gzip)]
     [InlineData(LayerCompression.Zstd)]
     public async Task Same_content_gives_byte_identical_layer_whatever_times_modes_and_order(LayerCompression compression)
@@ -81,7 +83,7 @@ public class LayerBuilderTests
         Assert.Equal(compression == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.OciLayerGzip, first.Descriptor.MediaType);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task ComputeDiffId_matches_the_built_layer_without_writing_it()
     {
         using var dir = new TempDirectory();
@@ -93,7 +95,7 @@ public class LayerBuilderTests
         Assert.Equal(layer.UncompressedSize, size);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task A_changed_byte_changes_the_digest()
     {
         using var dir = new TempDirectory();
@@ -104,7 +106,7 @@ public class LayerBuilderTests
         Assert.NotEqual(before.DiffId, after.DiffId);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Tar_has_sorted_entries_parents_normalised_modes_and_no_host_metadata()
     {
         using var dir = new TempDirectory();
@@ -154,7 +156,7 @@ public class LayerBuilderTests
         Assert.Equal("kept", Encoding.UTF8.GetString(byName["workspace/model-src/build/keep.txt"].Content));
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Pinned_diff_id_for_fixed_input()
     {
         // The uncompressed tar is fully determined by this code: pin it so any format change is deliberate.
@@ -173,7 +175,7 @@ public class LayerBuilderTests
         Assert.Equal(7 * 512, layer.UncompressedSize); // 3 headers, 2 data blocks, 2 end blocks
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Uncompressed_tar_is_byte_identical_to_gnu_tar_of_the_same_normalised_tree()
     {
         using var dir = new TempDirectory();
@@ -199,7 +201,7 @@ public class LayerBuilderTests
         Assert.Equal(Digest.Sha256(File.ReadAllBytes(tarFile)), layer.DiffId);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Gzip_header_has_no_time_and_a_fixed_os_byte()
     {
         using var dir = new TempDirectory();
@@ -209,7 +211,7 @@ public class LayerBuilderTests
         Assert.Equal(255, head[9]);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Long_and_non_ascii_names_round_trip_through_pax()
     {
         using var dir = new TempDirectory();
@@ -220,7 +222,7 @@ public class LayerBuilderTests
         Assert.Contains(entries, e => e.Name == name && e.Type is TarEntryType.RegularFile or TarEntryType.V7RegularFile);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Gnu_tar_reads_split_ustar_names_and_pax_names_and_link_targets()
     {
         using var dir = new TempDirectory();
@@ -239,7 +241,7 @@ public class LayerBuilderTests
         Assert.DoesNotContain("PaxHeaders", listing);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Symlink_inside_the_source_is_kept()
     {
         using var dir = new TempDirectory();
@@ -257,7 +259,7 @@ public class LayerBuilderTests
         Assert.Equal(TarEntryType.SymbolicLink, entries["m/dangling"].Type);
     }
 
-    [Theory]
+    [NeedsToolsTheory("tar", "mkfifo")]
     [InlineData("../../etc/passwd")]
     [InlineData("/etc/passwd")]
     [InlineData("../sub/../../outside")]
@@ -274,7 +276,7 @@ public class LayerBuilderTests
         Assert.Contains("outside the model source", error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Fifo_is_an_error_naming_the_file()
     {
         using var dir = new TempDirectory();
@@ -287,7 +289,7 @@ public class LayerBuilderTests
         Assert.Contains("named pipe", error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Socket_is_an_error_naming_the_file()
     {
         using var dir = new TempDirectory();
@@ -301,7 +303,7 @@ public class LayerBuilderTests
         Assert.Contains("socket", error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Dockerignore_removes_files_but_keeps_the_dockerfile_and_itself()
     {
         using var dir = new TempDirectory();
@@ -320,7 +322,7 @@ public class LayerBuilderTests
         Assert.DoesNotContain(names, n => n.StartsWith("workspace/model-src/notes", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Invalid_dockerignore_is_an_error_naming_the_file()
     {
         using var dir = new TempDirectory();
@@ -331,7 +333,7 @@ public class LayerBuilderTests
         Assert.Contains("line 1", error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Ignored_special_files_are_not_an_error()
     {
         using var dir = new TempDirectory();
@@ -341,7 +343,7 @@ public class LayerBuilderTests
         Assert.DoesNotContain(LayerReading.ReadEntries(layer), e => e.Name == "m/pipe");
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Missing_source_directory_is_an_error_naming_it()
     {
         using var dir = new TempDirectory();
@@ -351,7 +353,7 @@ public class LayerBuilderTests
         Assert.Contains("does not exist", error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Two_sources_writing_the_same_path_is_an_error()
     {
         using var dir = new TempDirectory();
@@ -364,7 +366,7 @@ public class LayerBuilderTests
         Assert.Contains("/workspace/generator.sh", error.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Docker_family_gets_the_docker_gzip_media_type_and_zstd_is_refused_for_it()
     {
         using var dir = new TempDirectory();
@@ -375,7 +377,7 @@ public class LayerBuilderTests
             LayerBuilder.BuildAsync(new LayerSpec { Sources = files, MediaTypeFamily = MediaTypeFamily.Docker, Compression = LayerCompression.Zstd }, dir.Path));
     }
 
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Compression_level_changes_bytes_but_not_diff_id()
     {
         using var dir = new TempDirectory();
@@ -398,7 +400,7 @@ public sealed class MemoryMeasurement;
 [Collection(nameof(MemoryMeasurement))]
 public class LayerBuilderMemoryTests
 {
-    [Fact]
+    [NeedsToolsFact("tar", "mkfifo")]
     public async Task Large_file_is_streamed_with_bounded_memory()
     {
         using var dir = new TempDirectory();

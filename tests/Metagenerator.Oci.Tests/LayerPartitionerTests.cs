@@ -1,8 +1,10 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
+[Tier(Tier.Unit)]
 public class LayerPartitionerTests
 {
     private const long Threshold = 1000;

@@ -1,9 +1,11 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Metagenerator.Oci;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
+[Tier(Tier.Unit)]
 public class OciJsonTests
 {
     [Fact]

@@ -1,5 +1,6 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
@@ -7,6 +8,7 @@ namespace Metagenerator.Oci.Tests;
 /// A docker-archive written where the user points: through a symlink, into a FIFO (as for <c>docker load</c>), never
 /// over a special file. skopeo reads what arrives; <c>stat</c> says what the path is afterwards.
 /// </summary>
+[Tier(Tier.Tools)]
 public class OutputFileTests
 {
     private static async Task<string> FileTypeAsync(string path) =>
@@ -15,7 +17,7 @@ public class OutputFileTests
     private static async Task AssertArchiveReadsAsync(string path) =>
         (await ExternalTool.RunAsync("skopeo", ["inspect", $"docker-archive:{path}"])).EnsureSuccess();
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "mkfifo")]
     public async Task A_symlink_is_written_through_the_link_stays_and_its_target_is_replaced()
     {
         using var dir = new TempDirectory();
@@ -34,7 +36,7 @@ public class OutputFileTests
         Assert.Empty(Directory.GetFiles(dir.Combine("real"), "*.tmp"));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "mkfifo")]
     public async Task A_fifo_is_written_into_and_stays_a_fifo()
     {
         using var dir = new TempDirectory();
@@ -50,7 +52,7 @@ public class OutputFileTests
         await AssertArchiveReadsAsync(dir.Combine("received.tar"));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "mkfifo")]
     public async Task A_device_is_refused_and_never_replaced()
     {
         using var dir = new TempDirectory();

@@ -1,10 +1,12 @@
 using System.Text.Json.Nodes;
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Oci.Tests;
 
 /// <summary>What we write is read by tools we did not write: skopeo, umoci, podman.</summary>
+[Tier(Tier.Tools)]
 public class RealToolTests
 {
     private static readonly DateTimeOffset Created = DateTimeOffset.FromUnixTimeSeconds(1_700_000_000);
@@ -51,7 +53,7 @@ public class RealToolTests
     private static async Task<JsonNode> SkopeoJsonAsync(params string[] args) =>
         JsonNode.Parse((await ExternalTool.RunAsync("skopeo", args)).EnsureSuccess().StdOut)!;
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman")]
     public async Task Generator_image_in_an_oci_layout_reads_with_skopeo_and_unpacks_with_umoci()
     {
         using var dir = new TempDirectory("mg-tools");
@@ -91,7 +93,7 @@ public class RealToolTests
         Assert.False(File.Exists(Path.Combine(rootfs, "workspace/model-src/train.log")));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "umoci", "podman")]
     public async Task Zstd_generator_image_has_the_oci_zstd_media_type_and_inspects_with_skopeo()
     {
         using var dir = new TempDirectory("mg-tools");
@@ -110,7 +112,7 @@ public class RealToolTests
         (await ExternalTool.RunAsync("skopeo", ["copy", $"oci:{layoutDir}:zstd", $"dir:{dir.Combine("copy")}"])).EnsureSuccess();
     }
 
-    [Theory]
+    [NeedsToolsTheory("skopeo", "umoci", "podman")]
     [InlineData(MediaTypeFamily.Oci)]
     [InlineData(MediaTypeFamily.Docker)]
     public async Task Docker_archive_reads_with_skopeo_and_loads_with_podman(MediaTypeFamily family)
@@ -141,7 +143,7 @@ public class RealToolTests
         (await ExternalTool.RunAsync(podman!, [.. storage, "rmi", "-a", "-f"])).EnsureSuccess();
     }
 
-    [Theory]
+    [NeedsToolsTheory("skopeo", "umoci", "podman")]
     [InlineData("localhost:5000/example-generator:v3", "localhost:5000/example-generator:v3")]
     [InlineData("busybox", "busybox:latest")]
     [InlineData("docker.io/library/busybox:1.36", "busybox:1.36")]

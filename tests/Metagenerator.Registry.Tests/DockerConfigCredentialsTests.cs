@@ -1,8 +1,10 @@
 using System.Text;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
+[Tier(Tier.Unit)]
 public sealed class DockerConfigCredentialsTests : IDisposable
 {
     private readonly TempDirectory _dir = new("mg-dockercfg");

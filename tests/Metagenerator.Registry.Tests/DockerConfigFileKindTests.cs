@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>The Docker config file is read only when it is a regular file, and never beyond its size limit.</summary>
+[Tier(Tier.Tools)]
 public sealed class DockerConfigFileKindTests : IDisposable
 {
     // Guards against the read blocking (a FIFO) or running away (a device); not a speed assertion.
@@ -16,7 +18,7 @@ public sealed class DockerConfigFileKindTests : IDisposable
     private static async Task<CredentialConfigException> RefusedAsync(string path) =>
         await Assert.ThrowsAsync<CredentialConfigException>(() => Task.Run(() => new DockerConfigCredentials(path).Validate()).WaitAsync(HangGuard));
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public async Task A_character_device_is_refused_naming_it()
     {
         var e = await RefusedAsync("/dev/zero");
@@ -25,7 +27,7 @@ public sealed class DockerConfigFileKindTests : IDisposable
         Assert.Equal(ErrorCategory.InvalidInput, e.Category);
     }
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public async Task A_symlink_to_a_device_is_refused()
     {
         var link = _dir.Combine("config.json");
@@ -35,7 +37,7 @@ public sealed class DockerConfigFileKindTests : IDisposable
         Assert.Contains("character device", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public async Task A_fifo_is_refused_instead_of_blocking()
     {
         var fifo = _dir.Combine("fifo.json");
@@ -45,7 +47,7 @@ public sealed class DockerConfigFileKindTests : IDisposable
         Assert.Contains("FIFO", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("mkfifo")]
     public async Task A_file_larger_than_the_limit_is_refused()
     {
         var big = _dir.WriteFile("big.json", "{\"auths\":{}, \"padding\":\"" + new string('a', 2 * 1024 * 1024) + "\"}");

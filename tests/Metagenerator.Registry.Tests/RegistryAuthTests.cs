@@ -1,10 +1,12 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>htpasswd Basic auth, token auth through the test's issuer, and credential helpers, against a real registry.</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryAuthTests : IDisposable
 {
     private const string User = "builder";
@@ -37,7 +39,7 @@ public sealed class RegistryAuthTests : IDisposable
         return ((IImage)image).Digest.ToString();
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Htpasswd_basic_auth_with_the_right_password_pushes()
     {
         await using var registry = await StartHtpasswdRegistryAsync();
@@ -51,7 +53,7 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.Contains(digest, inspect.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Htpasswd_with_a_wrong_password_fails_naming_the_config_file_and_never_the_password()
     {
         await using var registry = await StartHtpasswdRegistryAsync();
@@ -71,7 +73,7 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.DoesNotContain(TestConfig.B64(User + ":wrong-Passw0rd"), all);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Htpasswd_without_credentials_fails_saying_which_config_was_consulted()
     {
         await using var registry = await StartHtpasswdRegistryAsync();
@@ -89,7 +91,7 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.Equal(new Remedy(RemedyKind.ProvideCredentials, registry.Host), e2.Remedy);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task A_credential_helper_on_PATH_supplies_the_password()
     {
         await using var registry = await StartHtpasswdRegistryAsync();
@@ -121,7 +123,7 @@ public sealed class RegistryAuthTests : IDisposable
         return (issuer, registry);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Token_auth_with_password_gets_scoped_tokens_mounts_and_caches_them()
     {
         var (issuer, registry) = await StartTokenRegistryAsync();
@@ -148,7 +150,7 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync($"{registry.Host}/tokgen:2", new SkopeoAuth(Username: User, Password: Password))).EnsureSuccess().StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Token_auth_with_an_identity_token_uses_the_oauth2_post()
     {
         var (issuer, registry) = await StartTokenRegistryAsync();
@@ -167,7 +169,7 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.All(ours, r => Assert.StartsWith("POST grant=refresh_token", r));
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Token_auth_with_a_registry_token_sends_it_as_is()
     {
         var (issuer, registry) = await StartTokenRegistryAsync();
@@ -185,7 +187,7 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.Equal(before, issuer.Requests.Count);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Token_auth_with_a_wrong_password_or_none_fails_clearly_without_secrets()
     {
         var (issuer, registry) = await StartTokenRegistryAsync();
@@ -208,7 +210,7 @@ public sealed class RegistryAuthTests : IDisposable
         }
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
     public async Task Cached_tokens_are_reused_until_they_near_expiry()
     {
         var (issuer, registry) = await StartTokenRegistryAsync();

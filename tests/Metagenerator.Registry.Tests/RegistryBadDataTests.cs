@@ -3,10 +3,12 @@ using System.Text.Json.Nodes;
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>What a registry or token server sends is bounded and checked: bad data is a registry error naming the image, never a crash.</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryBadDataTests : IAsyncLifetime
 {
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(1);
@@ -29,7 +31,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
 
     private RegistryClient Client() => new(new RegistryOptions { InsecureRegistries = new HashSet<string> { _proxy.Host, _registry.Host } });
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_layer_that_does_not_match_its_digest_is_a_registry_error_naming_the_image()
     {
         using var client = Client();
@@ -47,7 +49,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         Assert.Equal(ErrorCategory.Registry, e.Category);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_corrupt_layer_streamed_to_another_registry_is_reported_against_its_source()
     {
         await using var other = await LocalRegistry.StartAsync();
@@ -70,7 +72,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         File.WriteAllBytes(stored, bytes);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_manifest_with_a_null_layer_is_a_registry_error()
     {
         using var client = Client();
@@ -83,7 +85,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         Assert.Contains("layers[0]", e.Message);
     }
 
-    [Theory]
+    [NeedsToolsTheory("docker-registry", "skopeo")]
     [InlineData("Env", "[1]", "config.Env")]
     [InlineData("Labels", "{\"a\":2}", "config.Labels")]
     public async Task A_config_with_wrongly_typed_fields_is_a_registry_error_naming_the_field(string field, string json, string path)
@@ -98,7 +100,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         Assert.Equal(ErrorCategory.Registry, e.Category);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_config_whose_diff_ids_are_not_digests_is_a_registry_error()
     {
         using var client = Client();
@@ -109,7 +111,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         Assert.Contains("rootfs.diff_ids[0]", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_token_answer_that_never_ends_is_cut_off_at_the_limit()
     {
         await using var issuer = TokenIssuer.Start();

@@ -1,6 +1,7 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
@@ -8,6 +9,7 @@ namespace Metagenerator.Registry.Tests;
 /// Credentials belong to the origin (scheme, host, port) they were configured for and to the token realm that origin
 /// names: never to an upload session or a download redirected elsewhere, never over plain HTTP unless the user allowed it.
 /// </summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryCredentialOriginTests : IDisposable
 {
     private const string User = "builder";
@@ -16,7 +18,7 @@ public sealed class RegistryCredentialOriginTests : IDisposable
 
     public void Dispose() => _dir.Dispose();
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "htpasswd", "skopeo")]
     public async Task An_upload_session_on_another_origin_gets_no_credentials()
     {
         var htpasswd = await Htpasswd.WriteAsync(_dir.Combine("htpasswd"), new Dictionary<string, string> { [User] = Password });
@@ -46,7 +48,7 @@ public sealed class RegistryCredentialOriginTests : IDisposable
         Assert.DoesNotContain(Password, TestConfig.AllMessages(e));
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "htpasswd", "skopeo")]
     public async Task A_download_redirected_to_another_origin_that_challenges_gets_no_credentials()
     {
         await using var registry = await LocalRegistry.StartAsync();
@@ -83,7 +85,7 @@ public sealed class RegistryCredentialOriginTests : IDisposable
         Assert.Equal(ErrorCategory.Registry, e.Category);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "htpasswd", "skopeo")]
     public async Task An_https_registry_whose_token_realm_is_plain_http_gets_no_password_unless_that_host_is_insecure()
     {
         var certs = await TestCertificates.CreateAsync(_dir.Combine("certs"));

@@ -3,10 +3,12 @@ using System.Text.Json;
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>Pushes through a fault-injecting proxy: transient faults are retried within PushRetry; otherwise a clear error, and the tag never points at an incomplete image.</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryFaultTests : IAsyncLifetime
 {
     private LocalRegistry _registry = null!;
@@ -47,7 +49,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         Assert.Equal(expected.ToString(), json.RootElement.GetProperty("Digest").GetString());
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task Server_errors_on_heads_and_uploads_are_retried()
     {
         using var client = Client(retry: 3);
@@ -61,7 +63,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         await AssertTagIsAsync($"{_registry.Host}/faults:500", ((IImage)image).Digest);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task Too_many_requests_is_retried_after_the_delay_the_registry_asks_for()
     {
         using var client = Client(retry: 2);
@@ -75,7 +77,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         await AssertTagIsAsync($"{_registry.Host}/faults:429", ((IImage)image).Digest);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_connection_reset_mid_upload_restarts_the_upload_from_scratch()
     {
         using var client = Client(retry: 2);
@@ -90,7 +92,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         await AssertTagIsAsync($"{_registry.Host}/faults:reset", ((IImage)image).Digest);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task Persistent_failures_exhaust_the_retries_with_a_clear_error_and_push_no_manifest()
     {
         using var client = Client(retry: 2);
@@ -111,7 +113,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         Assert.NotEqual(0, inspect.ExitCode);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_failed_push_to_an_existing_tag_leaves_it_on_the_previous_complete_image()
     {
         using var client = Client(retry: 0);
@@ -126,7 +128,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         await AssertTagIsAsync($"{_registry.Host}/faults:stable", ((IImage)first).Digest);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_monolithic_upload_refused_with_413_falls_back_to_chunks()
     {
         var options = new RegistryOptions { InsecureRegistries = new HashSet<string> { _proxy.Host } };
@@ -140,7 +142,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         await AssertTagIsAsync($"{_registry.Host}/faults:chunked", ((IImage)image).Digest);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task An_unreachable_registry_is_reported_as_such()
     {
         var port = FreePort.Next();
@@ -154,7 +156,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
 /// <summary>Token expiry in the middle of a push, with the token registry behind the proxy.</summary>
 public sealed class RegistryTokenExpiryTests
 {
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task An_expired_token_mid_upload_is_renewed_and_the_push_completes()
     {
         using var dir = new TempDirectory("mg-expiry");

@@ -1,10 +1,12 @@
 using System.Collections.Concurrent;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>Tag lists and the catalog, page by page, from a real docker-registry (which pages with Link headers and <c>n</c>/<c>last</c>).</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryListingTests : IAsyncLifetime
 {
     private const string User = "alice";
@@ -39,7 +41,7 @@ public sealed class RegistryListingTests : IAsyncLifetime
         Log = log.Enqueue,
     });
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task A_catalog_larger_than_the_page_size_is_read_through_every_page()
     {
         var log = new ConcurrentQueue<string>();
@@ -52,7 +54,7 @@ public sealed class RegistryListingTests : IAsyncLifetime
         Assert.Equal(3, log.Count(l => l.StartsWith($"GET {_registry.Host}/v2/_catalog", StringComparison.Ordinal)));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task Tags_are_listed_once_each_when_the_registry_ignores_n_and_last()
     {
         // docker-registry 2.8 sends every tag whatever n and last say, and no Link header: a full page (5 of 5) makes
@@ -66,7 +68,7 @@ public sealed class RegistryListingTests : IAsyncLifetime
         Assert.Equal(2, log.Count(l => l.Contains("/tags/list", StringComparison.Ordinal)));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task A_page_size_as_large_as_the_catalog_needs_no_second_page()
     {
         var log = new ConcurrentQueue<string>();
@@ -76,7 +78,7 @@ public sealed class RegistryListingTests : IAsyncLifetime
         Assert.Single(log, l => l.Contains("/v2/_catalog", StringComparison.Ordinal));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task A_registry_that_does_not_serve_its_catalog_is_named_in_the_error()
     {
         await using var proxy = FaultProxy.Start(_registry.Port);
@@ -90,7 +92,7 @@ public sealed class RegistryListingTests : IAsyncLifetime
         Assert.Contains("no catalog here", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task A_registry_that_refuses_its_catalog_to_anonymous_users_says_so_and_lists_with_credentials()
     {
         var htpasswd = await Htpasswd.WriteAsync(_dir.Combine("htpasswd"), new Dictionary<string, string> { [User] = Password });
@@ -107,7 +109,7 @@ public sealed class RegistryListingTests : IAsyncLifetime
         Assert.Empty(await new RegistryListing(client).ListRepositoriesAsync(registry.Host));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task Token_auth_asks_for_the_catalog_scope()
     {
         var issuer = TokenIssuer.Start();
@@ -121,7 +123,7 @@ public sealed class RegistryListingTests : IAsyncLifetime
         Assert.Contains(issuer.Requests, r => r.Contains("registry:catalog:*", StringComparison.Ordinal));
     }
 
-    [Theory]
+    [NeedsToolsTheory("skopeo", "docker-registry", "htpasswd")]
     [InlineData("</v2/_catalog?last=b&n=2>; rel=\"next\"", "/v2/_catalog?last=b&n=2")]
     [InlineData("<https://elsewhere.example/v2/_catalog?last=b&n=2>; rel=next", "/v2/_catalog?last=b&n=2")]
     [InlineData("<list?last=v2&n=2>; title=\"x\"; rel=\"next\"", "/v2/repo/tags/list?last=v2&n=2")]

@@ -2,16 +2,18 @@ using System.Text.Json;
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>Reading and pushing against a real docker-registry over plain HTTP; results checked with skopeo.</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryPushTests
 {
     private static RegistryOptions Plain(params string[] hosts) =>
         new() { InsecureRegistries = new HashSet<string>(hosts, StringComparer.OrdinalIgnoreCase) };
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task Reads_a_base_image_and_pushes_it_with_a_new_layer_to_another_repository_by_mounting()
     {
         await using var registry = await LocalRegistry.StartAsync();
@@ -39,7 +41,7 @@ public sealed class RegistryPushTests
         Assert.Equal("test", json.RootElement.GetProperty("Labels").GetProperty("test.label").GetString());
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task Pushes_to_another_registry_by_streaming_the_base_layers_and_a_repush_uploads_nothing()
     {
         await using var source = await LocalRegistry.StartAsync();
@@ -72,7 +74,7 @@ public sealed class RegistryPushTests
         Assert.Equal(3, events.Count(e => e.Kind == TransferKind.Exists));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task Several_tags_in_several_repositories_get_the_same_image_and_later_repositories_mount()
     {
         await using var registry = await LocalRegistry.StartAsync();
@@ -91,7 +93,7 @@ public sealed class RegistryPushTests
             Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync(tag.Replace(proxy.Host, registry.Host))).EnsureSuccess().StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task A_docker_schema2_base_is_read_and_pushed_with_docker_media_types()
     {
         await using var registry = await LocalRegistry.StartAsync();
@@ -110,7 +112,7 @@ public sealed class RegistryPushTests
         Assert.Equal(((IImage)image).Digest, Digest.Sha256(System.Text.Encoding.UTF8.GetBytes(raw.TrimEnd('\n'))));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task At_most_four_blobs_are_uploaded_at_once()
     {
         await using var registry = await LocalRegistry.StartAsync();
@@ -128,7 +130,7 @@ public sealed class RegistryPushTests
         Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync($"{registry.Host}/wide:1")).EnsureSuccess().StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task An_index_is_resolved_to_the_requested_platform()
     {
         await using var registry = await LocalRegistry.StartAsync();
@@ -158,7 +160,7 @@ public sealed class RegistryPushTests
         Assert.Contains("linux/arm64/v8, linux/amd64", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task A_missing_tag_names_the_manifest_and_the_registry_error()
     {
         await using var registry = await LocalRegistry.StartAsync();

@@ -1,9 +1,11 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>Every wait is bounded: a registry that stops answering is reported (which request, how long), and a long wait is announced.</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryTimeoutTests : IAsyncLifetime
 {
     // Only a guard against a hang of the code under test; the timeouts under test are seconds.
@@ -34,7 +36,7 @@ public sealed class RegistryTimeoutTests : IAsyncLifetime
         Waiting = waiting is null ? null : line => { lock (waiting) waiting.Add(line); },
     };
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_registry_that_reads_an_upload_and_never_answers_fails_naming_the_request()
     {
         using var client = new RegistryClient(Options());
@@ -49,7 +51,7 @@ public sealed class RegistryTimeoutTests : IAsyncLifetime
         Assert.Equal(ErrorCategory.Registry, e.Category);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_registry_that_never_answers_is_announced_while_waiting_and_then_reported()
     {
         var waiting = new List<string>();
@@ -63,7 +65,7 @@ public sealed class RegistryTimeoutTests : IAsyncLifetime
         lock (waiting) Assert.Contains(waiting, l => l.Contains($"waiting for {_proxy.Host}") && l.Contains("reading manifest 1"));
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_download_longer_than_the_blob_is_cut_off_at_its_size()
     {
         using var client = new RegistryClient(Options());
@@ -77,7 +79,7 @@ public sealed class RegistryTimeoutTests : IAsyncLifetime
         Assert.Contains("reading blob", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_download_that_stops_moving_fails_after_the_idle_timeout()
     {
         using var client = new RegistryClient(Options());
@@ -92,7 +94,7 @@ public sealed class RegistryTimeoutTests : IAsyncLifetime
         Assert.Contains("no bytes arrived for 2 s", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task An_upload_that_stops_moving_fails_after_the_idle_timeout()
     {
         using var client = new RegistryClient(Options());

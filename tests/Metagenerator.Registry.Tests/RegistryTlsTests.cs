@@ -1,10 +1,12 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>A registry serving TLS with a CA the test makes: verified by default, trusted with --registry-certificate, skippable.</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryTlsTests : IAsyncLifetime
 {
     private readonly TempDirectory _dir = new("mg-tls");
@@ -35,7 +37,7 @@ public sealed class RegistryTlsTests : IAsyncLifetime
         return inspect.StdOut;
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public async Task An_unknown_CA_fails_suggesting_to_trust_it()
     {
         using var client = new RegistryClient(new RegistryOptions());
@@ -46,7 +48,7 @@ public sealed class RegistryTlsTests : IAsyncLifetime
         Assert.False(e.IsTransient);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public async Task Plain_http_to_a_tls_registry_says_it_speaks_https()
     {
         using var client = new RegistryClient(new RegistryOptions { InsecureRegistries = new HashSet<string> { _registry.Host } });
@@ -54,11 +56,11 @@ public sealed class RegistryTlsTests : IAsyncLifetime
         Assert.Equal(new Remedy(RemedyKind.UseHttps, _registry.Host), e.Remedy);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public async Task The_CA_given_as_registry_certificate_is_trusted() =>
         await RoundTripAsync(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { [_registry.Host] = _certs.CaCertificatePath } }, "with-ca");
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public async Task A_CA_for_another_host_does_not_help()
     {
         using var client = new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["other.example"] = _certs.CaCertificatePath } });
@@ -66,15 +68,15 @@ public sealed class RegistryTlsTests : IAsyncLifetime
         Assert.Contains("the certificate is not trusted", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public async Task Skip_tls_verify_registry_for_this_host_works() =>
         await RoundTripAsync(new RegistryOptions { SkipTlsVerifyRegistries = new HashSet<string> { _registry.Host } }, "skip-one");
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public async Task Skip_tls_verify_for_all_works() =>
         await RoundTripAsync(new RegistryOptions { SkipTlsVerify = true }, "skip-all");
 
-    [Fact]
+    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public void A_missing_registry_certificate_file_is_a_clear_error()
     {
         var e = Assert.Throws<RegistryException>(() => new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["r.example"] = "/nonexistent/ca.pem" } }));

@@ -1,10 +1,12 @@
 using System.Reflection;
 using System.Text;
 using Metagenerator.Registry.Http;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>Small pure parts: challenge parsing, error bodies, scopes, backoff, host rules, dependencies.</summary>
+[Tier(Tier.Unit)]
 public sealed class RegistryUnitTests
 {
     [Fact]

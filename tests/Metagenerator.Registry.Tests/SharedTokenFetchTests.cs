@@ -1,12 +1,14 @@
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>A token fetch shared by concurrent requests belongs to none of them: one caller giving up does not fail the others.</summary>
+[Tier(Tier.Registry)]
 public sealed class SharedTokenFetchTests
 {
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_cancelled_caller_does_not_cancel_the_token_fetch_another_caller_waits_for()
     {
         using var dir = new TempDirectory("mg-sharedtoken");

@@ -1,6 +1,7 @@
 using Metagenerator.Oci;
 using Metagenerator.TestSupport.Registry;
 using Xunit.Abstractions;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Registry.Tests;
 
@@ -9,9 +10,10 @@ public sealed class StreamingMemoryCollection;
 
 /// <summary>Registry-to-registry copies stream: a large layer never sits in memory whole. Runs alone so allocation counts are ours.</summary>
 [Collection(nameof(StreamingMemoryTests))]
+[Tier(Tier.Registry)]
 public sealed class StreamingMemoryTests(ITestOutputHelper output)
 {
-    [Fact]
+    [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task Copying_a_48_MiB_layer_between_registries_allocates_far_less_than_the_layer()
     {
         const int size = 48 * 1024 * 1024;

@@ -3,10 +3,12 @@ using Metagenerator.Build.Inspection;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Build.Tests.Inspection;
 
 /// <summary>Generator and model images built by <c>build</c> and by a generator run, read back as the Model API reads them.</summary>
+[Tier(Tier.Registry)]
 public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IClassFixture<GeneratorImagesFixture>
 {
     private static KeyValuePair<string, string> Pair(string key, string value) => new(key, value);
@@ -17,7 +19,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         return await new GeneratorInspector(client).InspectAsync(reference);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task A_seed_generator_is_described_by_its_labels_as_its_manifest_says()
     {
         var inspection = await InspectAsync(images.SeedRef);
@@ -42,7 +44,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.Empty(GeneratorInspector.Compare(inspection, images.Seed));
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task The_size_is_manifest_config_and_layers_as_stored()
     {
         using var client = new RegistryClient(images.Options);
@@ -52,7 +54,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.Equal(image.ManifestBytes.Length + image.ConfigBytes.Length + image.Manifest.Layers.Sum(l => l.Size), inspection.Size);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task An_extended_generator_has_build_runtime_and_optional_parameters()
     {
         var g = (await InspectAsync(images.ExtendedRef)).Generator;
@@ -64,7 +66,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.Equal([Pair("cache", """["python:3.12-slim"]""")], g.Build);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task Comparing_with_a_changed_manifest_lists_every_difference_with_both_values()
     {
         var inspection = await InspectAsync(images.SeedRef);
@@ -86,7 +88,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         ], differences);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task The_models_of_a_seed_generator_are_found_through_the_catalog_with_their_labels()
     {
         using var client = new RegistryClient(images.Options);
@@ -113,7 +115,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.False(models[1].HasModelLabels);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task The_models_of_an_extended_generator_carry_runtime_and_optional_parameters_and_info()
     {
         using var client = new RegistryClient(images.Options);
@@ -129,7 +131,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.Equal([Pair("KNOWLEDGE_GRAPH_ENDPOINT", "http://localhost:7200/repositories/REFORMERS")], wind.OptionalParameters);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task An_image_without_generator_labels_is_not_a_generator_image()
     {
         var e = await Assert.ThrowsAsync<NotAGeneratorImageException>(() => InspectAsync(images.BaseRef));
@@ -138,7 +140,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.Contains($"{images.BaseRef} is not a generator image: it has no labels under busybox.1.", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task A_missing_image_is_unavailable()
     {
         var e = await Assert.ThrowsAsync<ImageUnavailableException>(() => InspectAsync($"{images.Registry.Host}/example-generator:v9"));
@@ -147,7 +149,7 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.Contains("no such image", e.Message);
     }
 
-    [Fact]
+    [NeedsToolsFact("skopeo")]
     public async Task A_generator_pushed_under_another_name_is_read_with_a_warning_about_the_model_api_lookup()
     {
         var copy = $"{images.Registry.Host}/renamed-generator:v3";

@@ -1,8 +1,10 @@
 using Metagenerator.Build.Inspection;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Build.Tests.Inspection;
 
 /// <summary>Labels become nested maps exactly as the Model API's <c>convert_to_nested_dict</c> makes them.</summary>
+[Tier(Tier.Unit)]
 public class LabelTreeTests
 {
     private static KeyValuePair<string, string> Pair(string key, string value) => new(key, value);

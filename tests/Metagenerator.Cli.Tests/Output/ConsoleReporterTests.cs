@@ -1,8 +1,10 @@
 using Metagenerator.Cli.Output;
 using Metagenerator.Oci;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests.Output;
 
+[Tier(Tier.Unit)]
 public class ConsoleReporterTests
 {
     private static readonly Descriptor Blob = new() { MediaType = MediaTypes.OciLayerGzip, Digest = Digest.Sha256("layer"u8), Size = 2048 };

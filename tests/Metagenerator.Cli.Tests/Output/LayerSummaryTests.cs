@@ -1,9 +1,11 @@
 using Metagenerator.Build;
 using Metagenerator.Cli.Output;
 using Metagenerator.Oci;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests.Output;
 
+[Tier(Tier.Unit)]
 public class LayerSummaryTests
 {
     private static GeneratorLayer Layer(string contents, string seed, bool reused, params string[] files) => new(

@@ -13,9 +13,12 @@ public static class ToolAvailability
     public static bool InCi => string.Equals(Environment.GetEnvironmentVariable("CI"), "true", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The skip reason for a test needing <paramref name="tools"/>, or null when it should run.</summary>
-    public static string? SkipReason(IEnumerable<string> tools)
+    public static string? SkipReason(IEnumerable<string> tools) => SkipReason(tools, InCi);
+
+    /// <summary>The skip reason for a test needing <paramref name="tools"/>, with CI given.</summary>
+    public static string? SkipReason(IEnumerable<string> tools, bool inCi)
     {
-        if (InCi) return null;
+        if (inCi) return null;
         var missing = tools.Where(t => ExternalTool.Find(t) is null).ToList();
         return missing.Count == 0 ? null
             : $"needs {string.Join(", ", missing)}, not installed here (scripts/setup-debian installs it)";

@@ -1,0 +1,26 @@
+using Metagenerator.TestSupport.Tiers;
+
+namespace Metagenerator.Cli.Tests;
+
+/// <summary>The skip rule of the tool-dependent tests: a missing tool skips with its name outside CI, never under CI.</summary>
+[Tier(Tier.Unit)]
+public sealed class TestTierTests
+{
+    [Fact]
+    public void A_missing_tool_skips_outside_CI_and_names_it()
+    {
+        var reason = ToolAvailability.SkipReason(["sh", "no-such-tool-for-metagenerator"], inCi: false);
+        Assert.NotNull(reason);
+        Assert.Contains("no-such-tool-for-metagenerator", reason);
+        Assert.DoesNotContain("sh,", reason);
+        Assert.Contains("scripts/setup-debian", reason);
+    }
+
+    [Fact]
+    public void Under_CI_nothing_is_skipped_so_a_missing_tool_fails_its_test() =>
+        Assert.Null(ToolAvailability.SkipReason(["no-such-tool-for-metagenerator"], inCi: true));
+
+    [Fact]
+    public void Present_tools_do_not_skip() =>
+        Assert.Null(ToolAvailability.SkipReason(["sh"], inCi: false));
+}
