@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace Metagenerator.TestSupport.Engine;
 
 /// <summary>
-/// A private Docker engine (Debian's <c>dockerd</c>) in a short temp directory: vfs storage, no bridge, no iptables, its
+/// A private Docker engine (Debian's <c>dockerd</c>) in a short temp directory: overlay2 or vfs storage, no bridge, no iptables, its
 /// own socket, so it touches nothing of the machine's. Containers reach registries on 127.0.0.1 with
 /// <c>--network host</c>. Stopped by its PID on dispose.
 /// </summary>
@@ -34,8 +34,26 @@ public sealed class DockerEngine : IAsyncDisposable
 
     private string LogPath => Path.Combine(Directory, "dockerd.log");
 
-    /// <summary>Starts <c>dockerd</c> and returns once <c>docker version</c> answers.</summary>
+    /// <summary>The storage driver the engine uses: overlay2 where the temp directory's file system allows it, else vfs.</summary>
+    public string StorageDriver { get; private init; } = "";
+
+    /// <summary>
+    /// Starts <c>dockerd</c> and returns once <c>docker version</c> answers. overlay2 first (layers shared, not copied:
+    /// the SDK stage of the Dockerfile is a gigabyte), vfs where overlay2 cannot run (e.g. /tmp itself on overlayfs).
+    /// </summary>
     public static async Task<DockerEngine> StartAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            return await StartAsync("overlay2", ct);
+        }
+        catch (InvalidOperationException)
+        {
+            return await StartAsync("vfs", ct);
+        }
+    }
+
+    private static async Task<DockerEngine> StartAsync(string storageDriver, CancellationToken ct)
     {
         var dockerd = ExternalTool.Require("dockerd");
         // Unix socket paths are limited to 108 bytes: keep the directory short, directly under /tmp.
@@ -47,13 +65,13 @@ public sealed class DockerEngine : IAsyncDisposable
         psi.ArgumentList.Add(dockerd);
         foreach (var arg in new[]
                  {
-                     "--iptables=false", "--ip-masq=false", "--bridge=none", "--storage-driver=vfs",
+                     "--iptables=false", "--ip-masq=false", "--bridge=none", "--storage-driver=" + storageDriver,
                      "--data-root", Path.Combine(dir, "root"), "--exec-root", Path.Combine(dir, "exec"),
                      "--pidfile", Path.Combine(dir, "pid"), "-H", "unix://" + Path.Combine(dir, "docker.sock"),
                  })
             psi.ArgumentList.Add(arg);
         psi.Environment["MG_DOCKERD_LOG"] = Path.Combine(dir, "dockerd.log");
-        var engine = new DockerEngine(Process.Start(psi)!, dir);
+        var engine = new DockerEngine(Process.Start(psi)!, dir) { StorageDriver = storageDriver };
         try
         {
             await engine.WaitReadyAsync(ct);
@@ -115,7 +133,7 @@ public sealed class DockerEngine : IAsyncDisposable
             catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
         }
         _process.Dispose();
-        // vfs keeps every layer as a full copy; rm is faster than Directory.Delete on gigabytes and copes with read-only files.
+        // rm is faster than Directory.Delete on gigabytes (vfs keeps every layer as a full copy) and copes with read-only files.
         await ExternalTool.RunAsync("rm", ["-rf", Directory], timeout: TimeSpan.FromMinutes(5));
     }
 }

@@ -39,10 +39,11 @@ public sealed record StandInImage
         text.AppendLine(Variant).AppendLine(string.Join(',', Packages)).AppendLine(string.Join('\n', CustomizeHooks));
         foreach (var input in HostInputs)
         {
-            // A host directory counts by its listing and times (an SDK upgrade changes them); a file by its bytes.
+            // A host directory counts by the names in it (an SDK upgrade adds a version directory; times change with
+            // every use of dotnet, so they do not count); a file by its bytes.
             if (Directory.Exists(input))
                 foreach (var entry in Directory.EnumerateFileSystemEntries(input).Order(StringComparer.Ordinal))
-                    text.Append(entry).Append(' ').AppendLine(File.GetLastWriteTimeUtc(entry).Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                    text.AppendLine(entry);
             else if (File.Exists(input))
                 text.AppendLine(Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(input))));
             else
@@ -53,6 +54,14 @@ public sealed record StandInImage
 
     /// <summary>The root filesystem as a tar, built with mmdebstrap unless the cache already has it.</summary>
     public async Task<string> RootFilesystemAsync(CancellationToken ct = default)
+    {
+        if (_rootFilesystem is { } known) return known;
+        return _rootFilesystem = await BuildRootFilesystemAsync(ct);
+    }
+
+    private string? _rootFilesystem;
+
+    private async Task<string> BuildRootFilesystemAsync(CancellationToken ct)
     {
         Directory.CreateDirectory(CacheDirectory);
         var slug = new string(Name.Select(c => char.IsAsciiLetterOrDigit(c) ? c : '-').ToArray());

@@ -25,7 +25,7 @@ public static class StandIns
                 + " && rm -rf \"$1/usr/share/dotnet/shared/Microsoft.AspNetCore.App\" \"$1/usr/share/dotnet/packs/Microsoft.AspNetCore.App.Ref\"",
                 $"cp '{CaBundle}' \"$1{CaBundle}\"",
             ],
-            HostInputs = [dotnetRoot, Path.Combine(dotnetRoot, "sdk"), CaBundle],
+            HostInputs = [dotnetRoot, Path.Combine(dotnetRoot, "sdk"), Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App"), CaBundle],
             Changes = changes,
         };
     }
