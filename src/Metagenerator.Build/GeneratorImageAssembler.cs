@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Metagenerator.Generator;
 using Metagenerator.Oci;
+using Metagenerator.Manifest;
 
 namespace Metagenerator.Build;
 

@@ -1,4 +1,5 @@
 using Metagenerator.Generator;
+using Metagenerator.Manifest;
 
 namespace Metagenerator.Build;
 

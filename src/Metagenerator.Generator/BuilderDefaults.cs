@@ -1,3 +1,5 @@
+using Metagenerator.Manifest;
+
 namespace Metagenerator.Generator;
 
 /// <summary>The default generator base image per builder: an image that contains the builder and a POSIX shell.</summary>

@@ -1,7 +1,7 @@
 namespace Metagenerator.Generator;
 
-/// <summary>The generator's input error messages, shared by the script and its C# twin (<see cref="BuildInvocation.FromEnvironment"/>).</summary>
-public static class GeneratorMessages
+/// <summary>The generator's input error messages, written into the script's steps once.</summary>
+internal static class GeneratorMessages
 {
     /// <summary>MODEL_NAME missing or empty.</summary>
     public const string ModelNameMissing = "MODEL_NAME is not set: set it to the model's name, " + ModelNaming.ModelNameRule;
@@ -19,7 +19,10 @@ public static class GeneratorMessages
     public const string PushRetryInvalid = "PUSH_RETRY is invalid: it must be a whole number from 0 to 9999";
 
     /// <summary>VERBOSITY not a known level.</summary>
-    public const string VerbosityInvalid = "VERBOSITY is invalid: it must be one of panic, fatal, error, warn, info, debug, trace";
+    public static readonly string VerbosityInvalid = "VERBOSITY is invalid: it must be one of " + string.Join(", ", ModelNaming.VerbosityLevels);
+
+    /// <summary>MODEL_NAME or MODEL_TAG valid here but refused by the Model API (after the variable and value).</summary>
+    public const string OutsideModelApi = " is accepted for a direct run, but the Model API only accepts model names and tags matching " + ModelNaming.ModelApiRuleText;
 
     /// <summary>A value flag ends EXTRA_FLAGS (followed by the flag name).</summary>
     public const string ExtraFlagNeedsValue = "EXTRA_FLAGS: a flag needs a value after it: ";

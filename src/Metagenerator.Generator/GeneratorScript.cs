@@ -22,7 +22,8 @@ public static class GeneratorScript
     public const string ImagePath = "/workspace/generator.sh";
 
     /// <summary>Renders the entrypoint script of <paramref name="manifest"/> for <paramref name="builder"/>.</summary>
-    /// <exception cref="ArgumentException">A config key or build parameter cannot be a script variable, or a value holds a NUL.</exception>
+    /// <exception cref="InvalidInputException">A config key or build parameter cannot be a script variable.</exception>
+    /// <exception cref="ArgumentException">A value holds a NUL (the manifest loader refuses those first).</exception>
     public static string Render(GeneratorManifest manifest, BuilderKind builder)
     {
         ScriptNames.CheckManifest(manifest);
@@ -39,11 +40,14 @@ public static class GeneratorScript
         w.Line();
         WriteFunctions(w);
         WriteHelp(w, manifest, definition);
-        WriteDefaults(w, manifest);
-        WriteChecks(w, manifest);
-        WriteExtraFlagScan(w);
+        w.Comment("Defaults, input checks, destination and label prefix.");
+        ScriptRenderer.Write(w, GeneratorInputs.Steps(manifest));
+        w.Line();
+        w.Comment("EXTRA_FLAGS: split on whitespace (globbing is off, nothing is eval'd); kaniko's TLS and cache flags are noted.");
+        ScriptRenderer.Write(w, ExtraFlagScan.Steps());
+        w.Line();
         w.Comment($"{builderName}-specific values");
-        definition.WriteDerive(w, manifest);
+        ScriptRenderer.Write(w, definition.Derive(manifest));
         w.Line();
         WriteSummary(w, manifest, builderName);
         foreach (var command in definition.Commands(manifest))
@@ -56,8 +60,12 @@ public static class GeneratorScript
         return w.ToString();
     }
 
+    /// <summary>Every step the script runs before its commands, in order (for the C# evaluation).</summary>
+    internal static IEnumerable<Step> Steps(GeneratorManifest manifest, BuilderDefinition definition) =>
+        GeneratorInputs.Steps(manifest).Concat(ExtraFlagScan.Steps()).Concat(definition.Derive(manifest));
+
     /// <summary>The text <c>help</c>/<c>--help</c> prints: every parameter with its info, default and whether it is required.</summary>
-    public static string HelpText(GeneratorManifest manifest, BuilderKind builder)
+    internal static string HelpText(GeneratorManifest manifest, BuilderKind builder)
     {
         var definition = BuilderDefinition.For(builder);
         var sb = new StringBuilder();
@@ -76,8 +84,10 @@ public static class GeneratorScript
         sb.Append("A variable set in the environment overrides the default, even when set to the empty string.\n\n");
 
         sb.Append("Model:\n");
-        Entry("MODEL_NAME", true, "the model's name: " + ModelNaming.ModelNameRule, null);
-        Entry("MODEL_TAG", true, "the model's tag: " + ModelNaming.ModelTagRule, null);
+        Entry("MODEL_NAME", true, "the model's name: " + ModelNaming.ModelNameRule
+            + ". The Model API only accepts " + ModelNaming.ModelApiRuleText + "; other valid names get a warning", null);
+        Entry("MODEL_TAG", true, "the model's tag: " + ModelNaming.ModelTagRule
+            + ". The Model API only accepts " + ModelNaming.ModelApiRuleText + "; other valid tags get a warning", null);
 
         sb.Append("\nConfig:\n");
         foreach (var (key, value) in manifest.Config) Entry(key, false, "", Shown(key, value.Text));
@@ -104,16 +114,27 @@ public static class GeneratorScript
         Entry("EXTRA_FLAGS", false,
             "further builder flags, kaniko's names; split on whitespace, quotes are not interpreted" +
             (builder == BuilderKind.Kaniko ? "" : "; kaniko's TLS and cache flags are translated"), "none");
-        Entry("PUSH_RETRY", false, "how often to retry a failed push (0 to 9999)", "1");
+        Entry("PUSH_RETRY", false, "how often to retry a failed push (0 to 9999)",
+            builder == BuilderKind.Buildah ? "buildah's own (3 retries)" : "1");
         Entry("VERBOSITY", false, "log level: " + string.Join(", ", ModelNaming.VerbosityLevels), "info");
-        Entry("MODEL_BUILD_CONTEXT", false, "the model source directory (the build context)", BuildInvocation.DefaultContextDir);
-        Entry("DOCKER_CONFIG", false, "directory holding config.json with registry credentials", BuildInvocation.DefaultDockerConfig);
+        Entry("MODEL_BUILD_CONTEXT", false, "the model source directory (the build context)", GeneratorInputs.DefaultContextDir);
+        Entry("DOCKER_CONFIG", false, "directory holding config.json with registry credentials", GeneratorInputs.DefaultDockerConfig);
         foreach (var (name, description) in definition.Settings) Entry(name, false, description, null);
+        sb.Append("\nRunning it:\n  ").Append(definition.RunRequirements).Append('\n');
         return sb.ToString();
     }
 
     private static void WriteFunctions(ShellWriter w)
     {
+        w.Comment("mg_is_mount_point DIR: DIR is listed as a mount point (field 5) in /proc/self/mountinfo.");
+        w.Line("mg_is_mount_point() {");
+        w.Line("  [ -r /proc/self/mountinfo ] || return 1");
+        w.Line("  while read -r mg_m1 mg_m2 mg_m3 mg_m4 mg_m5 mg_rest; do");
+        w.Line("    [ \"$mg_m5\" = \"$1\" ] && return 0");
+        w.Line("  done < /proc/self/mountinfo");
+        w.Line("  return 1");
+        w.Line("}");
+        w.Line();
         w.Line("mg_fail() {");
         w.Line("  printf 'generator: error: %s\\n' \"$1\" >&2");
         w.Line("  exit 2");
@@ -171,96 +192,6 @@ public static class GeneratorScript
             w.Line("esac");
         });
         w.Line("fi");
-        w.Line();
-    }
-
-    private static void WriteDefaults(ShellWriter w, GeneratorManifest manifest)
-    {
-        w.Comment("Config keys and build parameters: the environment wins when the variable is set (even to ''), else the manifest default.");
-        foreach (var (key, value) in manifest.Config)
-            w.Line($"if [ -z \"${{{key}+x}}\" ]; then {key}={ShellQuote.Literal(value.Text)}; fi");
-        foreach (var p in manifest.BuildParameters)
-            w.Line($"if [ -z \"${{{p.Name}+x}}\" ]; then {p.Name}={ShellQuote.Literal(p.Value.Text)}; fi");
-        w.Line();
-    }
-
-    private static void WriteChecks(ShellWriter w, GeneratorManifest manifest)
-    {
-        const string lower = "abcdefghijklmnopqrstuvwxyz0123456789";
-        const string any = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        w.Comment("MODEL_NAME and MODEL_TAG become part of the image name and label keys: check them before any build.");
-        w.Line($"if [ -z \"${{MODEL_NAME-}}\" ]; then mg_fail {ShellQuote.Literal(GeneratorMessages.ModelNameMissing)}; fi");
-        w.Line("case $MODEL_NAME in");
-        w.Line($"  *[!{lower}_-]*|[_-]*|*[_-]|*___*|*_-*|*-_*) mg_fail {ShellQuote.Literal(GeneratorMessages.ModelNameInvalid)} ;;");
-        w.Line("esac");
-        w.Line($"if [ -z \"${{MODEL_TAG-}}\" ]; then mg_fail {ShellQuote.Literal(GeneratorMessages.ModelTagMissing)}; fi");
-        w.Line("case $MODEL_TAG in");
-        w.Line($"  *[!{any}_-]*|-*) mg_fail {ShellQuote.Literal(GeneratorMessages.ModelTagInvalid)} ;;");
-        w.Line("esac");
-        w.Line($"if [ \"${{#MODEL_TAG}}\" -gt {ModelNaming.MaxTagLength} ]; then mg_fail {ShellQuote.Literal(GeneratorMessages.ModelTagInvalid)}; fi");
-        w.Line("mg_push_retry=${PUSH_RETRY:-1}");
-        w.Line("case $mg_push_retry in");
-        w.Line($"  *[!0123456789]*|?????*) mg_fail {ShellQuote.Literal(GeneratorMessages.PushRetryInvalid)} ;;");
-        w.Line("esac");
-        w.Line("mg_verbosity=${VERBOSITY:-info}");
-        w.Line("case $mg_verbosity in");
-        w.Line($"  {string.Join('|', ModelNaming.VerbosityLevels)}) ;;");
-        w.Line($"  *) mg_fail {ShellQuote.Literal(GeneratorMessages.VerbosityInvalid)} ;;");
-        w.Line("esac");
-        w.Line("mg_created=${CREATED-}");
-        w.Line("if [ -z \"$mg_created\" ]; then");
-        w.Line("  mg_created=$(date -u '+%Y-%m-%dT%H:%M:%S+00:00') || mg_fail 'cannot read the current time for CREATED; set CREATED'");
-        w.Line("fi");
-        w.Line("mg_info=${MODEL_INFO-}");
-        w.Line($"mg_context=${{MODEL_BUILD_CONTEXT:-{BuildInvocation.DefaultContextDir}}}");
-        w.Line("mg_dockerfile=$mg_context/$MODEL_DOCKERFILE");
-        w.Line("if [ ! -f \"$mg_dockerfile\" ]; then");
-        w.Line("  mg_fail \"MODEL_DOCKERFILE: $mg_dockerfile does not exist; MODEL_DOCKERFILE is relative to MODEL_BUILD_CONTEXT ($mg_context)\"");
-        w.Line("fi");
-        w.Comment("CONTRACTS §1 (destination) and §3 (label prefix); an empty MODEL_REGISTRY means no registry prefix.");
-        w.Line($"mg_repository={ShellQuote.Literal($"{manifest.Name}/{manifest.Version}/")}\"$MODEL_NAME:$MODEL_TAG\"");
-        w.Line("if [ -n \"$MODEL_REGISTRY\" ]; then mg_dest=$MODEL_REGISTRY/$mg_repository; else mg_dest=$mg_repository; fi");
-        w.Line($"mg_prefix={ShellQuote.Literal($"{manifest.Name}.{manifest.Version}.")}\"$MODEL_NAME.$MODEL_TAG.\"");
-        w.Line("mg_model_host=${MODEL_REGISTRY%%/*}");
-        w.Line();
-    }
-
-    private static void WriteExtraFlagScan(ShellWriter w)
-    {
-        w.Comment("EXTRA_FLAGS: split on whitespace (globbing is off, nothing is eval'd); kaniko's TLS and cache flags are noted");
-        w.Comment("for the builders that spell them differently. Every word is a whitespace-free word, so lists are space-joined.");
-        w.Line("mg_words=''; mg_unrecognized=''; mg_cache=''; mg_cache_dir=''");
-        w.Line("mg_insecure_all=''; mg_insecure_pull=''; mg_insecure_hosts=' '; mg_cert_path=''; mg_want=''");
-        w.Line("mg_take() {");
-        w.Line("  case $1 in");
-        w.Line("    --cache-dir) mg_cache_dir=$2 ;;");
-        w.Line("    --skip-tls-verify-registry|--insecure-registry) mg_insecure_hosts=\"$mg_insecure_hosts$2 \" ;;");
-        w.Line("    --registry-certificate) mg_cert_path=${2#*=} ;;");
-        w.Line("  esac");
-        w.Line("}");
-        w.Line("for mg_w in ${EXTRA_FLAGS-}; do");
-        w.Indented(() =>
-        {
-            w.Line("mg_words=\"$mg_words $mg_w\"");
-            w.Line("if [ -n \"$mg_want\" ]; then");
-            w.Line("  mg_take \"$mg_want\" \"$mg_w\"");
-            w.Line("  mg_want=''");
-            w.Line("  continue");
-            w.Line("fi");
-            w.Line("case $mg_w in");
-            w.Line("  --cache|--cache=true) mg_cache=true ;;");
-            w.Line("  --cache=false) mg_cache=false ;;");
-            w.Line("  --skip-tls-verify|--skip-tls-verify=true|--insecure|--insecure=true) mg_insecure_all=1 ;;");
-            w.Line("  --skip-tls-verify-pull|--skip-tls-verify-pull=true|--insecure-pull|--insecure-pull=true) mg_insecure_pull=1 ;;");
-            w.Line("  --skip-tls-verify=false|--insecure=false|--skip-tls-verify-pull=false|--insecure-pull=false) ;;");
-            w.Line("  --cache-dir|--cache-repo|--cache-ttl|--skip-tls-verify-registry|--insecure-registry|--registry-certificate) mg_want=$mg_w ;;");
-            w.Line("  --cache-dir=*|--cache-repo=*|--cache-ttl=*|--skip-tls-verify-registry=*|--insecure-registry=*|--registry-certificate=*)");
-            w.Line("    mg_take \"${mg_w%%=*}\" \"${mg_w#*=}\" ;;");
-            w.Line("  *) mg_unrecognized=\"$mg_unrecognized $mg_w\" ;;");
-            w.Line("esac");
-        });
-        w.Line("done");
-        w.Line($"if [ -n \"$mg_want\" ]; then mg_fail {ShellQuote.Literal(GeneratorMessages.ExtraFlagNeedsValue)}\"$mg_want\"; fi");
         w.Line();
     }
 

@@ -1,12 +1,16 @@
 namespace Metagenerator.Generator;
 
-/// <summary>The rules the generator script applies to its reserved inputs, in C# (the script checks the same with <c>case</c> patterns).</summary>
+/// <summary>The rules the generator script applies to its reserved inputs, written once as shell patterns: the script
+/// checks them with <c>case</c>, the C# evaluation of the script with the same patterns.</summary>
 public static class ModelNaming
 {
+    private const string Lower = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private const string Any = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
     /// <summary>Maximum length of an image tag (distribution spec).</summary>
     public const int MaxTagLength = 128;
 
-    /// <summary>The log levels kaniko and buildah accept for <c>VERBOSITY</c>.</summary>
+    /// <summary>The log levels kaniko and buildah accept for <c>VERBOSITY</c>, from least to most verbose (also the CLI's <c>--verbosity</c>).</summary>
     public static IReadOnlyList<string> VerbosityLevels { get; } = ["panic", "fatal", "error", "warn", "info", "debug", "trace"];
 
     /// <summary>What a valid <c>MODEL_NAME</c> is, for messages.</summary>
@@ -17,29 +21,23 @@ public static class ModelNaming
     public const string ModelTagRule =
         "letters, digits, '_' and '-', not starting with '-', at most 128 characters (no dots: labels are split on dots)";
 
-    /// <summary>A repository path component without dots: <c>[a-z0-9]+((_|__|-+)[a-z0-9]+)*</c>.</summary>
-    public static bool IsValidModelName(string name)
-    {
-        if (name.Length == 0) return false;
-        foreach (var c in name)
-            if (!(IsLowerAlnum(c) || c == '_' || c == '-')) return false;
-        if (!IsLowerAlnum(name[0]) || !IsLowerAlnum(name[^1])) return false;
-        return !name.Contains("___", StringComparison.Ordinal)
-            && !name.Contains("_-", StringComparison.Ordinal)
-            && !name.Contains("-_", StringComparison.Ordinal);
-    }
+    /// <summary>The Model API's rule for model names and tags (its routes refuse anything else).</summary>
+    public const string ModelApiRule = "^[a-z0-9][a-z0-9-]+$";
 
-    /// <summary>An image tag without dots: <c>[A-Za-z0-9_][A-Za-z0-9_-]{0,127}</c>.</summary>
-    public static bool IsValidModelTag(string tag)
-    {
-        if (tag.Length == 0 || tag.Length > MaxTagLength || tag[0] == '-') return false;
-        foreach (var c in tag)
-            if (!(char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-')) return false;
-        return true;
-    }
+    /// <summary>What <see cref="ModelApiRule"/> means, for messages.</summary>
+    public const string ModelApiRuleText = ModelApiRule + " (lower-case letters, digits and '-', not starting with '-', at least two characters)";
 
-    /// <summary>A non-negative decimal number of at most four digits (the script compares it arithmetically).</summary>
-    public static bool IsValidPushRetry(string value) => value.Length is > 0 and <= 4 && value.All(char.IsAsciiDigit);
+    /// <summary>Names that are not a repository path component without dots (<c>[a-z0-9]+((_|__|-+)[a-z0-9]+)*</c>).</summary>
+    internal const string InvalidModelNamePatterns = "*[!" + Lower + "_-]*|[_-]*|*[_-]|*___*|*_-*|*-_*";
+
+    /// <summary>Tags that are not <c>[A-Za-z0-9_][A-Za-z0-9_-]*</c> (the length is checked separately).</summary>
+    internal const string InvalidModelTagPatterns = "*[!" + Any + "_-]*|-*";
+
+    /// <summary>Names and tags the generator accepts but the Model API does not (<see cref="ModelApiRule"/>).</summary>
+    internal const string OutsideModelApiPatterns = "*[!" + Lower + "-]*|-*|?";
+
+    /// <summary>PUSH_RETRY values that are not 0 to 9999.</summary>
+    internal const string InvalidPushRetryPatterns = "*[!0123456789]*|?????*";
 
     /// <summary>Whether a variable's value is shown as <c>***</c>: its name contains PASSWORD, SECRET, TOKEN or KEY (any case).</summary>
     public static bool IsSecretName(string name) =>
@@ -47,6 +45,4 @@ public static class ModelNaming
 
     /// <summary>The name parts that mark a value as secret.</summary>
     public static IReadOnlyList<string> SecretMarkers { get; } = ["PASSWORD", "SECRET", "TOKEN", "KEY"];
-
-    private static bool IsLowerAlnum(char c) => c is >= 'a' and <= 'z' or >= '0' and <= '9';
 }

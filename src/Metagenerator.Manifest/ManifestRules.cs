@@ -11,8 +11,8 @@ namespace Metagenerator.Manifest;
 /// </summary>
 public static partial class ManifestRules
 {
-    /// <summary>The builders the generator script can drive.</summary>
-    public static IReadOnlyList<string> Builders { get; } = ["kaniko", "buildah", "buildkit", "docker"];
+    /// <summary>The builders the generator script can drive (<see cref="BuilderKindParser.AllowedNames"/>).</summary>
+    public static IReadOnlyList<string> Builders => BuilderKindParser.AllowedNames;
 
     /// <summary>Generator name: a repository path component (distribution spec) without dots.</summary>
     [GeneratedRegex(@"^[a-z0-9]+(?:(?:_|__|-+)[a-z0-9]+)*$")]

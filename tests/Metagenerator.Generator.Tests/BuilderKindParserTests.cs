@@ -15,7 +15,7 @@ public class BuilderKindParserTests
     [InlineData("kaniko2")]
     public void Unknown_builders_list_the_allowed_values(string text)
     {
-        var e = Assert.Throws<FormatException>(() => BuilderKindParser.Parse(text));
+        var e = Assert.Throws<InvalidInputException>(() => BuilderKindParser.Parse(text));
         Assert.Equal($"unknown builder '{text}': allowed values are kaniko, buildah, buildkit, docker", e.Message);
     }
 
@@ -30,7 +30,7 @@ public class BuilderKindParserTests
     [Fact]
     public void A_bad_manifest_builder_names_the_file_and_key()
     {
-        var e = Assert.Throws<FormatException>(() => BuilderKindParser.Resolve(null, TestManifests.Seed() with { Builder = "podman" }));
+        var e = Assert.Throws<InvalidInputException>(() => BuilderKindParser.Resolve(null, TestManifests.Seed() with { Builder = "podman" }));
         Assert.Equal("seed/GENERATOR-MANIFEST.yml: build.builder: unknown builder 'podman': allowed values are kaniko, buildah, buildkit, docker", e.Message);
     }
 
@@ -47,35 +47,46 @@ public class BuilderKindParserTests
     }
 }
 
-public class ExtraFlagsTests
+/// <summary>The EXTRA_FLAGS scan's steps, evaluated (the agreement tests show the rendered script does the same).</summary>
+public class ExtraFlagScanTests
 {
+    private static Script.StepEvaluator Scan(string extraFlags)
+    {
+        var evaluator = new Script.StepEvaluator(new Dictionary<string, string> { ["EXTRA_FLAGS"] = extraFlags }, new TestHost());
+        evaluator.Run(Script.ExtraFlagScan.Steps());
+        return evaluator;
+    }
+
     [Fact]
     public void Splits_on_spaces_tabs_and_newlines_without_interpreting_quotes()
     {
-        var flags = ExtraFlags.Parse(" --label \"a b\"\t--x='y z'\n\n*  ");
-        Assert.Equal(["--label", "\"a", "b\"", "--x='y", "z'", "*"], flags.Words);
-        Assert.Equal(flags.Words, flags.Unrecognized);
+        var scan = Scan(" --label \"a b\"\t--x='y z'\n\n*  ");
+        Assert.Equal(["--label", "\"a", "b\"", "--x='y", "z'", "*"], scan.Words("mg_words"));
+        Assert.Equal(scan.Words("mg_words"), scan.Words("mg_unrecognized"));
     }
 
     [Fact]
     public void Recognises_kaniko_tls_and_cache_flags_in_both_spellings()
     {
-        var flags = ExtraFlags.Parse(
+        var scan = Scan(
             "--cache=true --cache-dir=/c --cache-repo r --skip-tls-verify-registry a:1 --insecure-registry=b " +
             "--registry-certificate a:1=/etc/ca.crt --skip-tls-verify-pull=true --reproducible");
-        Assert.True(flags.Cache);
-        Assert.Equal("/c", flags.CacheDir);
-        Assert.Equal(["a:1", "b"], flags.InsecureHosts);
-        Assert.Equal("/etc/ca.crt", flags.CertificatePath);
-        Assert.True(flags.InsecurePull);
-        Assert.False(flags.InsecureAll);
-        Assert.Equal(["--reproducible"], flags.Unrecognized);
+        Assert.Equal("true", scan.Get("mg_cache"));
+        Assert.Equal("/c", scan.Get("mg_cache_dir"));
+        Assert.Equal(["a:1", "b"], scan.Words("mg_insecure_hosts"));
+        Assert.Equal(["a:1"], scan.Words("mg_skip_hosts"));
+        Assert.Equal(["b"], scan.Words("mg_http_hosts"));
+        Assert.Equal(["a:1=/etc/ca.crt"], scan.Words("mg_certs"));
+        Assert.Equal("/etc/ca.crt", scan.Get("mg_cert_path"));
+        Assert.NotEmpty(scan.Get("mg_insecure_pull"));
+        Assert.Empty(scan.Get("mg_insecure_all"));
+        Assert.Equal(["--reproducible"], scan.Words("mg_unrecognized"));
     }
 
     [Fact]
     public void A_value_flag_at_the_end_is_an_error_naming_it()
     {
-        var e = Assert.Throws<GeneratorInputException>(() => ExtraFlags.Parse("--cache --cache-dir"));
+        var e = Assert.Throws<GeneratorInputException>(() => Scan("--cache --cache-dir"));
         Assert.Equal("EXTRA_FLAGS", e.Variable);
         Assert.Contains("--cache-dir", e.Message);
     }

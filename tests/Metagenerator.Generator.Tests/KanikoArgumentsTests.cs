@@ -58,60 +58,63 @@ public class KanikoArgumentsTests
         "--skip-tls-verify", "--cache=true", "--cache-dir", "/kaniko-cache",
     ];
 
-    internal static BuildInvocation SeedInvocation() => BuildInvocation.FromManifest(TestManifests.Seed(), "grid-a", "v1", Created);
-
-    internal static BuildInvocation ExtendedInvocation()
+    internal static Dictionary<string, string> SeedEnv() => new(StringComparer.Ordinal)
     {
-        var baseline = BuildInvocation.FromManifest(TestManifests.Extended(), "wind-a", "v2", Created);
-        return baseline with
-        {
-            BuildParameterValues = new Dictionary<string, string>(baseline.BuildParameterValues) { ["PARK_NAME"] = "Windpark Noord" },
-            ModelInfo = "Wind forecast, Alkmaar",
-            PushRetry = "3",
-            Verbosity = "debug",
-            ExtraFlags = ExtraFlags.Parse("--skip-tls-verify --cache=true\t--cache-dir /kaniko-cache"),
-        };
-    }
+        ["MODEL_NAME"] = "grid-a",
+        ["MODEL_TAG"] = "v1",
+        ["CREATED"] = Created,
+    };
+
+    internal static Dictionary<string, string> ExtendedEnv() => new(StringComparer.Ordinal)
+    {
+        ["MODEL_NAME"] = "wind-a",
+        ["MODEL_TAG"] = "v2",
+        ["CREATED"] = Created,
+        ["PARK_NAME"] = "Windpark Noord",
+        ["MODEL_INFO"] = "Wind forecast, Alkmaar",
+        ["PUSH_RETRY"] = "3",
+        ["VERBOSITY"] = "debug",
+        ["EXTRA_FLAGS"] = "--skip-tls-verify --cache=true\t--cache-dir /kaniko-cache",
+    };
+
+    private static IReadOnlyList<IReadOnlyList<string>> Kaniko(Manifest.GeneratorManifest m, Dictionary<string, string> env, TestHost? host = null) =>
+        Oracle.Calls(m, BuilderKind.Kaniko, env, host ?? TestHost.Imagined());
+
+    private static IReadOnlyList<string>? Warmer(IReadOnlyList<IReadOnlyList<string>> calls) =>
+        calls.SingleOrDefault(c => c[0] == "/kaniko/warmer");
 
     [Fact]
     public void Seed_executor_arguments_are_the_originals()
     {
-        Assert.Equal(SeedExecutor, KanikoBuilder.Arguments(SeedInvocation()));
-    }
-
-    [Fact]
-    public void Seed_without_cache_flag_runs_no_warmer()
-    {
-        Assert.Null(KanikoBuilder.WarmerArguments(SeedInvocation()));
-        Assert.Single(BuilderCommands.For(BuilderKind.Kaniko, SeedInvocation()));
+        Assert.Equal(SeedExecutor, Assert.Single(Kaniko(TestManifests.Seed(), SeedEnv())));
     }
 
     [Fact]
     public void Extended_executor_has_runtime_labels_info_overrides_and_extra_flags_last()
     {
-        Assert.Equal(ExtendedExecutor, KanikoBuilder.Arguments(ExtendedInvocation()));
+        Assert.Equal(ExtendedExecutor, Kaniko(TestManifests.Extended(), ExtendedEnv())[^1]);
     }
 
     [Fact]
-    public void Cache_true_warms_build_cache_into_the_executors_cache_dir_first()
+    public void Cache_true_warms_build_cache_into_a_mounted_cache_dir_first_with_the_tls_flags_for_pulls()
     {
-        var inv = ExtendedInvocation();
+        var calls = Kaniko(TestManifests.Extended(), ExtendedEnv(), TestHost.Imagined() with { MountPoint = p => p == "/kaniko-cache" });
+        Assert.Equal(2, calls.Count);
         Assert.Equal(
-            ["/kaniko/warmer", "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug"],
-            KanikoBuilder.WarmerArguments(inv));
-        var commands = BuilderCommands.For(BuilderKind.Kaniko, inv);
-        Assert.Equal(2, commands.Count);
-        Assert.Equal("/kaniko/warmer", commands[0][0]);
-        Assert.Equal("/kaniko/executor", commands[1][0]);
+            ["/kaniko/warmer", "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug", "--skip-tls-verify-pull"],
+            calls[0]);
+        Assert.Equal("/kaniko/executor", calls[1][0]);
     }
 
     [Fact]
     public void Warmer_defaults_to_the_executors_default_cache_dir()
     {
-        var inv = SeedInvocation() with { ExtraFlags = ExtraFlags.Parse("--cache") };
+        var env = SeedEnv();
+        env["EXTRA_FLAGS"] = "--cache";
+        env["KANIKO_WARM_CACHE"] = "true";
         Assert.Equal(
             ["/kaniko/warmer", "--cache-dir=/cache", "--image=python:3.10", "--image=python:3.10-slim", "--verbosity=info"],
-            KanikoBuilder.WarmerArguments(inv));
+            Warmer(Kaniko(TestManifests.Seed(), env)));
     }
 
     [Theory]
@@ -121,30 +124,27 @@ public class KanikoArgumentsTests
     [InlineData("")]
     public void No_warmer_unless_the_cache_is_on(string extra)
     {
-        var inv = SeedInvocation() with { ExtraFlags = ExtraFlags.Parse(extra) };
-        Assert.Null(KanikoBuilder.WarmerArguments(inv));
+        var env = SeedEnv();
+        env["EXTRA_FLAGS"] = extra;
+        env["KANIKO_WARM_CACHE"] = "true";
+        Assert.Null(Warmer(Kaniko(TestManifests.Seed(), env, TestHost.Imagined() with { MountPoint = _ => true })));
     }
 
     [Fact]
     public void No_warmer_without_build_cache_even_with_cache_true()
     {
-        var inv = SeedInvocation() with
-        {
-            Manifest = TestManifests.Seed() with { BuildCache = [] },
-            ExtraFlags = ExtraFlags.Parse("--cache=true"),
-        };
-        Assert.Null(KanikoBuilder.WarmerArguments(inv));
-        Assert.Single(BuilderCommands.For(BuilderKind.Kaniko, inv));
+        var env = SeedEnv();
+        env["EXTRA_FLAGS"] = "--cache=true";
+        env["KANIKO_WARM_CACHE"] = "true";
+        Assert.Single(Kaniko(TestManifests.Seed() with { BuildCache = [] }, env));
     }
 
     [Fact]
     public void Empty_model_registry_means_no_registry_prefix()
     {
-        var inv = SeedInvocation() with
-        {
-            ConfigValues = new Dictionary<string, string>(SeedInvocation().ConfigValues) { ["MODEL_REGISTRY"] = "" },
-        };
-        var args = KanikoBuilder.Arguments(inv);
+        var env = SeedEnv();
+        env["MODEL_REGISTRY"] = "";
+        var args = Assert.Single(Kaniko(TestManifests.Seed(), env));
         Assert.Equal("example-generator/v3/grid-a:v1", args[args.ToList().IndexOf("--destination") + 1]);
         Assert.Contains("MODEL_REGISTRY=", args);
     }

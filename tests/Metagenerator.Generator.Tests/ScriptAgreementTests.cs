@@ -47,7 +47,7 @@ public class ScriptAgreementTests
         var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, builder), env);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var expected = BuilderCommands.For(builder, BuildInvocation.FromEnvironment(manifest, env, () => throw new InvalidOperationException(), File.Exists));
+        var expected = Oracle.Calls(manifest, builder, env);
         Assert.Equal(expected.Count, run.Calls.Count);
         for (var i = 0; i < expected.Count; i++)
         {
@@ -73,7 +73,7 @@ public class ScriptAgreementTests
 
         Assert.True(run.ExitCode == 0, run.ToString());
         var call = Assert.Single(run.Calls);
-        var expected = BuildKitBuilder.Arguments(BuildInvocation.FromEnvironment(manifest, env, () => "", File.Exists));
+        var expected = Oracle.Calls(manifest, BuilderKind.BuildKit, env).Single();
         Assert.Equal(expected.Skip(1), call.Skip(1));
         Assert.Equal(host.Length > 0 ? "buildctl" : "buildctl-daemonless.sh", Path.GetFileName(call[0]));
         if (host.Length > 0) Assert.Equal(["--addr", host, "build"], call.Skip(1).Take(3));
@@ -98,7 +98,7 @@ public class ScriptAgreementTests
         var authFile = Path.Combine(sandbox.Root, "config.json");
         foreach (var call in run.Calls)
             Assert.Equal(authFile, call[call.ToList().IndexOf("--authfile") + 1]);
-        var expected = BuilderCommands.For(BuilderKind.Buildah, BuildInvocation.FromEnvironment(manifest, env, () => "", File.Exists));
+        var expected = Oracle.Calls(manifest, BuilderKind.Buildah, env);
         Assert.Equal(expected[0].Skip(1), run.Calls[0].Skip(1));
         Assert.Equal(expected[1].Skip(1), run.Calls[1].Skip(1));
     }
@@ -146,15 +146,15 @@ public class ScriptAgreementTests
         var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.BuildKit), env);
 
         Assert.True(run.ExitCode == 0, run.ToString());
-        var expected = BuildKitBuilder.Arguments(BuildInvocation.FromEnvironment(manifest, env, () => "", File.Exists));
+        var expected = Oracle.Calls(manifest, BuilderKind.BuildKit, env).Single();
         Assert.Equal(expected.Skip(1), run.Calls.Single().Skip(1));
         Assert.Equal(["--addr", "tcp://from-manifest:1234"], expected.Skip(1).Take(2));
     }
 
     private static string StandInFor(string program, ScriptSandbox sandbox) => program switch
     {
-        KanikoBuilder.ExecutorPath => Path.Combine(sandbox.Bin, "executor"),
-        KanikoBuilder.WarmerPath => Path.Combine(sandbox.Bin, "warmer"),
+        Builders.KanikoDefinition.ExecutorPath => Path.Combine(sandbox.Bin, "executor"),
+        Builders.KanikoDefinition.WarmerPath => Path.Combine(sandbox.Bin, "warmer"),
         _ => Path.Combine(sandbox.Bin, program),
     };
 }

@@ -61,13 +61,10 @@ public class ScriptBehaviourTests
             Assert.Empty(run.Calls);
             Assert.DoesNotContain("pushed", run.StdOut);
         }
-        if (variable != "MODEL_DOCKERFILE")
-        {
-            // The C# twin refuses the same input with the same message.
-            var e = Assert.Throws<GeneratorInputException>(() => BuildInvocation.FromEnvironment(manifest, env, () => "", File.Exists));
-            Assert.Equal(variable, e.Variable);
-            Assert.StartsWith(message, e.Message);
-        }
+        // The C# evaluation of the same definition refuses the same input with the same message.
+        var e = Assert.Throws<GeneratorInputException>(() => Oracle.Calls(manifest, BuilderKind.Kaniko, env));
+        Assert.Equal(variable, e.Variable);
+        Assert.StartsWith(message, e.Message);
     }
 
     [Theory]
@@ -78,8 +75,6 @@ public class ScriptBehaviourTests
     [InlineData("a_b-c9", "0")]
     public async Task Valid_names_and_tags_build(string name, string tag)
     {
-        Assert.True(ModelNaming.IsValidModelName(name));
-        Assert.True(ModelNaming.IsValidModelTag(tag));
         var manifest = TestManifests.Seed();
         using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
         var run = await sandbox.RunAsync(
@@ -219,7 +214,7 @@ public class ScriptBehaviourTests
     {
         var manifest = TestManifests.Seed();
         using var sandbox = new ScriptSandbox(manifest.ModelDockerfile, new Dictionary<string, int> { ["warmer"] = 1 });
-        var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.Kaniko), Env(sandbox, ("EXTRA_FLAGS", "--cache=true")));
+        var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.Kaniko), Env(sandbox, ("EXTRA_FLAGS", "--cache=true"), ("KANIKO_WARM_CACHE", "true")));
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("generator: error: kaniko warmer failed with exit code 1", run.StdErr);
         Assert.Contains("generator: warning: kaniko warmer failed; going on without it", run.StdErr);
@@ -247,8 +242,9 @@ public class ScriptBehaviourTests
         using var sandbox = new ScriptSandbox(manifest.ModelDockerfile, new Dictionary<string, int> { [program] = 4 });
         var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, builder), Env(sandbox, ("PUSH_RETRY", retries)));
         Assert.Equal(4, run.ExitCode);
-        Assert.Equal(calls, run.Calls.Count);
-        Assert.All(run.Calls, c => Assert.Equal(run.Calls[0], c));
+        var builds = run.Calls.Where(c => !ScriptSandbox.IsBuildxProbe(c)).ToList(); // docker's one capability check is not a build
+        Assert.Equal(calls, builds.Count);
+        Assert.All(builds, c => Assert.Equal(builds[0], c));
         Assert.Contains("failed with exit code 4", run.StdErr);
     }
 

@@ -46,13 +46,14 @@ public class ScriptExactCommandLineTests
         using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
         var env = ExtendedEnv(sandbox);
         env["EXTRA_FLAGS"] = "--skip-tls-verify --cache=true\t--cache-dir /kaniko-cache";
+        env["KANIKO_WARM_CACHE"] = "true";
 
         var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.Kaniko), env);
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(2, run.Calls.Count);
         Assert.Equal(
-            [Path.Combine(sandbox.Bin, "warmer"), "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug"],
+            [Path.Combine(sandbox.Bin, "warmer"), "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug", "--skip-tls-verify-pull"],
             run.Calls[0]);
         Assert.Equal(Path.Combine(sandbox.Bin, "executor"), run.Calls[1][0]);
         Assert.Equal(InSandbox(KanikoArgumentsTests.ExtendedExecutor.Skip(1), sandbox), run.Calls[1].Skip(1));
@@ -65,6 +66,7 @@ public class ScriptExactCommandLineTests
         using var sandbox = new ScriptSandbox(manifest.ModelDockerfile);
         var env = SeedEnv(sandbox);
         env["EXTRA_FLAGS"] = "--cache=true";
+        env["KANIKO_WARM_CACHE"] = "true";
 
         var run = await sandbox.RunAsync(GeneratorScript.Render(manifest, BuilderKind.Kaniko), env);
 

@@ -19,9 +19,14 @@ internal sealed class ScriptSandbox : IDisposable
 
     private readonly TempDirectory _dir = new("mg-gen");
 
-    public ScriptSandbox(string dockerfile = "Dockerfile", IReadOnlyDictionary<string, int>? exitCodes = null)
+    /// <param name="dockerfile">The Dockerfile to create, relative to the context.</param>
+    /// <param name="exitCodes">Exit codes of stand-ins (default 0).</param>
+    /// <param name="withoutBuildx">The docker stand-in answers <c>docker buildx</c> as a CLI without the plugin does.</param>
+    public ScriptSandbox(string dockerfile = "Dockerfile", IReadOnlyDictionary<string, int>? exitCodes = null, bool withoutBuildx = false)
     {
         Directory.CreateDirectory(Bin);
+        Directory.CreateDirectory(Tmp);
+        Directory.CreateDirectory(EnvRecords);
         Directory.CreateDirectory(Records);
         Directory.CreateDirectory(Context);
         foreach (var name in StandInNames)
@@ -34,6 +39,13 @@ internal sealed class ScriptSandbox : IDisposable
                 $"d='{Records}'\n" +
                 "n=$(ls \"$d\" | wc -l)\n" +
                 "printf '%s\\0' \"$0\" \"$@\" > \"$d/$(printf '%03d' \"$n\")\"\n" +
+                $"printf '%s' \"${{BUILDKITD_FLAGS-}}\" > '{EnvRecords}/'\"$n\"\n" +
+                // A docker CLI has buildx (exit 0 for 'docker buildx version') unless told otherwise; other exit codes
+                // are for the builds.
+                (name == "docker"
+                    ? $"if [ \"$1\" = buildx ] && [ \"$2\" = version ]; then {(withoutBuildx ? "echo \"docker: 'buildx' is not a docker command.\" >&2; exit 1" : "exit 0")}; fi\n"
+                      + (withoutBuildx ? "if [ \"$1\" = buildx ]; then exit 1; fi\n" : "")
+                    : "") +
                 $"exit {exit}\n");
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
@@ -44,6 +56,15 @@ internal sealed class ScriptSandbox : IDisposable
     public string Bin => _dir.Combine("bin");
     public string Records => _dir.Combine("records");
     public string Context => _dir.Combine("model-src");
+    public string Tmp => _dir.Combine("tmp");
+    public string EnvRecords => _dir.Combine("env");
+
+    /// <summary>Whether a recorded call is docker's buildx capability check.</summary>
+    public static bool IsBuildxProbe(IReadOnlyList<string> call) =>
+        Path.GetFileName(call[0]) == "docker" && call.Skip(1).SequenceEqual(["buildx", "version"]);
+
+    /// <summary>BUILDKITD_FLAGS as the <paramref name="index"/>th call saw it.</summary>
+    public string BuildKitdFlags(int index) => File.ReadAllText(Path.Combine(EnvRecords, index.ToString(System.Globalization.CultureInfo.InvariantCulture)));
 
     public void WriteDockerfile(string relative)
     {
@@ -61,6 +82,7 @@ internal sealed class ScriptSandbox : IDisposable
         ["DOCKER_CONFIG"] = Path.Combine(Root, "no-docker-config"),
         ["KANIKO_EXECUTOR"] = Path.Combine(Bin, "executor"),
         ["KANIKO_WARMER"] = Path.Combine(Bin, "warmer"),
+        ["TMPDIR"] = Tmp,
     };
 
     /// <summary>Writes <paramref name="script"/> and runs it with exactly <paramref name="environment"/>.</summary>
@@ -70,7 +92,7 @@ internal sealed class ScriptSandbox : IDisposable
     /// <summary>Like <see cref="RunAsync"/> with another shell (<c>/bin/dash</c>, <c>bash --posix</c>).</summary>
     public async Task<ScriptRun> RunWithShellAsync(string[] shell, string script, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        foreach (var f in Directory.GetFiles(Records)) File.Delete(f);
+        foreach (var f in Directory.GetFiles(Records).Concat(Directory.GetFiles(EnvRecords))) File.Delete(f);
         var scriptPath = Path.Combine(Root, "generator.sh");
         await File.WriteAllTextAsync(scriptPath, script);
         var psi = new ProcessStartInfo(shell[0])

@@ -15,8 +15,8 @@ public enum Verbosity
 /// <summary>Parses kaniko's level names.</summary>
 public static class VerbosityParser
 {
-    /// <summary>The accepted names, for help and errors.</summary>
-    public static readonly string[] Names = ["panic", "fatal", "error", "warn", "info", "debug", "trace"];
+    /// <summary>The accepted names, for help and errors: the generator script's list, in the order of <see cref="Verbosity"/>.</summary>
+    public static IReadOnlyList<string> Names => Generator.ModelNaming.VerbosityLevels;
 
     /// <summary>Parses a level name (case-insensitive); <c>warning</c> is accepted for <c>warn</c>.</summary>
     public static bool TryParse(string? text, out Verbosity verbosity)
@@ -25,7 +25,7 @@ public static class VerbosityParser
         if (text is null) return false;
         var normalized = text.Trim().ToLowerInvariant();
         if (normalized == "warning") normalized = "warn";
-        var index = Array.IndexOf(Names, normalized);
+        var index = Names.ToList().IndexOf(normalized);
         if (index < 0) return false;
         verbosity = (Verbosity)index;
         return true;

@@ -1,6 +1,7 @@
 using Metagenerator.Generator.Script;
 using Metagenerator.Manifest;
 using static Metagenerator.Generator.Script.Arg;
+using static Metagenerator.Generator.Script.Stmt;
 
 namespace Metagenerator.Generator.Builders;
 
@@ -12,6 +13,13 @@ internal sealed class BuildahDefinition : BuilderDefinition
     public const string BudLabel = "buildah bud";
     public const string PushLabel = "buildah push";
 
+    /// <summary>What a <c>docker run</c> of a buildah-based generator must add (RUN steps create mount and UTS
+    /// namespaces even under chroot isolation, and vfs needs no fuse).</summary>
+    /// <remarks>THE ONE PLACE for buildah's run privileges (help text and README quote it). Best current knowledge, not
+    /// yet measured in a real engine: to be corrected from the engine measurements (issue 13 item 6).</remarks>
+    public const string DockerRunFlags =
+        "--cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt apparmor=unconfined --device /dev/fuse";
+
     public override BuilderKind Kind => BuilderKind.Buildah;
 
     public override IReadOnlyList<(string Name, string Description)> Settings { get; } =
@@ -19,6 +27,38 @@ internal sealed class BuildahDefinition : BuilderDefinition
         ("STORAGE_DRIVER", "buildah storage driver (default vfs, which needs no privileges; overlay is faster where allowed)"),
         ("BUILDAH_ISOLATION", "buildah RUN isolation (default chroot, which needs no privileges)"),
     ];
+
+    public override string RunRequirements =>
+        "buildah's RUN steps create namespaces even under chroot isolation: 'docker run' needs " + DockerRunFlags
+        + ". The Model API's unprivileged run cannot use buildah.";
+
+    public override IEnumerable<Step> Derive(GeneratorManifest manifest)
+    {
+        foreach (var step in OrDefault("mg_storage_driver", "STORAGE_DRIVER", "vfs")) yield return step;
+        foreach (var step in OrDefault("mg_isolation", "BUILDAH_ISOLATION", "chroot")) yield return step;
+        // buildah reads -f as a comma-separated list: a path with a comma would become two Dockerfiles.
+        yield return If(Matches(Ref("mg_dockerfile"), "*,*"),
+            Fail("MODEL_DOCKERFILE", Cat(Str("MODEL_DOCKERFILE: "), Ref("mg_dockerfile"),
+                Str(" contains a comma, which buildah's -f cannot take; rename the Dockerfile or its directory"))));
+        // buildah refuses to run when DOCKER_CONFIG names a directory without config.json; without one there are no
+        // credentials to use, so buildah then looks in its own default places instead.
+        yield return Set("mg_authfile", Cat(Ref("mg_docker_config"), Str("/config.json")));
+        yield return If(Not(new HostCond(HostQuestion.RegularFile, Ref("mg_authfile"))), Set("mg_authfile", ""), new UnsetStep("DOCKER_CONFIG"));
+        // kaniko's TLS flags become --tls-verify=false: on bud (pulls) for any of them, on push for the global ones and
+        // for a per-registry flag that names the model registry host; --cache=true becomes --layers.
+        yield return Set("mg_extra", Ref("mg_unrecognized"));
+        foreach (var step in Flag("mg_bud_insecure", Any(NonEmpty("mg_insecure_all"), NonEmpty("mg_insecure_pull"), NonEmpty("mg_insecure_hosts"))))
+            yield return step;
+        foreach (var step in Flag("mg_push_insecure", Any(NonEmpty("mg_insecure_all"), HasWord("mg_insecure_hosts", Ref("mg_model_host")))))
+            yield return step;
+        // buildah reads *.crt files from a directory: that of kaniko's --registry-certificate HOST=PATH.
+        yield return Set("mg_cert_dir", "");
+        yield return If(NonEmpty("mg_cert_path"), Case(Ref("mg_cert_path"),
+            Arm("*/*", Set("mg_cert_dir", new StripExpr("mg_cert_path", "/*", FromEnd: true, Longest: false)),
+                If(Empty("mg_cert_dir"), Set("mg_cert_dir", "/"))),
+            Arm("*", Set("mg_cert_dir", "."))));
+        foreach (var step in Flag("mg_layers", Equal("mg_cache", "true"))) yield return step;
+    }
 
     private static IEnumerable<ArgItem> Global(string subcommand) =>
     [
@@ -47,7 +87,8 @@ internal sealed class BuildahDefinition : BuilderDefinition
         List<ArgItem> push =
         [
             .. Global("push"),
-            Lit("--retry"), Var("mg_push_retry"),
+            // Without PUSH_RETRY buildah keeps its own default (3 retries) rather than the contract's default of 1.
+            When("mg_push_retry_given", Lit("--retry"), Var("mg_push_retry")),
             When("mg_authfile", Lit("--authfile"), Var("mg_authfile")),
             When("mg_push_insecure", Lit("--tls-verify=false")),
             When("mg_cert_dir", Lit("--cert-dir"), Var("mg_cert_dir")),
@@ -60,48 +101,5 @@ internal sealed class BuildahDefinition : BuilderDefinition
             new CommandTemplate(BudLabel, "buildah", null, null, null, bud),
             new CommandTemplate(PushLabel, "buildah", null, null, null, push),
         ];
-    }
-
-    protected override void Derive(BuildInvocation inv, ScriptValues values)
-    {
-        var f = inv.ExtraFlags;
-        values.Set("mg_storage_driver", inv.StorageDriver);
-        values.Set("mg_isolation", inv.Isolation);
-        values.Set("mg_authfile", inv.AuthFile);
-        values.SetList("mg_extra", f.Unrecognized);
-        values.SetFlag("mg_bud_insecure", f.InsecureAll || f.InsecurePull || f.InsecureHosts.Count > 0);
-        values.SetFlag("mg_push_insecure", f.InsecureAll || f.InsecureHosts.Contains(inv.ModelRegistryHost));
-        values.Set("mg_cert_dir", string.IsNullOrEmpty(f.CertificatePath) ? "" : DirectoryOf(f.CertificatePath));
-        values.SetFlag("mg_layers", f.Cache == true);
-    }
-
-    public override void WriteDerive(ShellWriter w, GeneratorManifest manifest)
-    {
-        w.Line("mg_storage_driver=${STORAGE_DRIVER:-vfs}");
-        w.Line("mg_isolation=${BUILDAH_ISOLATION:-chroot}");
-        w.Line("mg_authfile=${DOCKER_CONFIG:-/workspace}/config.json");
-        w.Comment("buildah refuses to run when DOCKER_CONFIG names a directory without config.json; without one there are no");
-        w.Comment("credentials to use, so buildah then looks in its own default places instead.");
-        w.Line("if [ ! -f \"$mg_authfile\" ]; then mg_authfile=''; unset DOCKER_CONFIG; fi");
-        w.Comment("kaniko's TLS flags become --tls-verify=false: on bud (pulls) for any of them, on push for the");
-        w.Comment("global ones and for a per-registry flag that names the model registry host; --cache=true becomes --layers.");
-        w.Line("mg_extra=$mg_unrecognized");
-        w.Line("mg_bud_insecure=''");
-        w.Line("if [ -n \"$mg_insecure_all$mg_insecure_pull\" ] || [ \"$mg_insecure_hosts\" != ' ' ]; then mg_bud_insecure=1; fi");
-        w.Line("mg_push_insecure=$mg_insecure_all");
-        w.Line("case $mg_insecure_hosts in *\" $mg_model_host \"*) mg_push_insecure=1 ;; esac");
-        w.Comment("buildah reads *.crt files from a directory: that of kaniko's --registry-certificate HOST=PATH.");
-        w.Line("mg_cert_dir=''");
-        w.Line("if [ -n \"$mg_cert_path\" ]; then");
-        w.Indented(() =>
-        {
-            w.Line("case $mg_cert_path in");
-            w.Line("  */*) mg_cert_dir=${mg_cert_path%/*}; [ -n \"$mg_cert_dir\" ] || mg_cert_dir=/ ;;");
-            w.Line("  *) mg_cert_dir=. ;;");
-            w.Line("esac");
-        });
-        w.Line("fi");
-        w.Line("mg_layers=''");
-        w.Line("if [ \"$mg_cache\" = true ]; then mg_layers=1; fi");
     }
 }

@@ -1,6 +1,7 @@
-namespace Metagenerator.Generator;
+namespace Metagenerator.Manifest;
 
-/// <summary>Parses builder names as written on the command line and in <c>build.builder</c>.</summary>
+/// <summary>Parses builder names as written on the command line and in <c>build.builder</c>: the one list of builder
+/// names (the manifest validator checks <c>build.builder</c> against <see cref="AllowedNames"/>).</summary>
 public static class BuilderKindParser
 {
     /// <summary>The accepted names, in the order they are listed in messages.</summary>
@@ -15,7 +16,7 @@ public static class BuilderKindParser
 
     /// <summary>The builder for a run: <paramref name="requested"/> (the CLI's <c>--builder</c>) when given, else the
     /// manifest's <c>build.builder</c>, else kaniko. Throws <see cref="InvalidInputException"/> naming where the bad value came from.</summary>
-    public static BuilderKind Resolve(string? requested, Manifest.GeneratorManifest manifest)
+    public static BuilderKind Resolve(string? requested, GeneratorManifest manifest)
     {
         if (!string.IsNullOrWhiteSpace(requested))
         {

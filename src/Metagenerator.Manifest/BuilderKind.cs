@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator;
+namespace Metagenerator.Manifest;
 
 /// <summary>The image builder a generator image runs to build and push the model image.</summary>
 public enum BuilderKind
