@@ -39,6 +39,17 @@ public class BuildahPrivilegeTests(EngineFixture fixture)
     }
 
     [Fact]
+    public async Task The_generators_help_states_the_privilege_found_here()
+    {
+        using var ws = await _runs.PushGeneratorAsync("priv-help", "buildah", await fixture.BuildahBaseAsync());
+
+        var help = await fixture.RunAsync([ws.GeneratorImage, "help"]);
+
+        Assert.True(help.ExitCode == 0, help.StdOut + help.StdErr);
+        Assert.Contains("'docker run' needs " + string.Join(' ', GeneratorRuns.BuildahLeastPrivilege), help.StdOut);
+    }
+
+    [Fact]
     public async Task Cap_sys_admin_with_the_default_seccomp_profile_also_works()
     {
         using var ws = await _runs.PushGeneratorAsync("priv-sysadmin", "buildah", await fixture.BuildahBaseAsync());
