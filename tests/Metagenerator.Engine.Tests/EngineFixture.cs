@@ -30,11 +30,17 @@ public sealed class EngineFixture : IAsyncLifetime
     private readonly Lazy<Task<string>> _dockerBase;
     private readonly Lazy<Task<string>> _modelBase;
 
+    private readonly StandInImage _sdk = StandIns.DotnetSdkAot();
+    private readonly StandInImage _runtime = StandIns.RuntimeDepsChiseled();
+    private readonly StandInImage _buildah = StandIns.DebianBuildah();
+    private readonly StandInImage _docker = StandIns.DebianDockerCli();
+    private Task? _standInsPrepared;
+
     public EngineFixture()
     {
         _metagenerator = new(BuildMetageneratorImageAsync);
-        _buildahBase = new(() => PushStandInAsync(StandIns.DebianBuildah()));
-        _dockerBase = new(() => PushStandInAsync(StandIns.DebianDockerCli()));
+        _buildahBase = new(() => PushStandInAsync(_buildah));
+        _dockerBase = new(() => PushStandInAsync(_docker));
         _modelBase = new(PushModelBaseAsync);
     }
 
@@ -53,6 +59,9 @@ public sealed class EngineFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
+        // All root filesystems at once (on a cold cache mmdebstrap waits mostly on downloads and dpkg); the tests
+        // then find each one built or being built.
+        _standInsPrepared = Task.WhenAll(_sdk.RootFilesystemAsync(), _runtime.RootFilesystemAsync(), _buildah.RootFilesystemAsync(), _docker.RootFilesystemAsync());
         Engine = await DockerEngine.StartAsync();
         Certificates = await TestCertificates.CreateAsync(_dir.Combine("certs"));
         Registry = await LocalRegistry.StartAsync(new LocalRegistryOptions
@@ -69,6 +78,11 @@ public sealed class EngineFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
+        if (_standInsPrepared is not null)
+        {
+            try { await _standInsPrepared; }
+            catch (Exception) { } // a test that needed the failed one has reported it
+        }
         if (Registry is not null) await Registry.DisposeAsync();
         if (Engine is not null) await Engine.DisposeAsync();
         _dir.Dispose();
@@ -111,8 +125,7 @@ public sealed class EngineFixture : IAsyncLifetime
     private async Task BuildMetageneratorImageAsync()
     {
         var started = DateTime.UtcNow;
-        var sdk = StandIns.DotnetSdkAot();
-        var runtime = StandIns.RuntimeDepsChiseled();
+        var (sdk, runtime) = (_sdk, _runtime);
         await Task.WhenAll(sdk.RootFilesystemAsync(), runtime.RootFilesystemAsync());
         Timings["stand-ins for the Dockerfile's bases (mmdebstrap, or the cache)"] = DateTime.UtcNow - started;
         started = DateTime.UtcNow;

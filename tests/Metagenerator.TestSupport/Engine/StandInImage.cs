@@ -53,13 +53,14 @@ public sealed record StandInImage
     }
 
     /// <summary>The root filesystem as a tar, built with mmdebstrap unless the cache already has it.</summary>
-    public async Task<string> RootFilesystemAsync(CancellationToken ct = default)
+    public Task<string> RootFilesystemAsync(CancellationToken ct = default)
     {
-        if (_rootFilesystem is { } known) return known;
-        return _rootFilesystem = await BuildRootFilesystemAsync(ct);
+        // One build per instance, however many callers ask (the fixture starts them all early, tests ask again).
+        lock (_gate) return _rootFilesystem ??= BuildRootFilesystemAsync(ct);
     }
 
-    private string? _rootFilesystem;
+    private readonly object _gate = new();
+    private Task<string>? _rootFilesystem;
 
     private async Task<string> BuildRootFilesystemAsync(CancellationToken ct)
     {
@@ -83,6 +84,9 @@ public sealed record StandInImage
             result.EnsureSuccess();
         }
         File.Move(partial, tar, overwrite: true);
+        // Older recipes of the same image (an SDK upgrade, a changed package list) are a gigabyte each: keep the newest.
+        foreach (var old in Directory.EnumerateFiles(CacheDirectory, slug + "-*.tar").Where(f => f != tar))
+            File.Delete(old);
         return tar;
     }
 
