@@ -133,6 +133,9 @@ public sealed class DockerEngine : IAsyncDisposable
             catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
         }
         _process.Dispose();
+        // dockerd leaves its default network namespace bind-mounted under the exec root, which rm cannot remove.
+        var netns = Path.Combine(Directory, "exec", "netns", "default");
+        if (File.Exists(netns)) await ExternalTool.RunAsync("umount", [netns]);
         // rm is faster than Directory.Delete on gigabytes (vfs keeps every layer as a full copy) and copes with read-only files.
         await ExternalTool.RunAsync("rm", ["-rf", Directory], timeout: TimeSpan.FromMinutes(5));
     }
