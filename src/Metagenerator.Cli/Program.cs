@@ -12,6 +12,7 @@ namespace Metagenerator.Cli
         /// <summary>Runs the CLI with <paramref name="args"/>; returns the exit code.</summary>
         public static async Task<int> RunAsync(string[] args, CancellationToken ct = default)
         {
+            args = WorkspaceDefaults.Apply(args, Environment.GetEnvironmentVariable(WorkspaceDefaults.Variable), Console.Out);
             var root = new RootCommand("metagenerator: turns a model source and a generator manifest into a generator image, and pushes it without a daemon")
             {
                 ManifestCommands.Validate(),

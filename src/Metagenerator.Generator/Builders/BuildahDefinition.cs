@@ -15,10 +15,10 @@ internal sealed class BuildahDefinition : BuilderDefinition
 
     /// <summary>What a <c>docker run</c> of a buildah-based generator must add (RUN steps create mount and UTS
     /// namespaces even under chroot isolation, and vfs needs no fuse).</summary>
-    /// <remarks>THE ONE PLACE for buildah's run privileges (help text and README quote it). Best current knowledge, not
-    /// yet measured in a real engine: to be corrected from the engine measurements (issue 13 item 6).</remarks>
-    public const string DockerRunFlags =
-        "--cap-add SYS_ADMIN --security-opt seccomp=unconfined --security-opt apparmor=unconfined --device /dev/fuse";
+    /// <remarks>THE ONE PLACE for buildah's run privileges (help text and README quote it). Measured in a real engine
+    /// (Engine.Tests BuildahPrivilegeTests, issue 13 item 6): without CAP_SYS_ADMIN buildah enters a user namespace,
+    /// which only Docker's default seccomp profile refuses; no capability or device has to be added.</remarks>
+    public const string DockerRunFlags = "--security-opt seccomp=unconfined";
 
     public override BuilderKind Kind => BuilderKind.Buildah;
 
@@ -30,7 +30,8 @@ internal sealed class BuildahDefinition : BuilderDefinition
 
     public override string RunRequirements =>
         "buildah's RUN steps create namespaces even under chroot isolation: 'docker run' needs " + DockerRunFlags
-        + ". The Model API's unprivileged run cannot use buildah.";
+        + " (or --cap-add SYS_ADMIN where user namespaces are not allowed; add --security-opt apparmor=unconfined where"
+        + " AppArmor denies mount). The Model API's unprivileged run cannot use buildah.";
 
     public override IEnumerable<Step> Derive(GeneratorManifest manifest)
     {

@@ -1,0 +1,27 @@
+# The metagenerator image: `docker build -t metagenerator .`, then `docker run --rm -v DIR:/workspace metagenerator`.
+# Why these bases (README, "Run as a container"): the SDK's -aot variant already has clang and zlib for NativeAOT;
+# runtime-deps chiseled is glibc, OpenSSL and CA certificates with no shell or package manager, which is all a
+# NativeAOT binary needs. Both are pinned by tag and can be replaced with --build-arg.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0-noble-aot
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled
+
+FROM ${SDK_IMAGE} AS publish
+# One COPY and one RUN: every step of the SDK stage stores a copy of the SDK on engines without a layered storage
+# driver (vfs), and .dockerignore already limits the context to the sources.
+COPY . /src/
+RUN cd /src \
+ && case "$(uname -m)" in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
+ && dotnet publish src/Metagenerator.Cli -c Release -r "$rid" -p:PublishAot=true -nologo -o /out \
+ && mkdir -p /rootfs/usr/local/bin /rootfs/tmp && chmod 1777 /rootfs/tmp \
+ && cp /out/metagenerator /rootfs/usr/local/bin/
+
+FROM ${RUNTIME_IMAGE}
+# The binary, and a /tmp for its scratch files (a chiseled base has none).
+COPY --from=publish /rootfs/ /
+# No arguments = build with the workspace defaults; the first argument may name another command (WorkspaceDefaults).
+ENV METAGENERATOR_DEFAULT_COMMAND=build
+WORKDIR /workspace
+# root, as the seed's image ran: it reads any mounted workspace and writes into a mounted directory that docker
+# created; `docker run --user "$(id -u):$(id -g)"` makes what it writes the caller's.
+USER 0:0
+ENTRYPOINT ["/usr/local/bin/metagenerator"]

@@ -1,0 +1,142 @@
+using System.Diagnostics;
+
+namespace Metagenerator.TestSupport.Engine;
+
+/// <summary>
+/// A private Docker engine (Debian's <c>dockerd</c>) in a short temp directory: overlay2 or vfs storage, no bridge, no iptables, its
+/// own socket, so it touches nothing of the machine's. Containers reach registries on 127.0.0.1 with
+/// <c>--network host</c>. Stopped by its PID on dispose.
+/// </summary>
+public sealed class DockerEngine : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private DockerEngine(Process process, string directory)
+    {
+        _process = process;
+        Directory = directory;
+    }
+
+    /// <summary>The engine's directory: data root, exec root, socket, log.</summary>
+    public string Directory { get; }
+
+    /// <summary>The unix socket the engine listens on.</summary>
+    public string Socket => Path.Combine(Directory, "docker.sock");
+
+    /// <summary>The <c>DOCKER_HOST</c> value for clients.</summary>
+    public string Host => "unix://" + Socket;
+
+    /// <summary>The docker CLI the tests use.</summary>
+    public static string Cli => ExternalTool.Require("docker");
+
+    /// <summary>The engine's log so far.</summary>
+    public string Log => File.Exists(LogPath) ? File.ReadAllText(LogPath) : "";
+
+    private string LogPath => Path.Combine(Directory, "dockerd.log");
+
+    /// <summary>The storage driver the engine uses: overlay2 where the temp directory's file system allows it, else vfs.</summary>
+    public string StorageDriver { get; private init; } = "";
+
+    /// <summary>
+    /// Starts <c>dockerd</c> and returns once <c>docker version</c> answers. overlay2 first (layers shared, not copied:
+    /// the SDK stage of the Dockerfile is a gigabyte), vfs where overlay2 cannot run (e.g. /tmp itself on overlayfs).
+    /// </summary>
+    public static async Task<DockerEngine> StartAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            return await StartAsync("overlay2", ct);
+        }
+        catch (InvalidOperationException)
+        {
+            return await StartAsync("vfs", ct);
+        }
+    }
+
+    private static async Task<DockerEngine> StartAsync(string storageDriver, CancellationToken ct)
+    {
+        var dockerd = ExternalTool.Require("dockerd");
+        // Unix socket paths are limited to 108 bytes: keep the directory short, directly under /tmp.
+        var dir = System.IO.Directory.CreateTempSubdirectory("mgd-").FullName;
+        var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        // sh only redirects the daemon's output into a file (no pipe that could fill); exec keeps the PID dockerd's.
+        psi.ArgumentList.Add("-c");
+        psi.ArgumentList.Add("exec \"$0\" \"$@\" >\"$MG_DOCKERD_LOG\" 2>&1");
+        psi.ArgumentList.Add(dockerd);
+        foreach (var arg in new[]
+                 {
+                     "--iptables=false", "--ip-masq=false", "--bridge=none", "--storage-driver=" + storageDriver,
+                     "--data-root", Path.Combine(dir, "root"), "--exec-root", Path.Combine(dir, "exec"),
+                     "--pidfile", Path.Combine(dir, "pid"), "-H", "unix://" + Path.Combine(dir, "docker.sock"),
+                 })
+            psi.ArgumentList.Add(arg);
+        psi.Environment["MG_DOCKERD_LOG"] = Path.Combine(dir, "dockerd.log");
+        var engine = new DockerEngine(Process.Start(psi)!, dir) { StorageDriver = storageDriver };
+        try
+        {
+            await engine.WaitReadyAsync(ct);
+            return engine;
+        }
+        catch
+        {
+            await engine.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task WaitReadyAsync(CancellationToken ct)
+    {
+        var deadline = DateTime.UtcNow.AddMinutes(2);
+        while (true)
+        {
+            if (_process.HasExited)
+                throw new InvalidOperationException($"dockerd exited with {_process.ExitCode}:\n{Log}");
+            if (File.Exists(Socket) && (await DockerAsync(["version", "--format", "{{.Server.Version}}"], timeout: TimeSpan.FromSeconds(20), ct: ct)).ExitCode == 0)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"dockerd did not answer 'docker version' within 2 minutes:\n{Log}");
+            await Task.Delay(200, ct);
+        }
+    }
+
+    /// <summary>Runs the docker CLI against this engine.</summary>
+    public Task<ToolResult> DockerAsync(
+        IEnumerable<string> args,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? workingDirectory = null,
+        TimeSpan? timeout = null,
+        CancellationToken ct = default)
+    {
+        var env = new Dictionary<string, string?>
+        {
+            ["DOCKER_HOST"] = Host,
+            // A private client configuration: no credentials or settings of the machine's user leak in.
+            ["DOCKER_CONFIG"] = Path.Combine(Directory, "client"),
+            ["DOCKER_BUILDKIT"] = "0",
+        };
+        if (environment is not null)
+            foreach (var (k, v) in environment) env[k] = v;
+        return ExternalTool.RunAsync(Cli, args, workingDirectory, env, timeout: timeout ?? TimeSpan.FromMinutes(10), ct: ct);
+    }
+
+    /// <summary>Runs the docker CLI and throws unless it exits 0.</summary>
+    public async Task<ToolResult> DockerCheckedAsync(params string[] args) => (await DockerAsync(args)).EnsureSuccess();
+
+    /// <summary>Stops the daemon (SIGTERM, then SIGKILL after 30 s) and deletes its directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await ExternalTool.RunAsync("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try { await _process.WaitForExitAsync(cts.Token); }
+            catch (OperationCanceledException) { _process.Kill(); await _process.WaitForExitAsync(); }
+        }
+        _process.Dispose();
+        // dockerd leaves its default network namespace bind-mounted under the exec root, which rm cannot remove.
+        var netns = Path.Combine(Directory, "exec", "netns", "default");
+        if (File.Exists(netns)) await ExternalTool.RunAsync("umount", [netns]);
+        // rm is faster than Directory.Delete on gigabytes (vfs keeps every layer as a full copy) and copes with read-only files.
+        await ExternalTool.RunAsync("rm", ["-rf", Directory], timeout: TimeSpan.FromMinutes(5));
+    }
+}
