@@ -1,8 +1,10 @@
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Cli.Tests;
 
 /// <summary>The metagenerator image's command line (METAGENERATOR_DEFAULT_COMMAND=build), run in a child process.</summary>
+[Tier(Tier.Tools)]
 public class WorkspaceDefaultsTests
 {
     private static readonly Dictionary<string, string?> InImage = new() { ["METAGENERATOR_DEFAULT_COMMAND"] = "build" };
@@ -22,7 +24,7 @@ public class WorkspaceDefaultsTests
         return ws;
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task No_arguments_run_build_with_the_workspace_defaults()
     {
         using var ws = Workspace();
@@ -34,7 +36,7 @@ public class WorkspaceDefaultsTests
         Assert.Contains(Path.Combine(ws.Path, "model-src"), run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Without_the_variable_no_arguments_is_a_usage_error_as_before()
     {
         using var ws = Workspace();
@@ -45,7 +47,7 @@ public class WorkspaceDefaultsTests
         Assert.DoesNotContain("model-src", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Positional_arguments_are_the_manifest_and_model_source_of_build()
     {
         using var ws = Workspace();
@@ -57,7 +59,7 @@ public class WorkspaceDefaultsTests
         Assert.Contains(Path.Combine(ws.Path, "my-src"), run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Other_commands_stay_reachable_by_name()
     {
         using var ws = Workspace();
@@ -68,7 +70,7 @@ public class WorkspaceDefaultsTests
         Assert.Contains("ws-gen.v1.config.MODEL_REGISTRY=localhost:5000", labels.StdOut);
     }
 
-    [Theory]
+    [NeedsToolsTheory("dotnet")]
     [InlineData("help")]
     [InlineData("--help")]
     [InlineData("-h")]
@@ -83,7 +85,7 @@ public class WorkspaceDefaultsTests
         Assert.Contains("--tar-path", run.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Help_with_a_command_shows_that_command()
     {
         using var ws = Workspace();
@@ -95,7 +97,7 @@ public class WorkspaceDefaultsTests
         Assert.DoesNotContain("--tar-path", run.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("dotnet")]
     public async Task Extra_flags_apply_to_the_default_build()
     {
         using var ws = Workspace();

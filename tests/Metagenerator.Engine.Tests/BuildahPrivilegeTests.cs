@@ -1,3 +1,4 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>
@@ -10,11 +11,12 @@ namespace Metagenerator.Engine.Tests;
 /// docker-default AppArmor profile (which denies mount) could not be tried here.
 /// </summary>
 [Collection(EngineCollection.Name)]
+[Tier(Tier.Engine)]
 public class BuildahPrivilegeTests(EngineFixture fixture)
 {
     private readonly GeneratorRuns _runs = new(fixture);
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Without_privileges_buildah_is_refused_its_user_namespace()
     {
         using var ws = await _runs.PushGeneratorAsync("priv-none", "buildah", await fixture.BuildahBaseAsync());
@@ -26,7 +28,7 @@ public class BuildahPrivilegeTests(EngineFixture fixture)
         Assert.Contains("generator: error: buildah", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Seccomp_unconfined_without_the_default_capabilities_cannot_map_the_user_namespace()
     {
         using var ws = await _runs.PushGeneratorAsync("priv-nocaps", "buildah", await fixture.BuildahBaseAsync());
@@ -38,7 +40,7 @@ public class BuildahPrivilegeTests(EngineFixture fixture)
         Assert.Contains("gid_map: operation not permitted", run.StdOut + run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task The_generators_help_states_the_privilege_found_here()
     {
         using var ws = await _runs.PushGeneratorAsync("priv-help", "buildah", await fixture.BuildahBaseAsync());
@@ -49,7 +51,7 @@ public class BuildahPrivilegeTests(EngineFixture fixture)
         Assert.Contains("'docker run' needs " + string.Join(' ', GeneratorRuns.BuildahLeastPrivilege), help.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Cap_sys_admin_with_the_default_seccomp_profile_also_works()
     {
         using var ws = await _runs.PushGeneratorAsync("priv-sysadmin", "buildah", await fixture.BuildahBaseAsync());

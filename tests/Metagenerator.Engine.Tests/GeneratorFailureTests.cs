@@ -1,10 +1,12 @@
 using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>What the Model API (or a user) sees when a generator run fails inside the engine: a message that says what
 /// and where, and a non-zero exit code.</summary>
 [Collection(EngineCollection.Name)]
+[Tier(Tier.Engine)]
 public class GeneratorFailureTests(EngineFixture fixture)
 {
     private readonly GeneratorRuns _runs = new(fixture);
@@ -12,7 +14,7 @@ public class GeneratorFailureTests(EngineFixture fixture)
     private async Task<ModelWorkspace> GeneratorAsync(string name) =>
         await _runs.PushGeneratorAsync(name, "buildah", await fixture.BuildahBaseAsync());
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Missing_credentials_name_the_registry_and_fail()
     {
         using var ws = await GeneratorAsync("fail-nocreds");
@@ -25,7 +27,7 @@ public class GeneratorFailureTests(EngineFixture fixture)
         Assert.Matches("(?i)unauthorized|authentication required", run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task A_registry_that_refuses_the_credentials_fails_the_run()
     {
         using var ws = await GeneratorAsync("fail-refused");
@@ -40,7 +42,7 @@ public class GeneratorFailureTests(EngineFixture fixture)
         Assert.DoesNotContain("not-the-password", run.StdOut + run.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task An_unreachable_model_registry_fails_the_push()
     {
         using var ws = await GeneratorAsync("fail-unreachable");
@@ -55,7 +57,7 @@ public class GeneratorFailureTests(EngineFixture fixture)
         Assert.Contains("connection refused", run.StdErr);
     }
 
-    [Theory]
+    [NeedsToolsTheory("dockerd", "docker", "mmdebstrap", "docker-registry")]
     [InlineData("MODEL_NAME", "Grid.A")]
     [InlineData("MODEL_TAG", "v1.0")]
     [InlineData("PUSH_RETRY", "many")]
@@ -70,7 +72,7 @@ public class GeneratorFailureTests(EngineFixture fixture)
         Assert.DoesNotContain("STEP", run.StdOut + run.StdErr); // buildah never started
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task A_missing_model_name_stops_before_any_build_with_exit_2()
     {
         using var ws = await GeneratorAsync("fail-noname");

@@ -1,5 +1,6 @@
 using Metagenerator.TestSupport;
 using Xunit.Abstractions;
+using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Engine.Tests;
 
@@ -10,6 +11,7 @@ namespace Metagenerator.Engine.Tests;
 /// (a user with a private registry CA does the same).
 /// </summary>
 [Collection(EngineCollection.Name)]
+[Tier(Tier.Engine)]
 public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper output)
 {
     private const string Image = EngineFixture.MetageneratorImage;
@@ -25,7 +27,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
 
     private static string LastLine(string text) => text.TrimEnd('\n').Split('\n')[^1];
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task No_arguments_build_the_workspace_defaults_and_push_them()
     {
         using var ws = await WorkspaceAsync("seed-defaults");
@@ -40,7 +42,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.Equal("/grid_data/default.json", labels["seed-defaults.v1.generation_parameters.GRID_DATA.default"]);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Two_arguments_name_the_manifest_and_the_model_source_inside_the_workspace()
     {
         using var ws = await WorkspaceAsync("seed-custom", manifestName: "manifests/grid.yml", modelSource: "grid-src");
@@ -57,7 +59,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.Contains("/workspace/GENERATOR-MANIFEST.yml", defaults.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Config_json_mounted_from_elsewhere_gives_the_credentials()
     {
         using var ws = await WorkspaceAsync("seed-config");
@@ -74,7 +76,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.StartsWith(ws.GeneratorImage + "@sha256:", LastLine(run.StdOut));
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Extra_flags_from_the_environment_reach_build()
     {
         using var ws = await WorkspaceAsync("seed-extra");
@@ -92,7 +94,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.StartsWith(ws.GeneratorImage + "@sha256:", LastLine(run.StdOut));
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Tar_path_without_push_gives_an_archive_that_docker_loads_and_runs()
     {
         using var ws = await WorkspaceAsync("seed-tar");
@@ -117,7 +119,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.Contains("/grid_data/default.json", help.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Help_explains_the_image_and_the_build_flags()
     {
         await fixture.MetageneratorImageAsync();
@@ -134,7 +136,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.Contains("--model-src", validateHelp.StdOut);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Validate_labels_render_generator_and_init_are_reachable()
     {
         using var ws = await WorkspaceAsync("seed-other");
@@ -161,7 +163,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.Contains("no-such.yml", invalid.StdErr);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task With_user_the_files_written_belong_to_the_caller()
     {
         using var ws = await WorkspaceAsync("seed-user");
@@ -184,7 +186,7 @@ public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper ou
         Assert.StartsWith("sha256:", File.ReadAllText(outDir.Combine("digest")));
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task The_image_is_small()
     {
         await fixture.MetageneratorImageAsync();

@@ -1,3 +1,4 @@
+using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>
@@ -7,11 +8,12 @@ namespace Metagenerator.Engine.Tests;
 /// and a remote BuildKit need neither; neither can be had on this machine.)
 /// </summary>
 [Collection(EngineCollection.Name)]
+[Tier(Tier.Engine)]
 public class ModelApiRunTests(EngineFixture fixture)
 {
     private readonly GeneratorRuns _runs = new(fixture);
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Buildah_generator_builds_and_pushes_the_model_image()
     {
         using var ws = await _runs.PushGeneratorAsync("buildah-gen", "buildah", await fixture.BuildahBaseAsync());
@@ -23,7 +25,7 @@ public class ModelApiRunTests(EngineFixture fixture)
         await _runs.AssertModelImageAsync(ws);
     }
 
-    [Fact]
+    [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Docker_generator_builds_through_the_mounted_socket_and_pushes_the_model_image()
     {
         using var ws = await _runs.PushGeneratorAsync("docker-gen", "docker", await fixture.DockerBaseAsync());
