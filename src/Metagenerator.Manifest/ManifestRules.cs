@@ -193,12 +193,15 @@ public static partial class ManifestRules
         return null;
     }
 
-    /// <summary>Checks <c>MODEL_DOCKERFILE</c>: a relative path that stays inside the model source.</summary>
+    /// <summary>Checks <c>MODEL_DOCKERFILE</c>: a relative path that stays inside the model source, without a comma.</summary>
     public static string? CheckDockerfilePath(string path)
     {
         const string example = "e.g. 'Dockerfile' or 'docker/Dockerfile.model'";
         if (path.Length == 0) return $"MODEL_DOCKERFILE is empty; give the Dockerfile's path relative to the model source, {example}";
         if (path.StartsWith('/')) return $"'{Show(path)}' is absolute; give the path relative to the model source, {example}";
+        // buildah reads -f as a comma-separated list, so such a path would become two Dockerfiles there.
+        if (path.Contains(','))
+            return $"'{Show(path)}' contains a comma, which buildah's -f reads as a list separator; rename the Dockerfile or its directory, {example}";
         if (path.Contains('\\') || (path.Length >= 2 && path[1] == ':' && char.IsAsciiLetter(path[0])))
             return $"'{Show(path)}' looks like a Windows path; use '/' as separator, relative to the model source, {example}";
         var depth = 0;

@@ -84,6 +84,7 @@ public class InvalidManifestTableTests
         { "dockerfile absolute", S("MODEL_DOCKERFILE: Dockerfile", "MODEL_DOCKERFILE: /src/Dockerfile"), "gen.config.MODEL_DOCKERFILE", 6, "absolute" },
         { "dockerfile escapes", S("MODEL_DOCKERFILE: Dockerfile", "MODEL_DOCKERFILE: ../Dockerfile"), "gen.config.MODEL_DOCKERFILE", 6, "leaves the model source" },
         { "dockerfile escapes late", S("MODEL_DOCKERFILE: Dockerfile", "MODEL_DOCKERFILE: a/../../Dockerfile"), "gen.config.MODEL_DOCKERFILE", 6, "leaves the model source" },
+        { "dockerfile with a comma", S("MODEL_DOCKERFILE: Dockerfile", "MODEL_DOCKERFILE: docker,v2/Dockerfile"), "gen.config.MODEL_DOCKERFILE", 6, "comma" },
         { "dockerfile empty", S("MODEL_DOCKERFILE: Dockerfile", "MODEL_DOCKERFILE: ''"), "gen.config.MODEL_DOCKERFILE", 6, "empty" },
         { "dockerfile is a directory", S("MODEL_DOCKERFILE: Dockerfile", "MODEL_DOCKERFILE: docker/"), "gen.config.MODEL_DOCKERFILE", 6, "directory" },
         { "mandatory config key missing", S("    GENERATOR_REGISTRY: localhost:5000\n", ""), "gen.config.GENERATOR_REGISTRY", 3, "missing 'GENERATOR_REGISTRY'" },

@@ -97,7 +97,7 @@ public partial class JsonSchemaTests
         "flat manifest without a name", "manifest is a list", "name holds nothing", "version with a dot", "version empty",
         "version is a map", "version with a space", "version missing", "registry with scheme", "registry with trailing slash",
         "registry port out of range", "registry path upper-case", "registry single label", "registry bad IPv4",
-        "registry with whitespace", "registry with a tag", "dockerfile absolute", "dockerfile escapes", "dockerfile empty",
+        "registry with whitespace", "registry with a tag", "dockerfile absolute", "dockerfile escapes", "dockerfile with a comma", "dockerfile empty",
         "dockerfile is a directory", "mandatory config key missing", "mandatory config key misspelled", "config key not an env name",
         "config key reserved", "config value is a list", "config value is a map", "config is a single value", "config missing",
         "parameter name not an env name", "parameter name reserved", "parameter without info", "parameter without default",
