@@ -32,10 +32,13 @@ public static class ExternalTool
         return null;
     }
 
-    /// <summary>Full path of <paramref name="name"/>; fails the test (not skips) when it is missing, since .ci/run installs every tool.</summary>
+    /// <summary>
+    /// Full path of <paramref name="name"/>; fails the test when it is missing. Tests that need a program declare it with
+    /// <see cref="Tiers.NeedsToolsFactAttribute"/>, which skips them outside CI before they get here.
+    /// </summary>
     public static string Require(string name) =>
         Find(name) ?? throw new InvalidOperationException(
-            $"'{name}' is not installed; .ci/run installs it (apt-get install docker-registry skopeo umoci buildah busybox-static apache2-utils)");
+            $"'{name}' is not installed; scripts/setup-debian installs every program the tests use");
 
     /// <summary>Runs a program to completion and captures its output.</summary>
     public static async Task<ToolResult> RunAsync(
