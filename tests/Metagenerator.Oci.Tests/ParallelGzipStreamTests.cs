@@ -72,6 +72,36 @@ public class ParallelGzipStreamTests
     }
 
     [Fact]
+    public void A_failing_output_surfaces_its_error_and_stops_the_workers()
+    {
+        var input = Input(10 * Chunk);
+        var output = new FailingAfterStream(limit: 2 * Chunk);
+        var error = Assert.Throws<IOException>(() =>
+        {
+            using var gzip = new ParallelGzipStream(output, level: 1, workers: 2);
+            gzip.Write(input);
+        });
+        Assert.Equal("disk full", error.Message);
+        Assert.True(output.Length <= 2 * Chunk); // nothing more was written once it failed
+    }
+
+    /// <summary>A MemoryStream that fails like a full disk once it would hold more than its limit.</summary>
+    private sealed class FailingAfterStream(int limit) : MemoryStream
+    {
+        public override void Write(byte[] buffer, int offset, int count)
+        {
+            if (Length + count > limit) throw new IOException("disk full");
+            base.Write(buffer, offset, count);
+        }
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            if (Length + buffer.Length > limit) throw new IOException("disk full");
+            base.Write(buffer);
+        }
+    }
+
+    [Fact]
     public void Dotnet_gzip_reads_it_as_one_member()
     {
         var input = Input(3 * Chunk + 1);

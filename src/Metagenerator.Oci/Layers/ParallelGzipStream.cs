@@ -43,6 +43,7 @@ internal sealed class ParallelGzipStream : Stream
     private Chunk _current;
     private long _length;
     private bool _finished;
+    private bool _failed;
     private bool _disposed;
 
     /// <summary>The number of workers a machine with <paramref name="processorCount"/> cores gets.</summary>
@@ -112,8 +113,16 @@ internal sealed class ParallelGzipStream : Stream
         _length += input.Length;
         _inFlight.Enqueue(chunk);
         _todo.Add(chunk);
-        while (_inFlight.Count > (last ? 0 : _maxInFlight - 1)) WriteOldest();
         _current = last ? null! : _spare.TryTake(out var spare) ? spare : new Chunk();
+        try
+        {
+            while (_inFlight.Count > (last ? 0 : _maxInFlight - 1)) WriteOldest();
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
     }
 
     private void WriteOldest()
@@ -160,7 +169,8 @@ internal sealed class ParallelGzipStream : Stream
             _disposed = true;
             try
             {
-                Finish();
+                // After a failed write the member is abandoned: nothing more is compressed or written.
+                if (!_failed) Finish();
             }
             finally
             {
@@ -178,7 +188,8 @@ internal sealed class ParallelGzipStream : Stream
         public byte[] Input { get; } = new byte[ChunkSize];
         public int InputLength { get; set; }
         public bool Last { get; set; }
-        public MemoryStream Output { get; } = new(ChunkSize + (ChunkSize >> 6));
+        // Level 1 (static Huffman codes) can grow incompressible input by up to 1/8.
+        public MemoryStream Output { get; } = new(ChunkSize + (ChunkSize >> 3) + 64);
         public ManualResetEventSlim Done { get; } = new();
         public ExceptionDispatchInfo? Error { get; set; }
 
