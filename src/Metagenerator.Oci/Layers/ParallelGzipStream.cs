@@ -38,7 +38,7 @@ internal sealed class ParallelGzipStream : Stream
     private readonly Thread[] _workers;
     private readonly BlockingCollection<Chunk> _todo = new();
     private readonly Queue<Chunk> _inFlight = new();
-    private readonly ConcurrentBag<Chunk> _spare = new();
+    private readonly Stack<Chunk> _spare = new();
     private readonly Crc32 _crc = new();
     private Chunk _current;
     private long _length;
@@ -113,7 +113,7 @@ internal sealed class ParallelGzipStream : Stream
         _length += input.Length;
         _inFlight.Enqueue(chunk);
         _todo.Add(chunk);
-        _current = last ? null! : _spare.TryTake(out var spare) ? spare : new Chunk();
+        _current = last ? null! : _spare.TryPop(out var spare) ? spare : new Chunk();
         try
         {
             while (_inFlight.Count > (last ? 0 : _maxInFlight - 1)) WriteOldest();
@@ -132,7 +132,7 @@ internal sealed class ParallelGzipStream : Stream
         chunk.Error?.Throw();
         _inner.Write(chunk.Output.GetBuffer(), 0, (int)chunk.Output.Length);
         chunk.Reset();
-        _spare.Add(chunk);
+        _spare.Push(chunk);
     }
 
     /// <summary>Deflates what is left, waits for every chunk, and writes the trailer. Called by Dispose.</summary>
@@ -177,6 +177,8 @@ internal sealed class ParallelGzipStream : Stream
                 _todo.CompleteAdding();
                 foreach (var worker in _workers) worker.Join();
                 _todo.Dispose();
+                foreach (var chunk in _spare.Concat(_inFlight)) chunk.Done.Dispose();
+                _current?.Done.Dispose();
             }
         }
         base.Dispose(disposing);
