@@ -211,6 +211,22 @@ public class LayerBuilderTests
         Assert.Equal(255, head[9]);
     }
 
+    [NeedsToolsFact("tar", "mkfifo", "gzip", "sha256sum")]
+    public async Task Gnu_gzip_accepts_a_layer_of_many_chunks_and_restores_its_diff_id()
+    {
+        using var dir = new TempDirectory();
+        var weights = new byte[3 * ParallelGzipStream.ChunkSize + 777];
+        new Random(7).NextBytes(weights);
+        Directory.CreateDirectory(dir.Combine("src"));
+        File.WriteAllBytes(dir.Combine("src", "weights.bin"), weights);
+        dir.WriteFile("src/config.json", string.Concat(Enumerable.Repeat("{\"layer\": 1}\n", 100_000)));
+        var layer = await LayerBuilder.BuildAsync(new LayerSpec { Sources = [new DirectorySource(dir.Combine("src"), "m", false)] }, dir.Combine("out"));
+
+        await ExternalTool.RunCheckedAsync("gzip", "-t", layer.FilePath);
+        var sum = await ExternalTool.RunCheckedAsync("sh", "-c", "gzip -dc \"$1\" | sha256sum", "sh", layer.FilePath);
+        Assert.Equal(layer.DiffId.Hex, sum.StdOut.Split(' ')[0]);
+    }
+
     [NeedsToolsFact("tar", "mkfifo")]
     public async Task Long_and_non_ascii_names_round_trip_through_pax()
     {

@@ -1,0 +1,230 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.IO.Hashing;
+using System.Runtime.ExceptionServices;
+
+namespace Metagenerator.Oci;
+
+/// <summary>
+/// A write-only stream that gzips what is written to it on several cores, pigz-style, into one gzip
+/// member whose bytes do not depend on how many cores did the work.
+/// </summary>
+/// <remarks>
+/// The input is cut into chunks of a fixed size (<see cref="ChunkSize"/>, never derived from the core
+/// count). Each chunk is deflated on its own, with no shared dictionary, and ends with a sync flush
+/// (an empty stored block, so it ends byte-aligned and not final); the last chunk ends with a final
+/// block. Concatenated in order they form one valid deflate stream, so every chunk's bytes depend only
+/// on that chunk's input and the level. The header is written here with MTIME 0 and OS 255 "unknown"
+/// as Go's compress/gzip writes it (GZipStream would write an OS byte that depends on the platform
+/// this program was built for) and the trailer holds the CRC-32 and the
+/// size mod 2^32 of all input (RFC 1951 §3.2.3, RFC 1952 §2.3). At most <c>workers + 1</c> chunks are
+/// in flight, so memory stays bounded; compressed chunks are written to the inner stream in order, on
+/// the writing thread. Disposing finishes the member (writes the last chunk and the trailer).
+/// </remarks>
+internal sealed class ParallelGzipStream : Stream
+{
+    /// <summary>Uncompressed bytes per independently deflated chunk; a constant, so the output is the same on any machine.</summary>
+    public const int ChunkSize = 1 << 20;
+
+    /// <summary>The most worker threads used, however many cores there are.</summary>
+    public const int MaxWorkers = 4;
+
+    private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
+
+    private readonly Stream _inner;
+    private readonly int _level;
+    private readonly int _maxInFlight;
+    private readonly Thread[] _workers;
+    private readonly BlockingCollection<Chunk> _todo = new();
+    private readonly Queue<Chunk> _inFlight = new();
+    private readonly Stack<Chunk> _spare = new();
+    private readonly Crc32 _crc = new();
+    private Chunk _current;
+    private long _length;
+    private bool _finished;
+    private bool _failed;
+    private bool _disposed;
+
+    /// <summary>The number of workers a machine with <paramref name="processorCount"/> cores gets.</summary>
+    public static int DefaultWorkers(int processorCount) => Math.Clamp(processorCount, 1, MaxWorkers);
+
+    /// <param name="inner">Receives the gzip bytes; left open.</param>
+    /// <param name="level">zlib level 1–9.</param>
+    /// <param name="workers">Threads deflating chunks; changes the speed, never the bytes.</param>
+    public ParallelGzipStream(Stream inner, int level, int workers)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
+        _inner = inner;
+        _level = level;
+        _maxInFlight = workers + 1;
+        _current = new Chunk();
+        WriteHeader();
+        _workers = new Thread[workers];
+        for (var i = 0; i < workers; i++)
+        {
+            _workers[i] = new Thread(Work) { IsBackground = true, Name = $"gzip-worker-{i}" };
+            _workers[i].Start();
+        }
+    }
+
+    private void WriteHeader()
+    {
+        // zlib's XFL: 4 "fastest" for level 1, 2 "best" for level 9, else 0 (what GZipStream writes).
+        byte xfl = _level switch { 1 => 4, 9 => 2, _ => 0 };
+        _inner.Write([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255]);
+    }
+
+    private void Work()
+    {
+        foreach (var chunk in _todo.GetConsumingEnumerable())
+        {
+            try
+            {
+                chunk.Compress(_level);
+            }
+            catch (Exception e)
+            {
+                chunk.Error = ExceptionDispatchInfo.Capture(e);
+            }
+            chunk.Done.Set();
+        }
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        ObjectDisposedException.ThrowIf(_finished, this);
+        while (buffer.Length > 0)
+        {
+            var n = Math.Min(buffer.Length, ChunkSize - _current.InputLength);
+            buffer[..n].CopyTo(_current.Input.AsSpan(_current.InputLength));
+            _current.InputLength += n;
+            buffer = buffer[n..];
+            if (_current.InputLength == ChunkSize) Submit(last: false);
+        }
+    }
+
+    private void Submit(bool last)
+    {
+        var chunk = _current;
+        chunk.Last = last;
+        var input = chunk.Input.AsSpan(0, chunk.InputLength);
+        _crc.Append(input);
+        _length += input.Length;
+        _inFlight.Enqueue(chunk);
+        _todo.Add(chunk);
+        _current = last ? null! : _spare.TryPop(out var spare) ? spare : new Chunk();
+        try
+        {
+            while (_inFlight.Count > (last ? 0 : _maxInFlight - 1)) WriteOldest();
+        }
+        catch
+        {
+            _failed = true;
+            throw;
+        }
+    }
+
+    private void WriteOldest()
+    {
+        var chunk = _inFlight.Dequeue();
+        chunk.Done.Wait();
+        chunk.Error?.Throw();
+        _inner.Write(chunk.Output.GetBuffer(), 0, (int)chunk.Output.Length);
+        chunk.Reset();
+        _spare.Push(chunk);
+    }
+
+    /// <summary>Deflates what is left, waits for every chunk, and writes the trailer. Called by Dispose.</summary>
+    public void Finish()
+    {
+        if (_finished) return;
+        _finished = true;
+        Submit(last: true);
+        Span<byte> trailer = stackalloc byte[8];
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)_length);
+        _inner.Write(trailer);
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void WriteByte(byte value) => Write([value]);
+
+    public override void Flush() => _inner.Flush();
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && !_disposed)
+        {
+            _disposed = true;
+            try
+            {
+                // After a failed write the member is abandoned: nothing more is compressed or written.
+                if (!_failed) Finish();
+            }
+            finally
+            {
+                _todo.CompleteAdding();
+                foreach (var worker in _workers) worker.Join();
+                _todo.Dispose();
+                foreach (var chunk in _spare.Concat(_inFlight)) chunk.Done.Dispose();
+                _current?.Done.Dispose();
+            }
+        }
+        base.Dispose(disposing);
+    }
+
+    /// <summary>One chunk of input and, once a worker is done with it, its deflate bytes.</summary>
+    private sealed class Chunk
+    {
+        public byte[] Input { get; } = new byte[ChunkSize];
+        public int InputLength { get; set; }
+        public bool Last { get; set; }
+        // Level 1 (static Huffman codes) can grow incompressible input by up to 1/8.
+        public MemoryStream Output { get; } = new(ChunkSize + (ChunkSize >> 3) + 64);
+        public ManualResetEventSlim Done { get; } = new();
+        public ExceptionDispatchInfo? Error { get; set; }
+
+        public void Compress(int level)
+        {
+            if (InputLength == 0)
+            {
+                // Only the last chunk can be empty: the stream then just needs its final block.
+                Output.Write(EmptyFinalBlock);
+                return;
+            }
+            var deflate = new DeflateStream(Output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+            deflate.Write(Input, 0, InputLength);
+            if (Last)
+            {
+                deflate.Dispose();
+                return;
+            }
+            // Flush is a sync flush: everything so far, then an empty stored block ending on a byte boundary.
+            // Disposing would add a final block; that part is cut off so the next chunk can follow.
+            deflate.Flush();
+            var flushed = Output.Length;
+            deflate.Dispose();
+            Output.SetLength(flushed);
+        }
+
+        public void Reset()
+        {
+            InputLength = 0;
+            Last = false;
+            Output.SetLength(0);
+            Done.Reset();
+            Error = null;
+        }
+    }
+}
