@@ -22,7 +22,7 @@ namespace Metagenerator.Oci;
 /// in flight, so memory stays bounded; compressed chunks are written to the inner stream in order, on
 /// the writing thread. Disposing finishes the member (writes the last chunk and the trailer).
 /// </remarks>
-internal sealed class ParallelGzipStream : Stream
+internal sealed class ParallelGzipStream : WriteFilterStream
 {
     /// <summary>Uncompressed bytes per independently deflated chunk; a constant, so the output is the same on any machine.</summary>
     public const int ChunkSize = 1 << 20;
@@ -32,7 +32,6 @@ internal sealed class ParallelGzipStream : Stream
 
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
 
-    private readonly Stream _inner;
     private readonly int _level;
     private readonly int _maxInFlight;
     private readonly Thread[] _workers;
@@ -41,7 +40,6 @@ internal sealed class ParallelGzipStream : Stream
     private readonly Stack<Chunk> _spare = new();
     private readonly Crc32 _crc = new();
     private Chunk _current;
-    private long _length;
     private bool _finished;
     private bool _failed;
     private bool _disposed;
@@ -53,9 +51,9 @@ internal sealed class ParallelGzipStream : Stream
     /// <param name="level">zlib level 1–9.</param>
     /// <param name="workers">Threads deflating chunks; changes the speed, never the bytes.</param>
     public ParallelGzipStream(Stream inner, int level, int workers)
+        : base(inner, leaveOpen: true)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(workers, 1);
-        _inner = inner;
         _level = level;
         _maxInFlight = workers + 1;
         _current = new Chunk();
@@ -72,7 +70,7 @@ internal sealed class ParallelGzipStream : Stream
     {
         // zlib's XFL: 4 "fastest" for level 1, 2 "best" for level 9, else 0 (what GZipStream writes).
         byte xfl = _level switch { 1 => 4, 9 => 2, _ => 0 };
-        _inner.Write([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255]);
+        Inner.Write([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, xfl, 255]);
     }
 
     private void Work()
@@ -91,7 +89,7 @@ internal sealed class ParallelGzipStream : Stream
         }
     }
 
-    public override void Write(ReadOnlySpan<byte> buffer)
+    protected override void WriteChunk(ReadOnlySpan<byte> buffer, long offset)
     {
         ObjectDisposedException.ThrowIf(_finished, this);
         while (buffer.Length > 0)
@@ -110,7 +108,6 @@ internal sealed class ParallelGzipStream : Stream
         chunk.Last = last;
         var input = chunk.Input.AsSpan(0, chunk.InputLength);
         _crc.Append(input);
-        _length += input.Length;
         _inFlight.Enqueue(chunk);
         _todo.Add(chunk);
         _current = last ? null! : _spare.TryPop(out var spare) ? spare : new Chunk();
@@ -130,7 +127,7 @@ internal sealed class ParallelGzipStream : Stream
         var chunk = _inFlight.Dequeue();
         chunk.Done.Wait();
         chunk.Error?.Throw();
-        _inner.Write(chunk.Output.GetBuffer(), 0, (int)chunk.Output.Length);
+        Inner.Write(chunk.Output.GetBuffer(), 0, (int)chunk.Output.Length);
         chunk.Reset();
         _spare.Push(chunk);
     }
@@ -143,24 +140,9 @@ internal sealed class ParallelGzipStream : Stream
         Submit(last: true);
         Span<byte> trailer = stackalloc byte[8];
         BinaryPrimitives.WriteUInt32LittleEndian(trailer, _crc.GetCurrentHashAsUInt32());
-        BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)_length);
-        _inner.Write(trailer);
+        BinaryPrimitives.WriteUInt32LittleEndian(trailer[4..], (uint)BytesWritten);
+        Inner.Write(trailer);
     }
-
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-    public override void WriteByte(byte value) => Write([value]);
-
-    public override void Flush() => _inner.Flush();
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
