@@ -90,14 +90,9 @@ public sealed class DockerIgnore
     /// <summary>Reads the file, failing as soon as more than <see cref="MaxFileBytes"/> arrive (the reported length is not trusted).</summary>
     private static string ReadCapped(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
-        var buffer = new byte[MaxFileBytes + 1];
-        var length = 0;
-        int n;
-        while (length < buffer.Length && (n = stream.Read(buffer, length, buffer.Length - length)) > 0) length += n;
-        if (length > MaxFileBytes)
+        if (!SmallInputFile.TryReadAtMost(path, MaxFileBytes, out var bytes))
             throw new InvalidInputException($"{path} is larger than {MaxFileBytes / (1 << 20)} MiB; a .dockerignore that large is not a list of patterns");
-        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(buffer, 0, length).TrimStart('\uFEFF');
+        return new UTF8Encoding(encoderShouldEmitUTF8Identifier: false).GetString(bytes).TrimStart('\uFEFF');
     }
 
     /// <summary>True when <paramref name="relativePath"/> (slash-separated, relative to the context root) is excluded.</summary>
