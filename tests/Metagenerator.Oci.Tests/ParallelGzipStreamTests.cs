@@ -31,7 +31,36 @@ public class ParallelGzipStreamTests
         return output.ToArray();
     }
 
-    public static TheoryData<int> Sizes => new() { 0, 1, 100_000, Chunk, 2 * Chunk, 3 * Chunk + 12_345 };
+    private static byte[] Random(int size, int seed = 7)
+    {
+        var bytes = new byte[size];
+        new Random(seed).NextBytes(bytes);
+        return bytes;
+    }
+
+    /// <summary>
+    /// Header (10), trailer (8), and 5 bytes per stored block of at most 65,535 bytes in each chunk; input that ends
+    /// on a chunk boundary is followed by an empty last chunk, a 2-byte final block.
+    /// </summary>
+    private static long StoredSize(int size)
+    {
+        long blocks = 0;
+        for (var at = 0; at < size; at += Chunk) blocks += (Math.Min(Chunk, size - at) + 65_534) / 65_535;
+        return 18 + size + 5 * blocks + (size % Chunk == 0 ? 2 : 0);
+    }
+
+    private static readonly int[] SizeList = [0, 1, 100_000, Chunk, 2 * Chunk, 3 * Chunk + 12_345];
+
+    public static TheoryData<int> Sizes => new(SizeList);
+
+    /// <summary>Every size of <see cref="Sizes"/>, mixed; and random bytes, whose chunks are all stored.</summary>
+    public static TheoryData<int, bool> GnuCases()
+    {
+        var cases = new TheoryData<int, bool>();
+        foreach (var size in SizeList) cases.Add(size, false);
+        cases.Add(3 * Chunk + 12_345, true);
+        return cases;
+    }
 
     [Theory]
     [MemberData(nameof(Sizes))]
@@ -58,17 +87,60 @@ public class ParallelGzipStreamTests
     }
 
     [NeedsToolsTheory("gzip", "sh", "sha256sum")]
-    [MemberData(nameof(Sizes))]
-    public async Task Gnu_gzip_accepts_the_output_and_restores_the_input(int size)
+    [MemberData(nameof(GnuCases))]
+    public async Task Gnu_gzip_accepts_the_output_and_restores_the_input(int size, bool random)
     {
         using var dir = new TempDirectory();
-        var input = Input(size);
+        var input = random ? Random(size) : Input(size);
         var path = dir.Combine("out.gz");
         File.WriteAllBytes(path, Gzip(input, workers: 4, writeSize: 100_000));
 
         await ExternalTool.RunCheckedAsync("gzip", "-t", path);
         var sum = await ExternalTool.RunCheckedAsync("sh", "-c", "gzip -dc \"$1\" | sha256sum", "sh", path);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(input)), sum.StdOut.Split(' ')[0]);
+    }
+
+    [Theory]
+    [InlineData(Chunk)]
+    [InlineData(3 * Chunk + 12_345)]
+    public void Incompressible_chunks_are_stored_not_grown(int size)
+    {
+        var input = Random(size);
+        var gz = Gzip(input, workers: 2, writeSize: 100_000);
+        // Deflate at level 1 would code random bytes with static Huffman codes, about 5% larger.
+        Assert.Equal(StoredSize(size), gz.Length);
+        Assert.Equal(input, Gunzip(gz));
+    }
+
+    [Fact]
+    public void A_chunk_half_random_half_text_is_still_deflated()
+    {
+        var input = Input(2 * Chunk); // chunk 0: random then text; chunk 1: text then random
+        var gz = Gzip(input, workers: 2, writeSize: input.Length);
+        Assert.True(gz.Length < input.Length * 3 / 4, $"{gz.Length} bytes for {input.Length}: the text halves were not deflated");
+        Assert.Equal(input, Gunzip(gz));
+    }
+
+    [Fact]
+    public void A_chunk_whose_samples_compress_but_whose_whole_grows_is_stored()
+    {
+        // Text in the first half of each of the four samples (at each quarter of the chunk), random bytes everywhere
+        // else: each sample compresses, but the random 97% of the chunk grows by more than the text saves.
+        var input = Random(Chunk);
+        var text = "the quick brown fox jumps over the lazy dog\n"u8;
+        for (var quarter = 0; quarter < 4; quarter++)
+            for (var i = 0; i < 8 * 1024; i++) input[quarter * Chunk / 4 + i] = text[i % text.Length];
+        var gz = Gzip(input, workers: 1, writeSize: input.Length);
+        Assert.Equal(StoredSize(Chunk), gz.Length);
+        Assert.Equal(input, Gunzip(gz));
+    }
+
+    private static byte[] Gunzip(byte[] gz)
+    {
+        using var gzip = new GZipStream(new MemoryStream(gz), CompressionMode.Decompress);
+        var restored = new MemoryStream();
+        gzip.CopyTo(restored);
+        return restored.ToArray();
     }
 
     [Fact]
@@ -105,9 +177,6 @@ public class ParallelGzipStreamTests
     public void Dotnet_gzip_reads_it_as_one_member()
     {
         var input = Input(3 * Chunk + 1);
-        using var gzip = new GZipStream(new MemoryStream(Gzip(input, workers: 3, writeSize: 4096)), CompressionMode.Decompress);
-        var restored = new MemoryStream();
-        gzip.CopyTo(restored);
-        Assert.Equal(input, restored.ToArray());
+        Assert.Equal(input, Gunzip(Gzip(input, workers: 3, writeSize: 4096)));
     }
 }

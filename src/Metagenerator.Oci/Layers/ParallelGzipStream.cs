@@ -14,8 +14,10 @@ namespace Metagenerator.Oci;
 /// The input is cut into chunks of a fixed size (<see cref="ChunkSize"/>, never derived from the core
 /// count). Each chunk is deflated on its own, with no shared dictionary, and ends with a sync flush
 /// (an empty stored block, so it ends byte-aligned and not final); the last chunk ends with a final
-/// block. Concatenated in order they form one valid deflate stream, so every chunk's bytes depend only
-/// on that chunk's input and the level. The header is written here with MTIME 0 and OS 255 "unknown"
+/// block. A chunk that does not compress (four 16 KiB samples barely deflate, or the whole deflates
+/// larger) is written as stored blocks instead, so already-compressed data costs neither CPU nor
+/// growth. Concatenated in order the chunks form one valid deflate stream, so every chunk's bytes
+/// depend only on that chunk's input and the level. The header is written here with MTIME 0 and OS 255 "unknown"
 /// as Go's compress/gzip writes it (GZipStream would write an OS byte that depends on the platform
 /// this program was built for) and the trailer holds the CRC-32 and the
 /// size mod 2^32 of all input (RFC 1951 §3.2.3, RFC 1952 §2.3). At most <c>workers + 1</c> chunks are
@@ -31,6 +33,18 @@ internal sealed class ParallelGzipStream : WriteFilterStream
     public const int MaxWorkers = 4;
 
     private static readonly byte[] EmptyFinalBlock = [0x03, 0x00];
+
+    /// <summary>The most a stored deflate block holds.</summary>
+    private const int MaxStoredBlock = ushort.MaxValue;
+
+    /// <summary>How many samples of a chunk are deflated first to tell whether the chunk compresses at all.</summary>
+    private const int Probes = 4;
+
+    /// <summary>The size of each sample (together 1/16 of a chunk).</summary>
+    private const int ProbeSize = 16 * 1024;
+
+    /// <summary>A probe that saves less than 1/2^this of its size (1/64, about 1.6%) marks its chunk as incompressible.</summary>
+    private const int ProbeMinSavingShift = 6;
 
     private readonly int _level;
     private readonly int _maxInFlight;
@@ -175,6 +189,7 @@ internal sealed class ParallelGzipStream : WriteFilterStream
         // Level 1 (static Huffman codes) can grow incompressible input by up to 1/8.
         public MemoryStream Output { get; } = new(ChunkSize + (ChunkSize >> 3) + 64);
         public ManualResetEventSlim Done { get; } = new();
+        private readonly MemoryStream _probe = new(ProbeSize + (ProbeSize >> 3) + 64);
         public ExceptionDispatchInfo? Error { get; set; }
 
         public void Compress(int level)
@@ -185,9 +200,42 @@ internal sealed class ParallelGzipStream : WriteFilterStream
                 Output.Write(EmptyFinalBlock);
                 return;
             }
-            var deflate = new DeflateStream(Output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
-            deflate.Write(Input, 0, InputLength);
-            if (Last)
+            var input = Input.AsSpan(0, InputLength);
+            if (!LooksIncompressible(input, level))
+            {
+                Deflate(Output, input, level, Last);
+                // Deflate can still lose over the whole chunk (level 1 codes random bytes with static Huffman codes).
+                if (Output.Length <= StoredLength(InputLength)) return;
+                Output.SetLength(0);
+            }
+            WriteStored(Output, input, Last);
+        }
+
+        /// <summary>
+        /// True when <see cref="Probes"/> samples spread over the chunk each deflate to almost nothing less (already
+        /// compressed data: archives, images, compressed arrays); the chunk is then stored without deflating it. Decided
+        /// from the chunk's own bytes only, so the output still does not depend on the core count.
+        /// </summary>
+        private bool LooksIncompressible(ReadOnlySpan<byte> input, int level)
+        {
+            if (input.Length < Probes * ProbeSize) return false;
+            var stride = input.Length / Probes;
+            for (var i = 0; i < Probes; i++)
+            {
+                var probe = input.Slice(i * stride, ProbeSize);
+                _probe.SetLength(0);
+                Deflate(_probe, probe, level, last: true);
+                if (_probe.Length < probe.Length - (probe.Length >> ProbeMinSavingShift)) return false;
+            }
+            return true;
+        }
+
+        /// <summary>Raw deflate of <paramref name="input"/>; unless <paramref name="last"/>, ending in a sync flush instead of a final block.</summary>
+        private static void Deflate(MemoryStream output, ReadOnlySpan<byte> input, int level, bool last)
+        {
+            var deflate = new DeflateStream(output, new ZLibCompressionOptions { CompressionLevel = level }, leaveOpen: true);
+            deflate.Write(input);
+            if (last)
             {
                 deflate.Dispose();
                 return;
@@ -195,9 +243,32 @@ internal sealed class ParallelGzipStream : WriteFilterStream
             // Flush is a sync flush: everything so far, then an empty stored block ending on a byte boundary.
             // Disposing would add a final block; that part is cut off so the next chunk can follow.
             deflate.Flush();
-            var flushed = Output.Length;
+            var flushed = output.Length;
             deflate.Dispose();
-            Output.SetLength(flushed);
+            output.SetLength(flushed);
+        }
+
+        /// <summary>The size of <paramref name="length"/> bytes as stored blocks: a 5-byte header per 65,535 bytes (RFC 1951 §3.2.4).</summary>
+        private static long StoredLength(int length) => length + 5L * Math.Max(1, (length + MaxStoredBlock - 1) / MaxStoredBlock);
+
+        /// <summary>
+        /// <paramref name="input"/> as stored blocks. Every chunk starts on a byte boundary (the previous one ended in a
+        /// sync flush or stored blocks), so each block is a 1-byte header (BFINAL, BTYPE 00, padding), LEN and NLEN.
+        /// </summary>
+        private static void WriteStored(MemoryStream output, ReadOnlySpan<byte> input, bool last)
+        {
+            Span<byte> header = stackalloc byte[5];
+            do
+            {
+                var n = Math.Min(input.Length, MaxStoredBlock);
+                header[0] = (byte)(last && n == input.Length ? 1 : 0);
+                BinaryPrimitives.WriteUInt16LittleEndian(header[1..], (ushort)n);
+                BinaryPrimitives.WriteUInt16LittleEndian(header[3..], (ushort)~n);
+                output.Write(header);
+                output.Write(input[..n]);
+                input = input[n..];
+            }
+            while (input.Length > 0);
         }
 
         public void Reset()
