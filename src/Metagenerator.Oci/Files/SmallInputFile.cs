@@ -8,7 +8,9 @@ namespace Metagenerator.Oci;
 /// </summary>
 /// <remarks>
 /// A character device such as <c>/dev/zero</c> reports length 0 and never ends, and opening a FIFO blocks until a
-/// writer appears; so the kind is checked before the file is opened, and the cap is enforced while reading.
+/// writer appears; so the kind is checked before the file is opened (for the message), the file is opened without
+/// blocking and its kind checked again on the open descriptor (the path may have been swapped in between), and the
+/// cap is enforced while reading.
 /// </remarks>
 public static class SmallInputFile
 {
@@ -35,15 +37,16 @@ public static class SmallInputFile
 
     /// <summary>
     /// Reads the whole file when it holds at most <paramref name="maxBytes"/> bytes; false when it holds more (reading
-    /// stops there). Check <see cref="Problem"/> first: this opens the file as it is.
+    /// stops there). <see cref="Problem"/> gives the better message for a path that is not a regular file; this checks
+    /// again on the file it opened, so a path swapped for a FIFO or a device after that check is refused too.
     /// </summary>
-    /// <exception cref="IOException">The file cannot be read.</exception>
+    /// <exception cref="IOException">The file cannot be read, or is not a regular file ("is a named pipe (FIFO), not a regular file").</exception>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
     public static bool TryReadAtMost(string path, int maxBytes, [NotNullWhen(true)] out byte[]? bytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxBytes);
         bytes = null;
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        using var stream = OpenRegularFile(path);
         var buffer = new byte[(int)Math.Min(maxBytes + 1L, 64 * 1024)];
         var filled = 0;
         while (true)
@@ -59,5 +62,28 @@ public static class SmallInputFile
         }
         bytes = buffer.AsSpan(0, filled).ToArray();
         return true;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> without blocking (a FIFO would wait for a writer) and checks the kind of what was
+    /// opened, not of what the path named a moment before.
+    /// </summary>
+    private static FileStream OpenRegularFile(string path)
+    {
+        var handle = UnixFileKinds.OpenReadNonBlocking(path);
+        if (handle is null)
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+        try
+        {
+            var kind = UnixFileKinds.Get(handle);
+            if (kind is not (UnixFileKind.Regular or null))
+                throw new IOException($"{path} is a {UnixFileKinds.Describe(kind.Value)}, not a regular file");
+            return new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
     }
 }

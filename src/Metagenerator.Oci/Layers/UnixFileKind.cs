@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace Metagenerator.Oci;
 
@@ -94,6 +95,63 @@ internal static partial class UnixFileKinds
         UnixFileKind.BlockDevice => "block device",
         _ => "special file",
     };
+
+    /// <summary>The kind of an open file (statx on the descriptor), or null where statx(2) is not available.</summary>
+    public static UnixFileKind? Get(SafeFileHandle handle)
+    {
+        if (s_statxMissing || !OperatingSystem.IsLinux()) return null;
+        var buffer = new byte[StatxSize];
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            if (Statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxType, ref buffer[0]) != 0)
+                throw new IOException($"cannot tell what kind of file this is: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+            return KindOf(buffer);
+        }
+        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+        {
+            s_statxMissing = true;
+            return null;
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
+    }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> read-only with O_NONBLOCK, so a FIFO without a writer does not block the open; null
+    /// where open(2) cannot be called (not Linux). Reading a regular file ignores O_NONBLOCK.
+    /// </summary>
+    /// <exception cref="FileNotFoundException">Nothing is there.</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
+    /// <exception cref="IOException">Any other failure, with the system's message.</exception>
+    public static SafeFileHandle? OpenReadNonBlocking(string path)
+    {
+        if (!OperatingSystem.IsLinux()) return null;
+        var fd = Open(path, ORdOnly | ONonBlock | OCloExec);
+        if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
+        var errno = Marshal.GetLastPInvokeError();
+        var message = $"{path}: {Marshal.GetPInvokeErrorMessage(errno)}";
+        throw errno switch
+        {
+            ENoEnt => new FileNotFoundException(message, path),
+            EAcces or EPerm => new UnauthorizedAccessException(message),
+            _ => new IOException(message),
+        };
+    }
+
+    private const int ORdOnly = 0;
+    private const int ONonBlock = 0x800;   // 04000, the same on x86-64 and arm64
+    private const int OCloExec = 0x80000;  // 02000000
+    private const int AtEmptyPath = 0x1000;
+    private const int EPerm = 1;
+    private const int ENoEnt = 2;
+    private const int EAcces = 13;
+
+    [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Open(string path, int flags);
 
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte statxBuffer);
