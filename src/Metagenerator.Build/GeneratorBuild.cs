@@ -20,6 +20,7 @@ public static class GeneratorBuild
         using var registry = new RegistryClient(request.Registry.Waiting is null ? request.Registry with { Waiting = log } : request.Registry);
         log($"base image: {request.BaseImage} ({request.Platform})");
         IImage baseImage;
+        var spec = request.Image;
         if (OciLayoutReference.IsOciLayoutReference(request.BaseImage))
         {
             if (!OciLayoutReference.TryParse(request.BaseImage, out var layoutRef, out var error))
@@ -28,7 +29,10 @@ public static class GeneratorBuild
         }
         else
         {
-            baseImage = await new RegistryImageSource(registry).ReadImageAsync(request.BaseImage, request.Platform, ct).ConfigureAwait(false);
+            if (!ImageReference.TryParse(request.BaseImage, out var baseRef, out var error))
+                throw new InvalidReferenceException($"base image: {error}");
+            baseImage = await new RegistryImageSource(registry).ReadImageAsync(baseRef, request.Platform, ct).ConfigureAwait(false);
+            spec = spec with { BaseName = baseRef.ToString() };
         }
 
         // What the destination holds now: each of its layers with the diffID of a layer we would build is reused (no compression, no upload).
@@ -38,7 +42,7 @@ public static class GeneratorBuild
         var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;
         try
         {
-            using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, request.Image, scratch, previous, ct).ConfigureAwait(false);
+            using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, spec, scratch, previous, ct).ConfigureAwait(false);
             return await WriteAsync(request, registry, destinations, assembled, progress, log, ct).ConfigureAwait(false);
         }
         finally

@@ -67,6 +67,8 @@ public static class GeneratorImageAssembler
                 image = ImageMutation.AppendLayer(image, ilayers[i], layers[i].DiffId, history);
             }
             image = ImageMutation.EditConfig(image, config => Configure(config, spec));
+            // The base manifest's own annotations describe the base (its base, its creation), not this image.
+            image = ImageMutation.SetAnnotations(image, BaseAnnotations(baseImage, spec));
             // AppendLayer may rename media types (a Docker base keeps Docker names): report the descriptors as pushed.
             var newLayers = image.Layers.Skip(baseImage.Layers.Count).Select((l, i) => layers[i] with { Descriptor = l.Descriptor }).ToList();
             return new AssembledImage(image, newLayers, [.. staged]);
@@ -155,6 +157,20 @@ public static class GeneratorImageAssembler
 
     private static bool IsCompressedLayer(string mediaType) =>
         mediaType is MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip or MediaTypes.OciLayerZstd;
+
+    /// <summary>The OCI annotations naming the base this image was built on (image-spec annotations.md); a Docker schema 2 image has none.</summary>
+    public static IReadOnlyDictionary<string, string> BaseAnnotations(IImage baseImage, GeneratorImageSpec spec)
+    {
+        var annotations = new Dictionary<string, string> { [BaseDigestAnnotation] = baseImage.Digest.ToString() };
+        if (spec.BaseName is { } name) annotations[BaseNameAnnotation] = name;
+        return annotations;
+    }
+
+    /// <summary>The annotation holding the base image's manifest digest.</summary>
+    public const string BaseDigestAnnotation = "org.opencontainers.image.base.digest";
+
+    /// <summary>The annotation holding the base image's reference.</summary>
+    public const string BaseNameAnnotation = "org.opencontainers.image.base.name";
 
     private static void Configure(JsonObject config, GeneratorImageSpec spec)
     {

@@ -34,6 +34,12 @@ public sealed record GeneratorImageSpec
     /// </summary>
     public long LargeFileThreshold { get; init; } = LayerPartitioner.DefaultLargeFileThreshold;
 
+    /// <summary>
+    /// The base image's reference as pulled (<c>docker.io/library/debian:12</c>), for the manifest's
+    /// <c>org.opencontainers.image.base.name</c> annotation; null when the base has no registry name (an <c>oci:</c> layout).
+    /// </summary>
+    public string? BaseName { get; init; }
+
     /// <summary>Host files never packed from the model source, whatever <c>.dockerignore</c> says: the credentials file in use.</summary>
     public IReadOnlyList<string> ExcludedHostPaths { get; init; } = [];
 }

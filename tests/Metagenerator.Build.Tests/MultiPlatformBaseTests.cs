@@ -120,6 +120,7 @@ public sealed class MultiPlatformBaseTests : IAsyncLifetime
         var manifest = OciJson.ParseManifest(pushed.Bytes);
         Assert.Equal(MediaTypes.DockerConfig, manifest.Config.MediaType);
         Assert.All(manifest.Layers, l => Assert.Equal(MediaTypes.DockerLayerGzip, l.MediaType));
+        Assert.Null(manifest.Annotations); // schema 2 has no annotations: the base is not named there
         Assert.Equal("arm64", config["architecture"]!.GetValue<string>());
     }
 

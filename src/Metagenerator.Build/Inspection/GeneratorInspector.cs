@@ -228,8 +228,8 @@ public sealed class GeneratorInspector
     private static BaseImageDescription DescribeBase(IImage image)
     {
         var layers = image.Manifest.Layers;
-        // The manifest's org.opencontainers.image.base.* annotations are not used: build keeps the base manifest's
-        // annotations, so on a generator image they describe the base's own base, not the generator's.
+        // The manifest's org.opencontainers.image.base.* annotations are not used: build writes them now, but images built
+        // earlier kept the base manifest's annotations, which describe the base's own base, not the generator's.
         // Map history entries to layers (empty_layer entries have none) and find the entry build wrote.
         var history = (JsonNode.Parse(image.ConfigBytes.Span)?["history"] as JsonArray)?.OfType<JsonObject>().ToList() ?? [];
         int? generatorLayer = null;

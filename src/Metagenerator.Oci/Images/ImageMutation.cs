@@ -70,6 +70,19 @@ public static class ImageMutation
         return layer is IRegistryLayer registryLayer ? new RetypedRegistryLayer(registryLayer, descriptor) : new RetypedLayer(layer, descriptor);
     }
 
+    /// <summary>
+    /// Replaces the manifest's annotations with <paramref name="annotations"/> (none when empty). A Docker schema 2
+    /// manifest has no annotations: it is returned as it is.
+    /// </summary>
+    public static IImage SetAnnotations(IImage image, IReadOnlyDictionary<string, string> annotations)
+    {
+        ArgumentNullException.ThrowIfNull(annotations);
+        var source = Image.From(image);
+        if (source.MediaTypeFamily == MediaTypeFamily.Docker) return source;
+        var manifest = source.Manifest with { Annotations = annotations.Count == 0 ? null : new SortedDictionary<string, string>(annotations.ToDictionary(), StringComparer.Ordinal) };
+        return new Image(OciJson.Serialize(manifest), source.ConfigBytes, source.Layers);
+    }
+
     private static Image Assemble(ImageManifest baseManifest, MediaTypeFamily family, byte[] configBytes, IReadOnlyList<ILayer> layers)
     {
         var manifest = new ImageManifest

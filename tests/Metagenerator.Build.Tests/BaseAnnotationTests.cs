@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text.Json.Nodes;
+using Metagenerator.Generator;
+using Metagenerator.Manifest;
+using Metagenerator.Oci;
+using Metagenerator.Registry;
+using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
+
+namespace Metagenerator.Build.Tests;
+
+/// <summary>
+/// The generator image's OCI manifest names its own base (<c>org.opencontainers.image.base.name</c> and <c>.digest</c>),
+/// and none of the base manifest's annotations, which describe the base (its own base, its creation time).
+/// Read back with <c>skopeo inspect --raw</c>.
+/// </summary>
+[Tier(Tier.Registry)]
+public sealed class BaseAnnotationTests : IAsyncLifetime
+{
+    private const string BaseTag = "annotated";
+
+    private readonly TempDirectory _dir = new("mg-base-annotations");
+    private LocalRegistry _registry = null!;
+    private string _layout = null!;
+    private string _baseDigest = null!;
+
+    private RegistryOptions Options => new() { InsecureRegistries = new HashSet<string> { _registry.Host } };
+
+    private string RegistryBase => $"{_registry.Host}/base/annotated:1";
+
+    public async Task InitializeAsync()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        _layout = _dir.Combine("layout");
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", $"oci:{await TestImages.BaseLayoutAsync()}:{TestImages.BaseTag}", $"oci:{_layout}:{BaseTag}"])).EnsureSuccess();
+        _baseDigest = await AnnotateBaseAsync();
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--dest-tls-verify=false", $"oci:{_layout}:{BaseTag}", $"docker://{RegistryBase}"])).EnsureSuccess();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _dir.Dispose();
+    }
+
+    /// <summary>Gives the layout's base manifest annotations of its own, as published base images carry; returns its new digest.</summary>
+    private async Task<string> AnnotateBaseAsync()
+    {
+        var indexPath = Path.Combine(_layout, "index.json");
+        var index = JsonNode.Parse(await File.ReadAllTextAsync(indexPath))!;
+        var entry = index["manifests"]!.AsArray().Single()!;
+        var blobs = Path.Combine(_layout, "blobs", "sha256");
+        var manifest = JsonNode.Parse(await File.ReadAllBytesAsync(Path.Combine(blobs, entry["digest"]!.GetValue<string>()["sha256:".Length..])))!;
+        manifest["annotations"] = new JsonObject
+        {
+            ["org.opencontainers.image.base.name"] = "docker.io/library/debian:11",
+            ["org.opencontainers.image.created"] = "2020-01-01T00:00:00Z",
+        };
+        var bytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
+        var hex = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        await File.WriteAllBytesAsync(Path.Combine(blobs, hex), bytes);
+        entry["digest"] = $"sha256:{hex}";
+        entry["size"] = bytes.Length;
+        await File.WriteAllTextAsync(indexPath, index.ToJsonString());
+        return $"sha256:{hex}";
+    }
+
+    private async Task<JsonNode> BuildAndReadManifestAsync(string baseImage, string version)
+    {
+        using var workspace = new TempDirectory("mg-base-annotations-ws");
+        var text = File.ReadAllText(TestModels.Fixture("seed-example")).Replace("reformers-dev.ait.ac.at:8082", _registry.Host)
+            .Replace("reformers-dev.ait.ac.at:8083", _registry.Host).Replace("version: v3", $"version: {version}");
+        var manifest = ManifestLoader.Load(workspace.WriteFile("GENERATOR-MANIFEST.yml", text));
+        TestModels.WriteModelSource(workspace, manifest);
+        await GeneratorBuild.RunAsync(new GeneratorBuildRequest
+        {
+            Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah },
+            BaseImage = baseImage,
+            Registry = Options,
+        }, null, _ => { });
+        var raw = await ExternalTool.RunAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/example-generator:{version}"]);
+        raw.EnsureSuccess();
+        return JsonNode.Parse(raw.StdOut)!;
+    }
+
+    private static Dictionary<string, string> Annotations(JsonNode manifest) =>
+        manifest["annotations"]!.AsObject().ToDictionary(p => p.Key, p => p.Value!.GetValue<string>());
+
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry")]
+    public async Task A_registry_base_is_named_by_its_full_reference_and_manifest_digest()
+    {
+        // Precondition: the base as the registry serves it carries its own annotations.
+        var baseRaw = await ExternalTool.RunAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{RegistryBase}"]);
+        baseRaw.EnsureSuccess();
+        Assert.Equal("2020-01-01T00:00:00Z", Annotations(JsonNode.Parse(baseRaw.StdOut)!)["org.opencontainers.image.created"]);
+
+        var manifest = await BuildAndReadManifestAsync(RegistryBase, "v-registry");
+
+        Assert.Equal(MediaTypes.OciManifest, manifest["mediaType"]!.GetValue<string>());
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["org.opencontainers.image.base.digest"] = _baseDigest,
+            ["org.opencontainers.image.base.name"] = RegistryBase,
+        }, Annotations(manifest));
+    }
+
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry")]
+    public async Task A_layout_base_has_no_registry_name_so_only_its_digest_is_recorded()
+    {
+        var manifest = await BuildAndReadManifestAsync($"oci:{_layout}:{BaseTag}", "v-layout");
+
+        Assert.Equal(new Dictionary<string, string> { ["org.opencontainers.image.base.digest"] = _baseDigest }, Annotations(manifest));
+    }
+}
