@@ -188,11 +188,22 @@ public sealed class GeneratorBuildTests : IAsyncLifetime
         var source = TestModels.WriteModelSource(dir, manifest);
         var baseLayout = await TestImages.BaseLayoutAsync();
 
-        var fromLayout = await GeneratorBuild.RunAsync(Request(manifest, source, $"oci:{baseLayout}:{TestImages.BaseTag}") with { Push = false }, null, _ => { });
-        var fromRegistry = await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false }, null, _ => { });
+        var layoutOut = dir.Combine("from-layout");
+        var registryOut = dir.Combine("from-registry");
+        await GeneratorBuild.RunAsync(Request(manifest, source, $"oci:{baseLayout}:{TestImages.BaseTag}") with { Push = false, OciLayout = layoutOut }, null, _ => { });
+        await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, OciLayout = registryOut }, null, _ => { });
 
-        // skopeo copied the layout into the registry unchanged, so both bases are the same image.
-        Assert.Equal(fromRegistry.Digest, fromLayout.Digest);
+        // skopeo copied the layout into the registry unchanged, so both bases are the same image: the same config and
+        // layers. The manifests differ only in that a registry base is also named (a layout has no registry name).
+        var fromLayout = await new OciLayout(layoutOut).ReadImageAsync(manifest.Version, Platform.LinuxAmd64);
+        var fromRegistry = await new OciLayout(registryOut).ReadImageAsync(manifest.Version, Platform.LinuxAmd64);
+        Assert.Equal(fromRegistry.Manifest.Config, fromLayout.Manifest.Config);
+        Assert.Equal(fromRegistry.Manifest.Layers, fromLayout.Manifest.Layers);
+        var layoutAnnotations = fromLayout.Manifest.Annotations!;
+        var registryAnnotations = fromRegistry.Manifest.Annotations!;
+        Assert.Equal(registryAnnotations[GeneratorImageAssembler.BaseDigestAnnotation], layoutAnnotations[GeneratorImageAssembler.BaseDigestAnnotation]);
+        Assert.Equal(_base.Replace(_registry.Host, _proxy.Host), registryAnnotations[GeneratorImageAssembler.BaseNameAnnotation]);
+        Assert.False(layoutAnnotations.ContainsKey(GeneratorImageAssembler.BaseNameAnnotation));
     }
 
     [NeedsToolsFact("skopeo", "umoci", "podman", "mkfifo", "docker-registry")]
