@@ -1,5 +1,9 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using Metagenerator.Generator;
 using Metagenerator.Manifest;
+using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
@@ -9,7 +13,8 @@ namespace Metagenerator.Build.Tests.Inspection;
 /// <summary>
 /// One registry holding what the Model API would find: the seed and the extended fixture generators built by <c>build</c>
 /// (buildah builder, busybox base), the model images their entrypoints built with the host's real buildah, and
-/// repositories that are not models of theirs (a builder cache, an unlabelled image, an unrelated repository).
+/// repositories that are not models of theirs (a builder cache, an unlabelled image, an unrelated repository), and a
+/// model tag holding an image index.
 /// </summary>
 public sealed class GeneratorImagesFixture : IAsyncLifetime
 {
@@ -59,6 +64,37 @@ public sealed class GeneratorImagesFixture : IAsyncLifetime
         foreach (var repository in new[] { "example-generator/v3/grid-a/cache:x", "example-generator/v3/plain:v1", "example-generator/v4/grid-z:v1", "unrelated:1" })
             (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false",
                 $"docker://{BaseRef}", $"docker://{Registry.Host}/{repository}"])).EnsureSuccess();
+        // A model tag holding an image index (one linux/amd64 entry), which the Model API cannot read.
+        await PushIndexAsync($"{Registry.Host}/example-generator/v3/multi:v1");
+    }
+
+    /// <summary>Pushes an OCI index over the base image's manifest to <paramref name="reference"/>, through an OCI layout and skopeo.</summary>
+    private async Task PushIndexAsync(string reference)
+    {
+        var layout = _store.Work.Combine("index-layout");
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", $"docker://{BaseRef}", $"oci:{layout}:single"])).EnsureSuccess();
+        var indexPath = Path.Combine(layout, "index.json");
+        var indexJson = JsonNode.Parse(await File.ReadAllTextAsync(indexPath))!;
+        var single = indexJson["manifests"]!.AsArray().Single()!;
+        var index = Encoding.UTF8.GetBytes(new JsonObject
+        {
+            ["schemaVersion"] = 2,
+            ["mediaType"] = MediaTypes.OciIndex,
+            ["manifests"] = new JsonArray(new JsonObject
+            {
+                ["mediaType"] = single["mediaType"]!.GetValue<string>(), ["digest"] = single["digest"]!.GetValue<string>(), ["size"] = single["size"]!.GetValue<long>(),
+                ["platform"] = new JsonObject { ["architecture"] = "amd64", ["os"] = "linux" },
+            }),
+        }.ToJsonString());
+        var hex = Convert.ToHexStringLower(SHA256.HashData(index));
+        await File.WriteAllBytesAsync(Path.Combine(layout, "blobs", "sha256", hex), index);
+        indexJson["manifests"]!.AsArray().Add(new JsonObject
+        {
+            ["mediaType"] = MediaTypes.OciIndex, ["digest"] = $"sha256:{hex}", ["size"] = index.Length,
+            ["annotations"] = new JsonObject { [OciLayout.RefNameAnnotation] = "multi" },
+        });
+        await File.WriteAllTextAsync(indexPath, indexJson.ToJsonString());
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--all", "--dest-tls-verify=false", $"oci:{layout}:multi", $"docker://{reference}"])).EnsureSuccess();
     }
 
     private async Task<GeneratorBuildResult> BuildAsync(GeneratorManifest manifest, TempDirectory workspace) =>

@@ -95,10 +95,10 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         var inspector = new GeneratorInspector(client);
         var generator = (await inspector.InspectAsync(images.SeedRef)).Generator;
 
-        // Page size 2 against 9 repositories: the catalog is read in five pages.
+        // Page size 2 against 10 repositories: the catalog is read in five pages.
         var models = await inspector.ListModelsAsync(generator, pageSize: 2);
 
-        Assert.Equal([("grid-a", "v1"), ("plain", "v1")], models.Select(m => (m.Name, m.Tag)));
+        Assert.Equal([("grid-a", "v1"), ("multi", "v1"), ("plain", "v1")], models.Select(m => (m.Name, m.Tag)));
         var grid = models[0];
         Assert.Equal($"{images.Registry.Host}/example-generator/v3/grid-a:v1", grid.Reference);
         Assert.True(grid.HasModelLabels);
@@ -112,7 +112,15 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         Assert.Empty(grid.RuntimeParameters);
         Assert.Empty(grid.OptionalParameters);
         Assert.Null(grid.Info);
-        Assert.False(models[1].HasModelLabels);
+        Assert.False(models[2].HasModelLabels);
+
+        // The index is listed and flagged, described by its linux/amd64 image; the text says the Model API cannot read it.
+        var multi = models[1];
+        Assert.True(multi.IsIndex);
+        Assert.False(multi.HasModelLabels);
+        Assert.Matches("^sha256:[0-9a-f]{64}$", multi.Digest);
+        var text = InspectionText.Render(new InspectionReport(await inspector.InspectAsync(images.SeedRef), models, "example-generator/v3/"));
+        Assert.Contains($"v1  {images.Registry.Host}/example-generator/v3/multi:v1@{multi.Digest}\n      warning: the tag holds an image index, which the Model API cannot read (shown: its linux/amd64 image)\n", text);
     }
 
     [NeedsToolsFact("skopeo")]
