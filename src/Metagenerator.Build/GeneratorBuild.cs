@@ -38,12 +38,20 @@ public static class GeneratorBuild
         // What the destination holds now: each of its layers with the diffID of a layer we would build is reused (no compression, no upload).
         var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, debug, ct).ConfigureAwait(false) : null;
 
+        // Into a repository without tags, layers are uploaded while they are compressed (the primary destination only).
+        await using var streamer = request.Push && previous is null
+            ? await LayerStreamer.ForNewRepositoryAsync(registry, destinations[0], progress, debug, ct).ConfigureAwait(false)
+            : null;
+        if (streamer is not null) log($"new repository {streamer.Destination}: large layers are uploaded while they are built");
+
         // A private staging directory: concurrent builds of the same content must not share a layer file.
         var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;
         try
         {
-            using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, spec, scratch, previous, ct).ConfigureAwait(false);
-            return await WriteAsync(request, registry, destinations, assembled, progress, log, ct).ConfigureAwait(false);
+            using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, spec, scratch, previous, ct, streamer is null ? null : streamer.Start).ConfigureAwait(false);
+            var streamed = streamer is null ? [] : await streamer.FinishAsync().ConfigureAwait(false);
+            var uploadedEarlier = streamed.Select(b => (destinations[0].Registry, destinations[0].Repository, b.Digest)).ToHashSet();
+            return await WriteAsync(request, registry, destinations, assembled, uploadedEarlier, progress, log, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -53,7 +61,7 @@ public static class GeneratorBuild
 
     private static async Task<GeneratorBuildResult> WriteAsync(
         GeneratorBuildRequest request, RegistryClient registry, IReadOnlyList<ImageReference> destinations, AssembledImage assembled,
-        IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct)
+        IReadOnlySet<(string Registry, string Repository, Digest Digest)> uploadedEarlier, IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct)
     {
         var manifest = request.Image.Manifest;
         var image = assembled.Image;
@@ -76,7 +84,7 @@ public static class GeneratorBuild
         var pushed = new List<ImageReference>();
         if (request.Push)
         {
-            await new RegistryImageSink(registry).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], progress, ct).ConfigureAwait(false);
+            await new RegistryImageSink(registry, uploadedEarlier).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], progress, ct).ConfigureAwait(false);
             pushed.AddRange(destinations.Select(d => d with { Digest = image.Digest }));
         }
         return new GeneratorBuildResult(image.Digest, pushed, assembled.NewLayers);

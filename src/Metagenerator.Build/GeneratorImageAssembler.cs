@@ -18,13 +18,19 @@ public static class GeneratorImageAssembler
     /// <summary>Layers built or hashed at once: one per core, at most 4 (each holds about 10 MiB of buffers, far below the 150 MiB target).</summary>
     private static readonly int MaxParallelLayers = Math.Clamp(Environment.ProcessorCount, 1, 4);
 
+    /// <summary>Layers with less content than this are not handed to <c>whileBuilt</c>: streaming one costs a request more than uploading it after.</summary>
+    public const long StreamMinBytes = 1 << 20;
+
     /// <summary>
     /// Builds the new layers into <paramref name="scratchDirectory"/> and returns the assembled image. Every planned layer
     /// whose diffID matches a layer of <paramref name="previous"/> (the image the destination tag holds now) is reused as it
-    /// is: its files are tarred and hashed, but nothing is compressed or uploaded. The others are built in parallel.
+    /// is: its files are tarred and hashed, but nothing is compressed or uploaded. The others are built in parallel; each
+    /// that holds at least <see cref="StreamMinBytes"/> is handed to <paramref name="whileBuilt"/> as soon as its file
+    /// exists, so it can be uploaded while it is compressed.
     /// </summary>
     public static async Task<AssembledImage> AssembleAsync(
-        IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IImage? previous = null, CancellationToken ct = default)
+        IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IImage? previous = null, CancellationToken ct = default,
+        Action<GrowingLayerFile>? whileBuilt = null)
     {
         var plan = Plan(baseImage, spec, ct);
         var reusable = previous is null ? new Dictionary<Digest, ILayer>() : ReusableLayers(previous, LayerBuilder.MediaTypeOf(plan[0].Spec));
@@ -49,7 +55,7 @@ public static class GeneratorImageAssembler
                         return;
                     }
                 }
-                var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, token).ConfigureAwait(false);
+                var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, planned.FileBytes >= StreamMinBytes ? whileBuilt : null, token).ConfigureAwait(false);
                 staged.Add(built.FilePath);
                 ilayers[i] = built;
                 layers[i] = new GeneratorLayer(planned.Contents, built.Descriptor, built.DiffId, Reused: false, planned.Files, planned.FileBytes);

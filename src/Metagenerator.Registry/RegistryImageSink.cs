@@ -16,9 +16,19 @@ public sealed class RegistryImageSink : IImageSink
     private const long ProgressStep = 256 * 1024;
 
     private readonly RegistryClient _client;
+    private readonly IReadOnlySet<(string Registry, string Repository, Digest Digest)> _uploadedEarlier;
 
     /// <summary>Pushes through <paramref name="client"/>.</summary>
-    public RegistryImageSink(RegistryClient client) => _client = client;
+    /// <param name="client">The registry client.</param>
+    /// <param name="uploadedEarlier">
+    /// Blobs this push has already uploaded (e.g. while they were built) and reported: where the registry confirms them
+    /// they count as pushed, without another report; where it does not, they are uploaded as usual.
+    /// </param>
+    public RegistryImageSink(RegistryClient client, IReadOnlySet<(string Registry, string Repository, Digest Digest)>? uploadedEarlier = null)
+    {
+        _client = client;
+        _uploadedEarlier = uploadedEarlier ?? new HashSet<(string, string, Digest)>();
+    }
 
     /// <inheritdoc/>
     public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default)
@@ -71,7 +81,8 @@ public sealed class RegistryImageSink : IImageSink
                 if (existing is not null && (existing.Size == descriptor.Size || existing.Size < 0))
                 {
                     known[(registry, descriptor.Digest)] = repository;
-                    progress?.Report(new TransferEvent(descriptor, TransferKind.Exists, descriptor.Size));
+                    if (!_uploadedEarlier.Contains((registry, repository, descriptor.Digest)))
+                        progress?.Report(new TransferEvent(descriptor, TransferKind.Exists, descriptor.Size));
                     return;
                 }
 

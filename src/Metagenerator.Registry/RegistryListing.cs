@@ -42,6 +42,22 @@ public sealed partial class RegistryListing
         return ListAsync(ctx, $"/v2/{repository}/tags/list", "tags", ct);
     }
 
+    /// <summary>Whether <paramref name="repository"/> has any tag, from one request for one tag: false when the registry does not know the repository.</summary>
+    /// <exception cref="RegistryException">The registry refused the request or sent something that is not a tag list.</exception>
+    public async Task<bool> HasTagsAsync(string registry, string repository, CancellationToken ct = default)
+    {
+        var ctx = _client.ApiContext("listing the tags", "of", registry, repository, RegistryRequestContext.Pull(repository));
+        try
+        {
+            var (body, _) = await _client.GetApiDocumentAsync(ctx, $"/v2/{repository}/tags/list?n=1", ct).ConfigureAwait(false);
+            return ParseEntries(body, "tags", ctx).Count > 0;
+        }
+        catch (RegistryException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Every repository in the registry's catalog (<c>GET /v2/_catalog</c>), in the registry's order.</summary>
     /// <exception cref="RegistryException">The registry refuses or does not serve its catalog; the message names the registry and says so.</exception>
     public async Task<IReadOnlyList<string>> ListRepositoriesAsync(string registry, CancellationToken ct = default)

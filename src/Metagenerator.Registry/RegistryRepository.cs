@@ -117,6 +117,28 @@ public sealed class RegistryRepository : IBlobStore, IManifestStore
         return _uploader.UploadAsync(ctx, _uri, blob, open, progress, session, token => HeadAsync(blob.Digest, forPush: true, token), ct);
     }
 
+    /// <summary>
+    /// Uploads a blob while it is being written (<see cref="GrowingLayerFile"/>): its bytes go out as they reach the file,
+    /// and the upload is closed with its digest once it is complete. Not retried; on failure, upload the finished blob.
+    /// </summary>
+    /// <returns>The blob as stored.</returns>
+    /// <exception cref="RegistryException">The registry refused the upload or could not be reached; or the blob was not finished.</exception>
+    public async Task<Descriptor> UploadGrowingAsync(GrowingLayerFile file, IProgress<long>? progress = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(file);
+        var ctx = Context("pushing a layer while it is built", "to", RegistryRequestContext.Push(Repository));
+        await using var body = file.OpenRead();
+        try
+        {
+            return await _uploader.UploadGrowingAsync(ctx, _uri, body, file.Completion, progress, ct).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not RegistryException && !ct.IsCancellationRequested)
+        {
+            // The layer's own build failed (the body ended in an IOException, or the completion faulted).
+            throw new RegistryException($"{ctx.Describe()}: the layer was not finished ({e.Message})", ctx.Operation, Registry, Repository, innerException: e);
+        }
+    }
+
     /// <inheritdoc/>
     public async Task<ManifestResponse> GetAsync(string reference, CancellationToken ct = default)
     {

@@ -19,7 +19,16 @@ public static class LayerBuilder
 
     /// <summary>Writes the layer into <paramref name="outputDirectory"/> and returns it with its digest and diffID.</summary>
     /// <exception cref="LayerBuildException">A source path is missing, unreadable, a special file, or a symlink pointing outside its source.</exception>
-    public static async Task<BuiltLayer> BuildAsync(LayerSpec spec, string outputDirectory, CancellationToken ct = default)
+    public static Task<BuiltLayer> BuildAsync(LayerSpec spec, string outputDirectory, CancellationToken ct = default) =>
+        BuildAsync(spec, outputDirectory, started: null, ct);
+
+    /// <summary>
+    /// As <see cref="BuildAsync(LayerSpec, string, CancellationToken)"/>; <paramref name="started"/> gets the file as soon as
+    /// it exists, before its first byte, so its bytes can be read (uploaded) while the rest are compressed. The
+    /// <see cref="GrowingLayerFile"/> is the caller's to dispose.
+    /// </summary>
+    /// <exception cref="LayerBuildException">As for the other overload.</exception>
+    public static async Task<BuiltLayer> BuildAsync(LayerSpec spec, string outputDirectory, Action<GrowingLayerFile>? started, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var mtime = spec.ModificationTime.ToUnixTimeSeconds();
@@ -31,13 +40,27 @@ public static class LayerBuilder
         var entries = LayerEntries.Collect(spec.Sources, ct);
         Directory.CreateDirectory(outputDirectory);
         var tempPath = Path.Combine(outputDirectory, $"layer-{Guid.NewGuid():N}.tmp");
+        GrowingLayerFile? growing = null;
         try
         {
-            var (digest, size, diffId, uncompressedSize) = await Task.Run(() => Write(entries, spec, mtime, tempPath, ct), ct).ConfigureAwait(false);
+            await using (File.Create(tempPath)) { }
+            if (started is not null)
+            {
+                growing = new GrowingLayerFile(tempPath, MediaTypeOf(spec));
+                started(growing);
+            }
+            var (digest, size, diffId, uncompressedSize) = await Task.Run(() => Write(entries, spec, mtime, tempPath, growing, ct), ct).ConfigureAwait(false);
             var extension = spec.Compression == LayerCompression.Zstd ? "tar.zst" : "tar.gz";
             var finalPath = Path.Combine(outputDirectory, $"{digest.Algorithm}-{digest.Hex}.{extension}");
             File.Move(tempPath, finalPath, overwrite: true);
-            return new BuiltLayer(new Descriptor { MediaType = MediaTypeOf(spec), Digest = digest, Size = size }, diffId, finalPath, uncompressedSize);
+            var descriptor = new Descriptor { MediaType = MediaTypeOf(spec), Digest = digest, Size = size };
+            growing?.Complete(descriptor);
+            return new BuiltLayer(descriptor, diffId, finalPath, uncompressedSize);
+        }
+        catch (Exception e)
+        {
+            growing?.Fail(e);
+            throw;
         }
         finally
         {
@@ -54,10 +77,10 @@ public static class LayerBuilder
     };
 
     /// <summary>
-    /// The diffID (sha256 of the uncompressed tar) and tar size that <see cref="BuildAsync"/> would produce,
+    /// The diffID (sha256 of the uncompressed tar) and tar size that <see cref="BuildAsync(LayerSpec, string, CancellationToken)"/> would produce,
     /// without compressing or writing anything: lets a rebuild reuse an existing blob whose diffID matches.
     /// </summary>
-    /// <exception cref="LayerBuildException">As for <see cref="BuildAsync"/>.</exception>
+    /// <exception cref="LayerBuildException">As for <see cref="BuildAsync(LayerSpec, string, CancellationToken)"/>.</exception>
     public static async Task<(Digest DiffId, long UncompressedSize)> ComputeDiffIdAsync(LayerSpec spec, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
@@ -89,10 +112,13 @@ public static class LayerBuilder
     private static void ValidateLevel(LayerSpec spec) => CheckCompressionLevel(spec.Compression, spec.CompressionLevel);
 
     private static (Digest Digest, long Size, Digest DiffId, long UncompressedSize) Write(
-        IReadOnlyList<LayerEntry> entries, LayerSpec spec, long mtime, string path, CancellationToken ct)
+        IReadOnlyList<LayerEntry> entries, LayerSpec spec, long mtime, string path, GrowingLayerFile? growing, CancellationToken ct)
     {
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
-        using var compressedHash = new HashingWriteStream(file, leaveOpen: true);
+        // Unbuffered: the compressors write whole chunks, and a reader of the growing file must only be told of bytes
+        // that have reached the file.
+        using var file = new FileStream(path, FileMode.Truncate, FileAccess.Write, FileShare.Read, bufferSize: 0);
+        using Stream written = growing is null ? file : new GrowthReportingStream(file, growing);
+        using var compressedHash = new HashingWriteStream(written, leaveOpen: true);
         using (var compressor = OpenCompressor(spec, compressedHash))
         using (var pipe = new ChunkPipe(compressor, chunkSize: CopyBufferSize, maxQueuedChunks: 4))
         using (var tarHash = new HashingWriteStream(pipe, leaveOpen: true))
@@ -172,6 +198,16 @@ public static class LayerBuilder
             }
             if (input.Read(buffer, 0, 1) != 0)
                 throw new LayerBuildException(entry.HostPath!, "grew while the layer was being written; build again when nothing is writing to the model source");
+        }
+    }
+
+    /// <summary>Tells a <see cref="GrowingLayerFile"/> how far the file has been written, after each write has reached it.</summary>
+    private sealed class GrowthReportingStream(Stream file, GrowingLayerFile growing) : WriteFilterStream(file, leaveOpen: true)
+    {
+        protected override void WriteChunk(ReadOnlySpan<byte> buffer, long offset)
+        {
+            Inner.Write(buffer);
+            growing.Grew(offset + buffer.Length);
         }
     }
 }

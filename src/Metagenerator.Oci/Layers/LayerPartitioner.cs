@@ -36,7 +36,7 @@ public static class LayerPartitioner
     /// <param name="sources">What one layer would hold.</param>
     /// <param name="largeFileThreshold">Regular files of at least this many bytes are large; must be positive.</param>
     /// <param name="ct">Cancels the directory walk.</param>
-    /// <exception cref="LayerBuildException">As for <see cref="LayerBuilder.BuildAsync"/>.</exception>
+    /// <exception cref="LayerBuildException">As for <see cref="LayerBuilder.BuildAsync(LayerSpec, string, CancellationToken)"/>.</exception>
     public static IReadOnlyList<LayerPart> SplitBySize(IReadOnlyList<LayerSource> sources, long largeFileThreshold, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(sources);

@@ -43,6 +43,40 @@ internal sealed class BlobUploader(RegistryHttp http)
         }
     }
 
+    /// <summary>
+    /// Uploads a blob whose bytes are still being produced: one PATCH whose body is sent chunked, as it comes (the way
+    /// the Docker daemon pushes), then PUT <c>?digest=</c> with the digest <paramref name="finished"/> gives at the end.
+    /// Never retried, because the body cannot be sent twice: on any failure the caller uploads the finished blob instead.
+    /// </summary>
+    /// <returns>The blob as stored.</returns>
+    public async Task<Descriptor> UploadGrowingAsync(RegistryRequestContext ctx, Uri repositoryUri, Stream body, Task<Descriptor> finished,
+        IProgress<long>? progress, CancellationToken ct)
+    {
+        ctx = ctx with { RetriedByUploader = true };
+        var session = await StartAsync(ctx, repositoryUri, ct).ConfigureAwait(false);
+        using (var patch = new HttpRequestMessage(HttpMethod.Patch, session))
+        {
+            var watch = new TransferWatch(long.MaxValue);
+            patch.Options.Set(TransferWatch.Key, watch);
+            // No Content-Length: the length is not known yet, so the body goes with chunked transfer encoding.
+            patch.Content = new StreamContent(new ProgressStream(body, n =>
+            {
+                watch.Moved(n);
+                progress?.Report(n);
+            }, ended: watch.Ended), BufferSize);
+            patch.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+            using var response = await http.SendAsync(patch, ctx, ct).ConfigureAwait(false);
+            if (response.StatusCode != HttpStatusCode.Accepted) throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+            session = Location(response, session);
+        }
+        var blob = await finished.WaitAsync(ct).ConfigureAwait(false);
+        using var close = new HttpRequestMessage(HttpMethod.Put, WithDigest(session, blob.Digest)) { Content = new ByteArrayContent([]) };
+        close.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
+        using var closed = await http.SendAsync(close, ctx, ct).ConfigureAwait(false);
+        if (closed.StatusCode != HttpStatusCode.Created) throw await http.FailAsync(closed, ctx, ct).ConfigureAwait(false);
+        return blob;
+    }
+
     /// <summary>One upload; false when a streamed body got a 401 (and <paramref name="failOn401"/> is false): upload again with a new token.</summary>
     private async Task<bool> UploadOnceAsync(RegistryRequestContext ctx, Uri repositoryUri, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
         IProgress<long>? progress, Uri? session, bool failOn401, CancellationToken ct)

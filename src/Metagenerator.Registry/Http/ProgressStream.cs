@@ -1,7 +1,7 @@
 namespace Metagenerator.Registry.Http;
 
-/// <summary>A read-only pass-through stream that reports how many bytes have been read.</summary>
-internal sealed class ProgressStream(Stream inner, Action<long>? report, long? length = null) : Stream
+/// <summary>A read-only pass-through stream that reports how many bytes have been read, and (<paramref name="ended"/>) its end.</summary>
+internal sealed class ProgressStream(Stream inner, Action<long>? report, long? length = null, Action? ended = null) : Stream
 {
     private long _position;
 
@@ -29,6 +29,10 @@ internal sealed class ProgressStream(Stream inner, Action<long>? report, long? l
         {
             _position += read;
             report?.Invoke(_position);
+        }
+        else
+        {
+            ended?.Invoke();
         }
         return read;
     }

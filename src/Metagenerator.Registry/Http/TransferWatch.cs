@@ -15,4 +15,7 @@ internal sealed class TransferWatch(long length)
         if (position >= length) _deadline?.BodySent();
         else _deadline?.BodyMoved();
     }
+
+    /// <summary>The body of unknown length has ended: now the answer is awaited.</summary>
+    public void Ended() => _deadline?.BodySent();
 }

@@ -1,0 +1,132 @@
+using System.Text.RegularExpressions;
+using Metagenerator.Generator;
+using Metagenerator.Manifest;
+using Metagenerator.Registry;
+using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
+
+namespace Metagenerator.Build.Tests;
+
+/// <summary>
+/// A first push into a repository without tags uploads the large layers while they are compressed (one PATCH with a
+/// chunked body each, as the registry's access log shows), once each; a repository with tags gets the ordinary push,
+/// so a version bump sends nothing another tag already holds; a registry that refuses chunked bodies still gets the
+/// layer, after it is built. What was pushed is read back with skopeo and umoci.
+/// </summary>
+[Tier(Tier.Registry)]
+public sealed class LayerStreamingTests : IAsyncLifetime
+{
+    private LocalRegistry _registry = null!;
+    private FaultProxy _proxy = null!;
+    private string _base = null!;
+
+    public async Task InitializeAsync()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        _proxy = FaultProxy.Start(_registry.Port);
+        _base = await TestImages.PushBaseAsync(_registry.Host, "streaming-base", "1");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _proxy.DisposeAsync();
+        await _registry.DisposeAsync();
+    }
+
+    private sealed record Build(GeneratorBuildResult Result, List<string> Log, List<string> Debug, byte[] Weights)
+    {
+        public Oci.Digest LargeLayer => Result.NewLayers.Single(l => l.Contents.StartsWith("model source: large files", StringComparison.Ordinal)).Descriptor.Digest;
+    }
+
+    /// <summary>Builds the seed manifest at <paramref name="version"/>, with 3 MiB of weights (a large-file layer), pushing through <paramref name="host"/>.</summary>
+    private async Task<Build> BuildAsync(TempDirectory dir, string host, string version)
+    {
+        var text = File.ReadAllText(TestModels.Fixture("seed-example")).Replace("reformers-dev.ait.ac.at:8082", host)
+            .Replace("reformers-dev.ait.ac.at:8083", host).Replace("version: v3", $"version: {version}");
+        var manifest = ManifestLoader.Load(dir.WriteFile("GENERATOR-MANIFEST.yml", text));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var weights = new byte[3 << 20];
+        new Random(11).NextBytes(weights);
+        Directory.CreateDirectory(Path.Combine(source, "weights"));
+        await File.WriteAllBytesAsync(Path.Combine(source, "weights", "model.bin"), weights);
+
+        var log = new List<string>();
+        var debug = new List<string>();
+        var result = await GeneratorBuild.RunAsync(new GeneratorBuildRequest
+        {
+            Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = source, Builder = BuilderKind.Buildah },
+            BaseImage = _base.Replace(_registry.Host, host),
+            Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { host } },
+        }, null, line => { lock (log) log.Add(line); }, default, line => { lock (debug) debug.Add(line); });
+        return new Build(result, log, debug, weights);
+    }
+
+    /// <summary>The registry's access-log lines so far, once a marker request made now has been logged.</summary>
+    private async Task<string[]> AccessLogAsync()
+    {
+        var marker = $"log-marker-{Guid.NewGuid():N}";
+        using var http = new HttpClient();
+        using (await http.GetAsync($"http://{_registry.Host}/v2/{marker}/tags/list")) { }
+        for (var i = 0; i < 100 && !_registry.Log.Contains(marker); i++) await Task.Delay(50);
+        Assert.Contains(marker, _registry.Log);
+        return _registry.Log.Split('\n');
+    }
+
+    private static int Count(string[] log, string method, string repository, string? digestHex = null) => log.Count(line =>
+        line.Contains($"\"{method} /v2/{repository}/blobs/uploads/", StringComparison.Ordinal)
+        && (digestHex is null || Regex.IsMatch(line, $"digest=sha256(%3A|:){digestHex}")));
+
+    private async Task AssertWeightsArriveAsync(string reference, byte[] weights)
+    {
+        using var work = new TempDirectory("mg-streaming-unpack");
+        var bundle = await ModelImageInspection.UnpackAsync(reference, work.Path, "generator");
+        Assert.Equal(weights, await File.ReadAllBytesAsync(Path.Combine(bundle, "rootfs", "workspace", "model-src", "weights", "model.bin")));
+    }
+
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry")]
+    public async Task A_first_push_uploads_the_large_layer_while_it_is_built_and_only_once()
+    {
+        using var dir = new TempDirectory("mg-streaming");
+        var build = await BuildAsync(dir, _registry.Host, "v3");
+
+        Assert.Contains($"new repository {_registry.Host}/example-generator: large layers are uploaded while they are built", build.Log);
+        var log = await AccessLogAsync();
+        // One chunked PATCH: the large layer's. The small layers (under 1 MiB) are uploaded once built, with one PUT each.
+        Assert.Equal(1, Count(log, "PATCH", "example-generator"));
+        Assert.Equal(1, Count(log, "PUT", "example-generator", build.LargeLayer.Hex));
+        Assert.DoesNotContain(build.Debug, d => d.Contains("failed", StringComparison.Ordinal));
+        await AssertWeightsArriveAsync($"{_registry.Host}/example-generator:v3", build.Weights);
+    }
+
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry")]
+    public async Task A_repository_with_tags_gets_the_ordinary_push_so_a_version_bump_sends_no_layer_it_holds()
+    {
+        using var first = new TempDirectory("mg-streaming-v1");
+        var v1 = await BuildAsync(first, _registry.Host, "v1");
+        using var second = new TempDirectory("mg-streaming-v2");
+        var v2 = await BuildAsync(second, _registry.Host, "v2");
+
+        Assert.Equal(v1.LargeLayer, v2.LargeLayer);
+        Assert.DoesNotContain(v2.Log, l => l.StartsWith("new repository", StringComparison.Ordinal));
+        Assert.Contains($"{_registry.Host}/example-generator has tags: layers are uploaded once built, so one another tag already holds is not sent again", v2.Debug);
+        var log = await AccessLogAsync();
+        Assert.Equal(1, Count(log, "PATCH", "example-generator")); // v1's large layer only
+        Assert.Equal(1, Count(log, "PUT", "example-generator", v1.LargeLayer.Hex));
+        await AssertWeightsArriveAsync($"{_registry.Host}/example-generator:v2", v2.Weights);
+    }
+
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry")]
+    public async Task A_registry_that_refuses_chunked_bodies_gets_the_layer_once_it_is_built()
+    {
+        // The proxy answers 411 Length Required to any request with Transfer-Encoding, as some front ends do.
+        using var dir = new TempDirectory("mg-streaming-411");
+        var build = await BuildAsync(dir, _proxy.Host, "v3");
+
+        Assert.Contains(build.Debug, d => d.StartsWith($"uploading a layer to {_proxy.Host}/example-generator while it was built failed; it is uploaded once built instead:", StringComparison.Ordinal));
+        var uploads = _proxy.Requests.Where(r => r.IsBlobUpload && r.Target.Contains(build.LargeLayer.Hex, StringComparison.Ordinal)).ToList();
+        Assert.Single(uploads);
+        Assert.Equal("PUT", uploads[0].Method);
+        await AssertWeightsArriveAsync($"{_registry.Host}/example-generator:v3", build.Weights);
+    }
+}
