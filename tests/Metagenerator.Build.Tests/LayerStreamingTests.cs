@@ -40,7 +40,10 @@ public sealed class LayerStreamingTests : IAsyncLifetime
     }
 
     /// <summary>Builds the seed manifest at <paramref name="version"/>, with 3 MiB of weights (a large-file layer), pushing through <paramref name="host"/>.</summary>
-    private async Task<Build> BuildAsync(TempDirectory dir, string host, string version)
+    private Task<Build> BuildAsync(TempDirectory dir, string host, string version) =>
+        BuildAsync(dir, host, version, _base.Replace(_registry.Host, host), new RegistryOptions { InsecureRegistries = new HashSet<string> { host } });
+
+    private static async Task<Build> BuildAsync(TempDirectory dir, string host, string version, string baseImage, RegistryOptions options)
     {
         var text = File.ReadAllText(TestModels.Fixture("seed-example")).Replace("reformers-dev.ait.ac.at:8082", host)
             .Replace("reformers-dev.ait.ac.at:8083", host).Replace("version: v3", $"version: {version}");
@@ -56,21 +59,23 @@ public sealed class LayerStreamingTests : IAsyncLifetime
         var result = await GeneratorBuild.RunAsync(new GeneratorBuildRequest
         {
             Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = source, Builder = BuilderKind.Buildah },
-            BaseImage = _base.Replace(_registry.Host, host),
-            Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { host } },
+            BaseImage = baseImage,
+            Registry = options,
         }, null, line => { lock (log) log.Add(line); }, default, line => { lock (debug) debug.Add(line); });
         return new Build(result, log, debug, weights);
     }
 
     /// <summary>The registry's access-log lines so far, once a marker request made now has been logged.</summary>
-    private async Task<string[]> AccessLogAsync()
+    private Task<string[]> AccessLogAsync() => AccessLogAsync(_registry);
+
+    private static async Task<string[]> AccessLogAsync(LocalRegistry registry)
     {
         var marker = $"log-marker-{Guid.NewGuid():N}";
         using var http = new HttpClient();
-        using (await http.GetAsync($"http://{_registry.Host}/v2/{marker}/tags/list")) { }
-        for (var i = 0; i < 100 && !_registry.Log.Contains(marker); i++) await Task.Delay(50);
-        Assert.Contains(marker, _registry.Log);
-        return _registry.Log.Split('\n');
+        using (await http.GetAsync($"http://{registry.Host}/v2/{marker}/tags/list")) { }
+        for (var i = 0; i < 100 && !registry.Log.Contains(marker); i++) await Task.Delay(50);
+        Assert.Contains(marker, registry.Log);
+        return registry.Log.Split('\n');
     }
 
     private static int Count(string[] log, string method, string repository, string? digestHex = null) => log.Count(line =>
@@ -97,6 +102,35 @@ public sealed class LayerStreamingTests : IAsyncLifetime
         Assert.Equal(1, Count(log, "PUT", "example-generator", build.LargeLayer.Hex));
         Assert.DoesNotContain(build.Debug, d => d.Contains("failed", StringComparison.Ordinal));
         await AssertWeightsArriveAsync($"{_registry.Host}/example-generator:v3", build.Weights);
+    }
+
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry", "htpasswd")]
+    public async Task A_registry_with_token_auth_takes_the_layer_while_it_is_built()
+    {
+        // The PATCH body cannot be sent twice, so it must carry the push token the upload's POST obtained.
+        await using var issuer = TokenIssuer.Start();
+        issuer.Users["builder"] = "s3cret-streaming";
+        await using var registry = await LocalRegistry.StartAsync(new LocalRegistryOptions { TokenAuth = issuer.RegistryAuth });
+        var auth = new SkopeoAuth(Username: "builder", Password: "s3cret-streaming");
+        var baseRef = await TestImages.PushBaseAsync(registry.Host, "streaming-base", "1", auth);
+        using var dir = new TempDirectory("mg-streaming-token");
+        var auths = new System.Text.Json.Nodes.JsonObject
+        {
+            [registry.Host] = new System.Text.Json.Nodes.JsonObject { ["auth"] = Convert.ToBase64String("builder:s3cret-streaming"u8) },
+        };
+        var config = dir.WriteFile("docker/config.json", new System.Text.Json.Nodes.JsonObject { ["auths"] = auths }.ToJsonString());
+
+        var build = await BuildAsync(dir, registry.Host, "v3", baseRef, new RegistryOptions
+        {
+            InsecureRegistries = new HashSet<string> { registry.Host },
+            Credentials = new DockerConfigCredentials(config),
+        });
+
+        Assert.Contains($"new repository {registry.Host}/example-generator: large layers are uploaded while they are built", build.Log);
+        Assert.DoesNotContain(build.Debug, d => d.Contains("failed", StringComparison.Ordinal));
+        var log = await AccessLogAsync(registry);
+        Assert.Equal(1, Count(log, "PATCH", "example-generator"));
+        Assert.Equal(1, Count(log, "PUT", "example-generator", build.LargeLayer.Hex));
     }
 
     [NeedsToolsFact("skopeo", "umoci", "docker-registry")]
