@@ -19,14 +19,8 @@ public sealed class GrowingLayerFile : IDisposable
     private long _length;
     private int _readers;
 
-    internal GrowingLayerFile(string path, string mediaType)
-    {
+    internal GrowingLayerFile(string path) =>
         _handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        MediaType = mediaType;
-    }
-
-    /// <summary>The media type the finished layer will have.</summary>
-    public string MediaType { get; }
 
     /// <summary>The finished layer's descriptor; faults with the build's exception when the build fails.</summary>
     public Task<Descriptor> Completion => _completion.Task;

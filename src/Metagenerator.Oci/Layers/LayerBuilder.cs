@@ -46,7 +46,7 @@ public static class LayerBuilder
             await using (File.Create(tempPath)) { }
             if (started is not null)
             {
-                growing = new GrowingLayerFile(tempPath, MediaTypeOf(spec));
+                growing = new GrowingLayerFile(tempPath);
                 started(growing);
             }
             var (digest, size, diffId, uncompressedSize) = await Task.Run(() => Write(entries, spec, mtime, tempPath, growing, ct), ct).ConfigureAwait(false);

@@ -189,8 +189,10 @@ internal sealed class ParallelGzipStream : WriteFilterStream
         // Level 1 (static Huffman codes) can grow incompressible input by up to 1/8.
         public MemoryStream Output { get; } = new(ChunkSize + (ChunkSize >> 3) + 64);
         public ManualResetEventSlim Done { get; } = new();
-        private readonly MemoryStream _probe = new(ProbeSize + (ProbeSize >> 3) + 64);
         public ExceptionDispatchInfo? Error { get; set; }
+
+        /// <summary>Receives the deflated samples (<see cref="LooksIncompressible"/>).</summary>
+        private readonly MemoryStream _probe = new(ProbeSize + (ProbeSize >> 3) + 64);
 
         public void Compress(int level)
         {
