@@ -40,7 +40,7 @@ public static class GeneratorBuild
 
         // Into a repository without tags, layers are uploaded while they are compressed (the primary destination only).
         await using var streamer = request.Push && previous is null
-            ? await LayerStreamer.ForNewRepositoryAsync(registry, destinations[0], progress, debug, ct).ConfigureAwait(false)
+            ? await LayerStreamer.ForNewRepositoryAsync(registry, destinations[0], progress, log, debug, ct).ConfigureAwait(false)
             : null;
         if (streamer is not null) log($"new repository {streamer.Destination}: large layers are uploaded while they are built");
 

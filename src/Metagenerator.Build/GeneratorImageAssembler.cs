@@ -30,7 +30,7 @@ public static class GeneratorImageAssembler
     /// </summary>
     public static async Task<AssembledImage> AssembleAsync(
         IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IImage? previous = null, CancellationToken ct = default,
-        Action<GrowingLayerFile>? whileBuilt = null)
+        Action<PlannedLayer, GrowingLayerFile>? whileBuilt = null)
     {
         var plan = Plan(baseImage, spec, ct);
         var reusable = previous is null ? new Dictionary<Digest, ILayer>() : ReusableLayers(previous, LayerBuilder.MediaTypeOf(plan[0].Spec));
@@ -55,7 +55,8 @@ public static class GeneratorImageAssembler
                         return;
                     }
                 }
-                var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, planned.FileBytes >= StreamMinBytes ? whileBuilt : null, token).ConfigureAwait(false);
+                Action<GrowingLayerFile>? started = whileBuilt is not null && planned.FileBytes >= StreamMinBytes ? file => whileBuilt(planned, file) : null;
+                var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, started, token).ConfigureAwait(false);
                 staged.Add(built.FilePath);
                 ilayers[i] = built;
                 layers[i] = new GeneratorLayer(planned.Contents, built.Descriptor, built.DiffId, Reused: false, planned.Files, planned.FileBytes);

@@ -17,15 +17,19 @@ internal sealed class LayerStreamer : IAsyncDisposable
 {
     private readonly RegistryRepository _repository;
     private readonly IProgress<TransferEvent>? _progress;
+    private readonly Action<string> _log;
     private readonly Action<string>? _debug;
+    private readonly TimeSpan _noticeEvery;
     private readonly CancellationTokenSource _cts;
     private readonly List<(GrowingLayerFile File, Task<Descriptor?> Upload)> _uploads = [];
     private readonly Lock _gate = new();
 
-    private LayerStreamer(RegistryRepository repository, IProgress<TransferEvent>? progress, Action<string>? debug, CancellationToken ct)
+    private LayerStreamer(RegistryRepository repository, TimeSpan noticeEvery, IProgress<TransferEvent>? progress, Action<string> log, Action<string>? debug, CancellationToken ct)
     {
         _repository = repository;
+        _noticeEvery = noticeEvery;
         _progress = progress;
+        _log = log;
         _debug = debug;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
     }
@@ -34,8 +38,14 @@ internal sealed class LayerStreamer : IAsyncDisposable
     public string Destination => $"{_repository.Registry}/{_repository.Repository}";
 
     /// <summary>A streamer for <paramref name="destination"/>'s repository when it has no tags; null when it has some or that cannot be told.</summary>
+    /// <param name="client">The registry client; its <see cref="RegistryOptions.WaitNoticeAfter"/> is how often a streaming layer says how far it is.</param>
+    /// <param name="destination">The primary destination.</param>
+    /// <param name="progress">Gets an <see cref="TransferKind.Uploaded"/> event for each layer stored.</param>
+    /// <param name="log">Gets a line when a layer starts streaming, and how much has been sent every notice interval.</param>
+    /// <param name="debug">Gets why nothing is streamed, or why a layer's streaming failed.</param>
+    /// <param name="ct">Cancels the check and the uploads.</param>
     public static async Task<LayerStreamer?> ForNewRepositoryAsync(RegistryClient client, ImageReference destination,
-        IProgress<TransferEvent>? progress, Action<string>? debug, CancellationToken ct)
+        IProgress<TransferEvent>? progress, Action<string> log, Action<string>? debug, CancellationToken ct)
     {
         var where = $"{destination.Registry}/{destination.Repository}";
         try
@@ -51,21 +61,27 @@ internal sealed class LayerStreamer : IAsyncDisposable
             debug?.Invoke($"layers are uploaded once built: cannot tell whether {where} has tags ({e.Message})");
             return null;
         }
-        return new LayerStreamer(client.Repository(destination.Registry, destination.Repository), progress, debug, ct);
+        return new LayerStreamer(client.Repository(destination.Registry, destination.Repository), client.Options.WaitNoticeAfter, progress, log, debug, ct);
     }
 
-    /// <summary>Starts uploading <paramref name="file"/> as it is written (called by the layer builder; never throws).</summary>
-    public void Start(GrowingLayerFile file)
+    /// <summary>Starts uploading <paramref name="layer"/>'s <paramref name="file"/> as it is written (called by the layer builder; never throws).</summary>
+    public void Start(PlannedLayer layer, GrowingLayerFile file)
     {
-        lock (_gate) _uploads.Add((file, UploadAsync(file)));
+        _log($"uploading {layer.Contents} while it is built");
+        lock (_gate) _uploads.Add((file, UploadAsync(layer, file)));
     }
 
-    private async Task<Descriptor?> UploadAsync(GrowingLayerFile file)
+    private async Task<Descriptor?> UploadAsync(PlannedLayer layer, GrowingLayerFile file)
     {
         await Task.Yield(); // the builder's thread goes straight on to writing the layer
+        long sent = 0;
+        // Its digest, and so its progress line, exists only once it is built: until then, a line every notice interval.
+        using var notice = TimeProvider.System.CreateTimer(
+            _ => _log($"{layer.Contents}: {Interlocked.Read(ref sent) / (1024.0 * 1024):0.0} MiB sent to {Destination} so far"), null, _noticeEvery, _noticeEvery);
         try
         {
-            var blob = await _repository.UploadGrowingAsync(file, null, _cts.Token).ConfigureAwait(false);
+            var bytes = new InlineProgress<long>(n => Interlocked.Exchange(ref sent, n));
+            var blob = await _repository.UploadGrowingAsync(file, bytes, _cts.Token).ConfigureAwait(false);
             _progress?.Report(new TransferEvent(blob, TransferKind.Uploaded, blob.Size));
             return blob;
         }

@@ -96,12 +96,33 @@ public sealed class LayerStreamingTests : IAsyncLifetime
         var build = await BuildAsync(dir, _registry.Host, "v3");
 
         Assert.Contains($"new repository {_registry.Host}/example-generator: large layers are uploaded while they are built", build.Log);
+        Assert.Contains($"uploading {LargeLayerContents(build)} while it is built", build.Log);
         var log = await AccessLogAsync();
         // One chunked PATCH: the large layer's. The small layers (under 1 MiB) are uploaded once built, with one PUT each.
         Assert.Equal(1, Count(log, "PATCH", "example-generator"));
         Assert.Equal(1, Count(log, "PUT", "example-generator", build.LargeLayer.Hex));
         Assert.DoesNotContain(build.Debug, d => d.Contains("failed", StringComparison.Ordinal));
         await AssertWeightsArriveAsync($"{_registry.Host}/example-generator:v3", build.Weights);
+    }
+
+    private static string LargeLayerContents(Build build) =>
+        build.Result.NewLayers.Single(l => l.Descriptor.Digest == build.LargeLayer).Contents;
+
+    [NeedsToolsFact("skopeo", "umoci", "docker-registry")]
+    public async Task A_streaming_layer_says_how_much_it_has_sent_every_notice_interval()
+    {
+        // Its digest is not known until it is built, so it has no progress bar: a line every WaitNoticeAfter instead.
+        using var dir = new TempDirectory("mg-streaming-notice");
+        var build = await BuildAsync(dir, _registry.Host, "v3", _base, new RegistryOptions
+        {
+            InsecureRegistries = new HashSet<string> { _registry.Host },
+            WaitNoticeAfter = TimeSpan.FromMilliseconds(1),
+        });
+
+        var pattern = $"^{Regex.Escape(LargeLayerContents(build))}: [0-9]+\\.[0-9] MiB sent to {Regex.Escape(_registry.Host)}/example-generator so far$";
+        List<string> lines;
+        lock (build.Log) lines = [.. build.Log];
+        Assert.Contains(lines, l => Regex.IsMatch(l, pattern));
     }
 
     [NeedsToolsFact("skopeo", "umoci", "docker-registry", "htpasswd")]
