@@ -42,7 +42,6 @@ public static class GeneratorBuild
         await using var streamer = request.Push && previous is null
             ? await LayerStreamer.ForNewRepositoryAsync(registry, destinations[0], progress, log, debug, ct).ConfigureAwait(false)
             : null;
-        if (streamer is not null) log($"new repository {streamer.Destination}: large layers are uploaded while they are built");
 
         // A private staging directory: concurrent builds of the same content must not share a layer file.
         var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;

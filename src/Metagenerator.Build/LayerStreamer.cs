@@ -67,7 +67,7 @@ internal sealed class LayerStreamer : IAsyncDisposable
     /// <summary>Starts uploading <paramref name="layer"/>'s <paramref name="file"/> as it is written (called by the layer builder; never throws).</summary>
     public void Start(PlannedLayer layer, GrowingLayerFile file)
     {
-        _log($"uploading {layer.Contents} while it is built");
+        _log($"uploading {layer.Contents} to {Destination} while it is built (a new repository)");
         lock (_gate) _uploads.Add((file, UploadAsync(layer, file)));
     }
 
