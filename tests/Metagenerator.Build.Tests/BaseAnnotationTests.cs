@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json.Nodes;
 using Metagenerator.Generator;
 using Metagenerator.Manifest;
@@ -47,31 +46,29 @@ public sealed class BaseAnnotationTests : IAsyncLifetime
     /// <summary>Gives the layout's base manifest annotations of its own, as published base images carry; returns its new digest.</summary>
     private async Task<string> AnnotateBaseAsync()
     {
+        var layout = new OciLayout(_layout);
         var indexPath = Path.Combine(_layout, "index.json");
         var index = JsonNode.Parse(await File.ReadAllTextAsync(indexPath))!;
         var entry = index["manifests"]!.AsArray().Single()!;
-        var blobs = Path.Combine(_layout, "blobs", "sha256");
-        var manifest = JsonNode.Parse(await File.ReadAllBytesAsync(Path.Combine(blobs, entry["digest"]!.GetValue<string>()["sha256:".Length..])))!;
+        var manifest = JsonNode.Parse(await File.ReadAllBytesAsync(layout.BlobPath(Digest.Parse(entry["digest"]!.GetValue<string>()))))!;
         manifest["annotations"] = new JsonObject
         {
             ["org.opencontainers.image.base.name"] = "docker.io/library/debian:11",
             ["org.opencontainers.image.created"] = "2020-01-01T00:00:00Z",
         };
         var bytes = System.Text.Encoding.UTF8.GetBytes(manifest.ToJsonString());
-        var hex = Convert.ToHexStringLower(SHA256.HashData(bytes));
-        await File.WriteAllBytesAsync(Path.Combine(blobs, hex), bytes);
-        entry["digest"] = $"sha256:{hex}";
+        var digest = Digest.Sha256(bytes);
+        await File.WriteAllBytesAsync(layout.BlobPath(digest), bytes);
+        entry["digest"] = digest.ToString();
         entry["size"] = bytes.Length;
         await File.WriteAllTextAsync(indexPath, index.ToJsonString());
-        return $"sha256:{hex}";
+        return digest.ToString();
     }
 
     private async Task<JsonNode> BuildAndReadManifestAsync(string baseImage, string version)
     {
         using var workspace = new TempDirectory("mg-base-annotations-ws");
-        var text = File.ReadAllText(TestModels.Fixture("seed-example")).Replace("reformers-dev.ait.ac.at:8082", _registry.Host)
-            .Replace("reformers-dev.ait.ac.at:8083", _registry.Host).Replace("version: v3", $"version: {version}");
-        var manifest = ManifestLoader.Load(workspace.WriteFile("GENERATOR-MANIFEST.yml", text));
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(workspace, "seed-example", _registry.Host, version));
         TestModels.WriteModelSource(workspace, manifest);
         await GeneratorBuild.RunAsync(new GeneratorBuildRequest
         {

@@ -45,9 +45,7 @@ public sealed class LayerStreamingTests : IAsyncLifetime
 
     private static async Task<Build> BuildAsync(TempDirectory dir, string host, string version, string baseImage, RegistryOptions options)
     {
-        var text = File.ReadAllText(TestModels.Fixture("seed-example")).Replace("reformers-dev.ait.ac.at:8082", host)
-            .Replace("reformers-dev.ait.ac.at:8083", host).Replace("version: v3", $"version: {version}");
-        var manifest = ManifestLoader.Load(dir.WriteFile("GENERATOR-MANIFEST.yml", text));
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", host, version));
         var source = TestModels.WriteModelSource(dir, manifest);
         var weights = new byte[3 << 20];
         new Random(11).NextBytes(weights);

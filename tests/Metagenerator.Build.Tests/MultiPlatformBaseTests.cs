@@ -78,9 +78,7 @@ public sealed class MultiPlatformBaseTests : IAsyncLifetime
     private async Task<(ManifestResponse Pushed, JsonNode Config)> BuildAsync(string baseImage, Platform platform, string version)
     {
         using var workspace = new TempDirectory("mg-multi-ws");
-        var text = File.ReadAllText(TestModels.Fixture("seed-example")).Replace("reformers-dev.ait.ac.at:8082", _registry.Host)
-            .Replace("reformers-dev.ait.ac.at:8083", _registry.Host).Replace("version: v3", $"version: {version}");
-        var manifest = ManifestLoader.Load(workspace.WriteFile("GENERATOR-MANIFEST.yml", text));
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(workspace, "seed-example", _registry.Host, version));
         TestModels.WriteModelSource(workspace, manifest);
         await GeneratorBuild.RunAsync(new GeneratorBuildRequest
         {

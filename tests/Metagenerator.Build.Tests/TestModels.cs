@@ -8,12 +8,16 @@ internal static class TestModels
 {
     public static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "TestData", name, "GENERATOR-MANIFEST.yml");
 
-    /// <summary>Copies a fixture manifest into <paramref name="dir"/> with GENERATOR_REGISTRY and MODEL_REGISTRY set to <paramref name="registry"/>.</summary>
-    public static string WriteManifest(TempDirectory dir, string fixture, string registry)
+    /// <summary>
+    /// Copies a fixture manifest into <paramref name="dir"/> with GENERATOR_REGISTRY and MODEL_REGISTRY set to
+    /// <paramref name="registry"/>, and the seed's <c>version: v3</c> changed to <paramref name="version"/> when given.
+    /// </summary>
+    public static string WriteManifest(TempDirectory dir, string fixture, string registry, string? version = null)
     {
         var text = File.ReadAllText(Fixture(fixture))
             .Replace("reformers-dev.ait.ac.at:8082", registry)
             .Replace("reformers-dev.ait.ac.at:8083", registry);
+        if (version is not null) text = text.Replace("version: v3", $"version: {version}");
         return dir.WriteFile("GENERATOR-MANIFEST.yml", text);
     }
 

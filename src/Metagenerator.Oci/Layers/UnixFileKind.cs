@@ -56,18 +56,22 @@ internal static partial class UnixFileKinds
             ? new HostFileIdentity(BitConverter.ToUInt32(buffer, StatxDevMajorOffset), BitConverter.ToUInt32(buffer, StatxDevMinorOffset), BitConverter.ToUInt64(buffer, StatxInoOffset))
             : null;
 
-    private static bool TryStatx(string path, bool followSymlinks, out byte[] buffer)
+    private static bool TryStatx(string path, bool followSymlinks, out byte[] buffer) =>
+        TryStatx(AtFdCwd, path, followSymlinks ? 0 : AtSymlinkNoFollow, out buffer) == true;
+
+    /// <summary>statx(2): true when it succeeded, false when it failed (errno is the last P/Invoke error), null where it cannot be called.</summary>
+    private static bool? TryStatx(int dirfd, string path, int flags, out byte[] buffer)
     {
         buffer = new byte[StatxSize];
-        if (s_statxMissing || !OperatingSystem.IsLinux()) return false;
+        if (s_statxMissing || !OperatingSystem.IsLinux()) return null;
         try
         {
-            return Statx(AtFdCwd, path, followSymlinks ? 0 : AtSymlinkNoFollow, StatxType | StatxIno, ref buffer[0]) == 0;
+            return Statx(dirfd, path, flags, StatxType | StatxIno, ref buffer[0]) == 0;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
             s_statxMissing = true;
-            return false;
+            return null;
         }
     }
 
@@ -99,20 +103,16 @@ internal static partial class UnixFileKinds
     /// <summary>The kind of an open file (statx on the descriptor), or null where statx(2) is not available.</summary>
     public static UnixFileKind? Get(SafeFileHandle handle)
     {
-        if (s_statxMissing || !OperatingSystem.IsLinux()) return null;
-        var buffer = new byte[StatxSize];
         var added = false;
         try
         {
             handle.DangerousAddRef(ref added);
-            if (Statx((int)handle.DangerousGetHandle(), "", AtEmptyPath, StatxType, ref buffer[0]) != 0)
-                throw new IOException($"cannot tell what kind of file this is: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
-            return KindOf(buffer);
-        }
-        catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
-        {
-            s_statxMissing = true;
-            return null;
+            return TryStatx((int)handle.DangerousGetHandle(), "", AtEmptyPath, out var buffer) switch
+            {
+                true => KindOf(buffer),
+                false => throw new IOException($"cannot tell what kind of file this is: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}"),
+                null => null,
+            };
         }
         finally
         {

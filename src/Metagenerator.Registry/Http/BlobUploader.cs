@@ -70,10 +70,7 @@ internal sealed class BlobUploader(RegistryHttp http)
             session = Location(response, session);
         }
         var blob = await finished.WaitAsync(ct).ConfigureAwait(false);
-        using var close = new HttpRequestMessage(HttpMethod.Put, WithDigest(session, blob.Digest)) { Content = new ByteArrayContent([]) };
-        close.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
-        using var closed = await http.SendAsync(close, ctx, ct).ConfigureAwait(false);
-        if (closed.StatusCode != HttpStatusCode.Created) throw await http.FailAsync(closed, ctx, ct).ConfigureAwait(false);
+        await CloseAsync(ctx, session, blob.Digest, ct).ConfigureAwait(false);
         return blob;
     }
 
@@ -129,11 +126,17 @@ internal sealed class BlobUploader(RegistryHttp http)
             session = Location(response, session);
             offset += length;
         }
-        using var close = new HttpRequestMessage(HttpMethod.Put, WithDigest(session, blob.Digest)) { Content = new ByteArrayContent([]) };
+        await CloseAsync(ctx, session, blob.Digest, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Ends an upload whose bytes have all been sent: PUT <c>?digest=</c> with an empty body, answered 201.</summary>
+    private async Task CloseAsync(RegistryRequestContext ctx, Uri session, Digest digest, CancellationToken ct)
+    {
+        using var close = new HttpRequestMessage(HttpMethod.Put, WithDigest(session, digest)) { Content = new ByteArrayContent([]) };
         close.Content.Headers.ContentType = new MediaTypeHeaderValue("application/octet-stream");
         using var closed = await http.SendAsync(close, ctx, ct).ConfigureAwait(false);
         if (closed.StatusCode != HttpStatusCode.Created) throw await http.FailAsync(closed, ctx, ct).ConfigureAwait(false);
-        return true;
     }
 
     /// <summary>A streamed body whose progress also feeds the deadline of the attempt sending it (the idle timeout).</summary>

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Metagenerator.Generator;
@@ -86,11 +85,11 @@ public sealed class GeneratorImagesFixture : IAsyncLifetime
                 ["platform"] = new JsonObject { ["architecture"] = "amd64", ["os"] = "linux" },
             }),
         }.ToJsonString());
-        var hex = Convert.ToHexStringLower(SHA256.HashData(index));
-        await File.WriteAllBytesAsync(Path.Combine(layout, "blobs", "sha256", hex), index);
+        var digest = Digest.Sha256(index);
+        await File.WriteAllBytesAsync(new OciLayout(layout).BlobPath(digest), index);
         indexJson["manifests"]!.AsArray().Add(new JsonObject
         {
-            ["mediaType"] = MediaTypes.OciIndex, ["digest"] = $"sha256:{hex}", ["size"] = index.Length,
+            ["mediaType"] = MediaTypes.OciIndex, ["digest"] = digest.ToString(), ["size"] = index.Length,
             ["annotations"] = new JsonObject { [OciLayout.RefNameAnnotation] = "multi" },
         });
         await File.WriteAllTextAsync(indexPath, indexJson.ToJsonString());
