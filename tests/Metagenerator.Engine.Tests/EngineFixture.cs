@@ -18,7 +18,7 @@ public sealed class EngineCollection : ICollectionFixture<EngineFixture>
 /// credentials in a Docker config.json, and, built lazily once: the metagenerator image from the repository's
 /// Dockerfile (over stand-ins of its upstream bases), the generator bases, and a busybox base for model Dockerfiles.
 /// </summary>
-public sealed class EngineFixture : IAsyncLifetime
+public sealed partial class EngineFixture : IAsyncLifetime
 {
     public const string User = "modeller";
     public const string Password = "engine-s3cret";
