@@ -34,6 +34,9 @@ internal sealed class RequestDeadline : IDisposable
     /// <summary>What ran out, for the error message: <c>the registry did not answer within 120 s</c>.</summary>
     public string Reason { get; private set; } = "";
 
+    /// <summary>True once the whole body is sent: a deadline passing now means the registry did not answer.</summary>
+    public bool AwaitingAnswer { get; private set; }
+
     /// <summary>Bytes of the body moved: the idle clock starts again.</summary>
     public void BodyMoved() => Arm(_options.IdleTimeout, $"no bytes moved for {Seconds(_options.IdleTimeout)}");
 
@@ -41,6 +44,7 @@ internal sealed class RequestDeadline : IDisposable
     public void BodySent()
     {
         Arm(_options.RequestTimeout, $"the registry did not answer within {Seconds(_options.RequestTimeout)}");
+        AwaitingAnswer = true;
         lock (_lock)
         {
             if (_disposed || _notice is not null || _options.Waiting is null) return;
