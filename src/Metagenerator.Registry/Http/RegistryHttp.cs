@@ -58,8 +58,8 @@ internal sealed class RegistryHttp : IDisposable
     /// <summary>Sends a request; the response's body is not read yet. Network failures and timeouts become <see cref="RegistryException"/>s.</summary>
     /// <remarks>
     /// Once a registry has let a request go unanswered for the whole <see cref="RegistryOptions.RequestTimeout"/> (each
-    /// retry included), nothing more is sent to it: every later request fails at once naming the one that went unanswered,
-    /// so a registry that accepts connections and never answers costs one wait (<c>--push-retry N</c>: N+1), not one
+    /// retry included), nothing more is sent to it: every later request fails at once naming the one that went unanswered
+    /// (an upload's own requests excepted: the uploader restarts those, and the check before a restart trips it), so a registry that accepts connections and never answers costs one wait (<c>--push-retry N</c>: N+1), not one
     /// per step (reading the previous image, the tags check, the blob HEADs, the push).
     /// </remarks>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryRequestContext ctx, CancellationToken ct)
@@ -92,7 +92,8 @@ internal sealed class RegistryHttp : IDisposable
         {
             var error = NetworkError(e, ctx);
             Options.Log?.Invoke($"{what} -> failed: {error.Message}");
-            if (e is UnansweredException) _unanswered.TryAdd(ctx.Registry, error.Message);
+            // An upload's own retries (--push-retry) are the uploader's to make: only a request no retry is left for trips this.
+            if (request.Options.TryGetValue(RequestDeadline.Unanswered, out var unanswered) && unanswered && !ctx.RetriedByUploader) _unanswered.TryAdd(ctx.Registry, error.Message);
             throw error;
         }
     }

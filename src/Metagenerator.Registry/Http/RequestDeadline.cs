@@ -9,6 +9,9 @@ namespace Metagenerator.Registry.Http;
 /// </summary>
 internal sealed class RequestDeadline : IDisposable
 {
+    /// <summary>Set on a request the registry took whole and did not answer within <see cref="RegistryOptions.RequestTimeout"/>, every retry included.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Unanswered = new("metagenerator.unanswered");
+
     private readonly CancellationTokenSource _cts;
     private readonly RegistryOptions _options;
     private readonly string _authority;

@@ -28,7 +28,11 @@ internal sealed class RetryHandler : DelegatingHandler
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
-                if (!canRetry) throw deadline.AwaitingAnswer ? new UnansweredException(deadline.Reason, e) : new TimeoutException(deadline.Reason, e);
+                if (!canRetry)
+                {
+                    if (deadline.AwaitingAnswer) request.Options.Set(RequestDeadline.Unanswered, true);
+                    throw new TimeoutException(deadline.Reason, e);
+                }
                 await Task.Delay(Backoff(_options, attempt, null), ct).ConfigureAwait(false);
                 continue;
             }
@@ -54,6 +58,3 @@ internal sealed class RetryHandler : DelegatingHandler
         return wait;
     }
 }
-
-/// <summary>The registry took the whole request and did not answer within <see cref="RegistryOptions.RequestTimeout"/> (every retry included).</summary>
-internal sealed class UnansweredException(string message, Exception inner) : TimeoutException(message, inner);
