@@ -53,6 +53,61 @@ public sealed class RedirectedRequestTests : IDisposable
         Assert.DoesNotContain(RefreshToken, TestConfig.AllMessages(e));
     }
 
+    [NeedsToolsFact("docker-registry", "skopeo")]
+    public async Task A_token_server_redirecting_a_password_token_request_to_another_origin_gets_an_error_naming_both_hosts()
+    {
+        await using var issuer = TokenIssuer.Start();
+        issuer.Users[User] = Password;
+        await using var tokenServer = FaultProxy.Start(issuer.Port);
+        await using var elsewhere = FaultProxy.Start(issuer.Port);
+        await using var registry = await LocalRegistry.StartAsync(new LocalRegistryOptions
+        {
+            TokenAuth = issuer.RegistryAuth with { Realm = $"http://{tokenServer.Host}/token" },
+        });
+        await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
+        tokenServer.Inject(r => r.Method == "GET", new Fault.Redirect(308, elsewhere.Host), times: 100);
+        using var client = new RegistryClient(new RegistryOptions
+        {
+            InsecureRegistries = new HashSet<string> { registry.Host },
+            Credentials = TestConfig.Provider(TestConfig.WriteAuth(_dir, registry.Host, User, Password)),
+        });
+
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(registry.Host, "base", "1"));
+
+        Assert.Contains(tokenServer.Requests, r => r.AuthorizationScheme == "Basic");
+        Assert.Empty(elsewhere.Requests);
+        Assert.Contains(tokenServer.Host, e.Message);
+        Assert.Contains(elsewhere.Host, e.Message);
+        Assert.Equal(ErrorCategory.Registry, e.Category);
+        Assert.DoesNotContain(Password, TestConfig.AllMessages(e));
+    }
+
+    [NeedsToolsFact("docker-registry", "htpasswd", "skopeo")]
+    public async Task An_upload_redirected_to_a_storage_front_end_that_asks_for_a_password_gets_none()
+    {
+        var htpasswd = await Htpasswd.WriteAsync(_dir.Combine("htpasswd"), new Dictionary<string, string> { [User] = Password });
+        await using var registry = await LocalRegistry.StartAsync(new LocalRegistryOptions { HtpasswdPath = htpasswd });
+        var baseRef = await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
+        await using var front = FaultProxy.Start(registry.Port);
+        await using var storage = FaultProxy.Start(registry.Port);
+        using var client = new RegistryClient(new RegistryOptions
+        {
+            InsecureRegistries = new HashSet<string> { registry.Host, front.Host, storage.Host },
+            Credentials = TestConfig.Provider(TestConfig.WriteAuth(_dir, front.Host, User, Password)),
+        });
+        var image = TestImage.WithRandomLayer(await new RegistryImageSource(client).ReadImageAsync(baseRef.Replace(registry.Host, front.Host), Platform.LinuxAmd64));
+        front.Inject(r => r.Method == "PUT" && r.IsBlobUpload, new Fault.Redirect(307, storage.Host), times: 100);
+
+        var e = await Assert.ThrowsAsync<RegistryAuthException>(() => new RegistryImageSink(client).WriteImageAsync(image, [$"{front.Host}/redirected/gen:1"]));
+
+        Assert.Contains(front.Requests, r => r.Method == "PUT" && r.IsBlobUpload && r.AuthorizationScheme == "Basic");
+        Assert.Contains(storage.Requests, r => r.Method == "PUT" && r.IsBlobUpload);
+        Assert.All(storage.Requests, r => Assert.Null(r.AuthorizationScheme));
+        Assert.Contains(front.Host, e.Message);
+        Assert.Contains(storage.Host, e.Message);
+        Assert.Equal(ErrorCategory.Registry, e.Category);
+    }
+
     [NeedsToolsFact("docker-registry", "skopeo", "umoci")]
     public async Task A_blob_put_answered_307_by_a_storage_front_end_is_sent_again_there_and_the_tag_holds_a_consistent_image()
     {
