@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
 using Metagenerator.Manifest;
+using Metagenerator.Oci.Text;
 
 namespace Metagenerator.Cli;
 
@@ -12,10 +13,10 @@ public static partial class ErrorReporting
     {
         ManifestException m => (ExitCodes.InvalidInput, string.Join(Environment.NewLine, m.Errors)),
         MetageneratorException { Category: ErrorCategory.Bug } m => Bug(m),
-        MetageneratorException m => (CodeFor(m.Category), "error: " + Redacted(m.Message) + RemedyText(m.Remedy)),
+        MetageneratorException m => (CodeFor(m.Category), "error: " + Shown(m.Message) + RemedyText(m.Remedy)),
         // Local files the user named (outputs, inputs) that the OS refused: the user can fix those.
         FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException or IOException
-            => (ExitCodes.InvalidInput, "error: " + Redacted(e.Message)),
+            => (ExitCodes.InvalidInput, "error: " + Shown(e.Message)),
         OperationCanceledException => (ExitCodes.Unexpected, "error: cancelled"),
         _ => Bug(e),
     };
@@ -52,7 +53,17 @@ public static partial class ErrorReporting
     };
 
     private static (int, string) Bug(Exception e) =>
-        (ExitCodes.Unexpected, $"error: unexpected failure (a bug in metagenerator; please report it): {Redacted(e.Message)}");
+        (ExitCodes.Unexpected, $"error: unexpected failure (a bug in metagenerator; please report it): {Shown(e.Message)}");
+
+    /// <summary>
+    /// A line of diagnostics as it may be printed: credentials blanked (<see cref="Redacted"/>), control characters escaped
+    /// (<see cref="TerminalText.Escape"/>). Every message and log line goes through it, whatever the verbosity, since any
+    /// of them may quote a registry.
+    /// </summary>
+    public static string Shown(string line) => TerminalText.Escape(Redacted(line));
+
+    /// <summary>Several lines (a stack trace), each <see cref="Shown"/>.</summary>
+    public static string ShownLines(string text) => string.Join(Environment.NewLine, text.Split('\n').Select(l => Shown(l.TrimEnd('\r'))));
 
     /// <summary>Blanks anything that looks like a credential, as a last line of defence.</summary>
     public static string Redacted(string text) => SecretPattern().Replace(text, "$1***");

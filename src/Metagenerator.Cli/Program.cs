@@ -62,7 +62,7 @@ namespace Metagenerator.Cli
                 var (code, message) = ErrorReporting.Describe(e);
                 Console.Error.WriteLine(message);
                 if (code == ExitCodes.Unexpected || Environment.GetEnvironmentVariable("METAGENERATOR_TRACE") == "1")
-                    Console.Error.WriteLine(ErrorReporting.Redacted(e.ToString()));
+                    Console.Error.WriteLine(ErrorReporting.ShownLines(e.ToString()));
                 return code;
             }
         }

@@ -11,6 +11,8 @@ namespace Metagenerator.Registry;
 /// registry sends a full page (exactly <c>n</c> entries) without a Link header, the next request asks for the entries after
 /// <c>last=</c> the page's final one, until a page comes back short or brings nothing new (a registry that ignores <c>n</c>
 /// and <c>last</c> sends everything each time). A Link to another host is followed on this registry only (credentials stay here).
+/// A list is bounded by pages, entries and characters (<see cref="MaxPages"/>, <see cref="MaxEntries"/>, <see cref="MaxNameChars"/>):
+/// a registry whose pages never end gets an error naming it, not all our memory.
 /// https://github.com/opencontainers/distribution-spec/blob/main/spec.md#listing-tags and
 /// https://distribution.github.io/distribution/spec/api/#listing-repositories
 /// </remarks>
@@ -19,8 +21,14 @@ public sealed partial class RegistryListing
     /// <summary>Entries asked for per page unless the caller says otherwise (docker-registry's own default).</summary>
     public const int DefaultPageSize = 100;
 
-    // A registry that keeps sending new Link headers forever must not keep us here forever.
-    private const int MaxPages = 100_000;
+    /// <summary>The most pages one list may take: a registry whose Link pages never end is stopped here.</summary>
+    public const int MaxPages = 10_000;
+
+    /// <summary>The most entries one list may hold (names are kept to be shown, so an endless list is bounded by what it holds too).</summary>
+    public const int MaxEntries = 100_000;
+
+    /// <summary>The most characters of names one list may hold (16 Mi): long names reach it before <see cref="MaxEntries"/>.</summary>
+    public const long MaxNameChars = 16L << 20;
 
     private readonly RegistryClient _client;
 
@@ -85,9 +93,11 @@ public sealed partial class RegistryListing
         var all = new List<string>();
         var listed = new HashSet<string>(StringComparer.Ordinal);
         var requested = new HashSet<string>(StringComparer.Ordinal);
+        long chars = 0;
         var page = $"{path}?n={PageSize}";
-        for (var pages = 0; pages < MaxPages && requested.Add(page); pages++)
+        for (var pages = 0; requested.Add(page); pages++)
         {
+            if (pages == MaxPages) throw TooLong(ctx, $"{MaxPages} pages");
             var (body, link) = await _client.GetApiDocumentAsync(ctx, page, ct).ConfigureAwait(false);
             var entries = ParseEntries(body, property, ctx);
             var added = 0;
@@ -96,6 +106,9 @@ public sealed partial class RegistryListing
                 {
                     all.Add(entry);
                     added++;
+                    chars += entry.Length;
+                    if (all.Count > MaxEntries) throw TooLong(ctx, $"{MaxEntries} entries");
+                    if (chars > MaxNameChars) throw TooLong(ctx, $"{MaxNameChars >> 20} Mi characters of names");
                 }
             // A page with nothing new ends the list: some registries (docker-registry 2.8's tag list) ignore n and last.
             if (added == 0) break;
@@ -105,6 +118,11 @@ public sealed partial class RegistryListing
         }
         return all;
     }
+
+    private static RegistryException TooLong(RegistryRequestContext ctx, string bound) =>
+        new($"{ctx.Describe()}: the list goes on past {bound} (each page names a next one); stopped there rather than hold it all. " +
+            "A registry this large cannot be listed by metagenerator; ask its operator whether its pagination (Link headers) is broken",
+            ctx.Operation, ctx.Registry, ctx.Repository);
 
     /// <summary>The entries of one page: the string array <paramref name="property"/> (null or absent: none).</summary>
     private static List<string> ParseEntries(byte[] body, string property, RegistryRequestContext ctx)

@@ -1,10 +1,12 @@
 using System.Text;
 using Metagenerator.Manifest;
+using Metagenerator.Oci.Text;
 
 namespace Metagenerator.Build.Inspection;
 
-/// <summary>The human-readable form of an <see cref="InspectionReport"/>: sections, two-space indents, one value a line
-/// (line breaks in values as <c>\n</c>).</summary>
+/// <summary>The human-readable form of an <see cref="InspectionReport"/>: sections, two-space indents, one value a line.
+/// Every line goes through <see cref="TerminalText.Escape"/>: a label key or value can hold no control character that
+/// reaches the terminal (line breaks show as <c>\n</c>, ESC as <c>\x1b</c>).</summary>
 public static class InspectionText
 {
     /// <summary>Renders <paramref name="report"/>.</summary>
@@ -49,7 +51,7 @@ public static class InspectionText
             _ => " below the top layer (no history entry from metagenerator build; assuming the top layer is the generator's)",
         });
         if (b.TopLayer is not null) text.Append($"; top layer {b.TopLayer}");
-        if (b.LastStep is not null) text.Append($"; last step: {Escape(b.LastStep)}");
+        if (b.LastStep is not null) text.Append($"; last step: {b.LastStep}");
         return text.ToString();
     }
 
@@ -57,7 +59,7 @@ public static class InspectionText
     {
         Line(sb, 0, entries.Count == 0 ? $"{title}: none" : title);
         var width = entries.Count == 0 ? 0 : entries.Max(e => e.Key.Length);
-        foreach (var (key, value) in entries) Line(sb, 1, $"{key.PadRight(width)}  {Escape(value)}");
+        foreach (var (key, value) in entries) Line(sb, 1, $"{key.PadRight(width)}  {value}");
     }
 
     private static void Parameters(StringBuilder sb, string title, IReadOnlyList<GeneratorParameter> parameters, string valueName)
@@ -66,9 +68,9 @@ public static class InspectionText
         foreach (var p in parameters)
         {
             Line(sb, 1, p.Name);
-            if (p.Info is not null) Line(sb, 2, $"info: {Escape(p.Info)}");
+            if (p.Info is not null) Line(sb, 2, $"info: {p.Info}");
             var value = valueName == "example" ? p.Example : p.Default;
-            if (value is not null) Line(sb, 2, $"{valueName}: {Escape(value)}");
+            if (value is not null) Line(sb, 2, $"{valueName}: {value}");
         }
     }
 
@@ -88,7 +90,7 @@ public static class InspectionText
                     continue;
                 }
                 Line(sb, 3, $"CREATED  {m.Created ?? "(no label)"}");
-                if (m.Info is not null) Line(sb, 3, $"info     {Escape(m.Info)}");
+                if (m.Info is not null) Line(sb, 3, $"info     {m.Info}");
                 Section(sb, 3, "build parameters", m.GenerationParameters);
                 if (m.RuntimeParameters.Count > 0) Section(sb, 3, "runtime parameters", m.RuntimeParameters);
                 if (m.OptionalParameters.Count > 0) Section(sb, 3, "optional parameters", m.OptionalParameters);
@@ -100,7 +102,7 @@ public static class InspectionText
     {
         Line(sb, indent, entries.Count == 0 ? $"{title}: none" : title);
         var width = entries.Count == 0 ? 0 : entries.Max(e => e.Key.Length);
-        foreach (var (key, value) in entries) Line(sb, indent + 1, $"{key.PadRight(width)}  {Escape(value)}");
+        foreach (var (key, value) in entries) Line(sb, indent + 1, $"{key.PadRight(width)}  {value}");
     }
 
     private static void Differences(StringBuilder sb, IReadOnlyList<LabelDifference> differences, string? manifestPath)
@@ -114,12 +116,11 @@ public static class InspectionText
         foreach (var d in differences)
         {
             Line(sb, 1, d.Key);
-            Line(sb, 2, $"registry: {(d.Registry is null ? "(absent)" : Escape(d.Registry))}");
-            Line(sb, 2, $"local:    {(d.Local is null ? "(absent)" : Escape(d.Local))}");
+            Line(sb, 2, $"registry: {(d.Registry is null ? "(absent)" : d.Registry)}");
+            Line(sb, 2, $"local:    {(d.Local is null ? "(absent)" : d.Local)}");
         }
     }
 
-    private static void Line(StringBuilder sb, int indent, string text) => sb.Append(' ', indent * 2).Append(text).Append('\n');
-
-    private static string Escape(string value) => value.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r");
+    // Labels, names and tags come from the image and its registry: the whole line is escaped, keys included.
+    private static void Line(StringBuilder sb, int indent, string text) => sb.Append(' ', indent * 2).Append(TerminalText.Escape(text)).Append('\n');
 }

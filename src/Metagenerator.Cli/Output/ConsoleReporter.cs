@@ -1,4 +1,5 @@
 using Metagenerator.Oci;
+using Metagenerator.Oci.Text;
 
 namespace Metagenerator.Cli.Output;
 
@@ -52,7 +53,9 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
     private void Write(Verbosity level, string message)
     {
         if (level > Verbosity) return;
-        lock (_gate) _err.WriteLine(message);
+        // Lines quote registries (their error messages, at debug and trace too): never a credential, never a control character.
+        var shown = ErrorReporting.Shown(message);
+        lock (_gate) _err.WriteLine(shown);
     }
 
     /// <inheritdoc/>

@@ -19,6 +19,9 @@ internal sealed class BlobUploader(RegistryHttp http)
 {
     private const int BufferSize = 81920;
 
+    // A redirect chain longer than this on one request is a loop.
+    private const int MaxBodyRedirects = 5;
+
     /// <summary>Chunk size of a chunked upload.</summary>
     public long ChunkSize { get; set; } = 16 * 1024 * 1024;
 
@@ -79,14 +82,11 @@ internal sealed class BlobUploader(RegistryHttp http)
         IProgress<long>? progress, Uri? session, bool failOn401, CancellationToken ct)
     {
         session ??= await StartAsync(ctx, repositoryUri, ct).ConfigureAwait(false);
-        bool? monolithic;
-        await using (var source = await open(ct).ConfigureAwait(false))
-            monolithic = await PutMonolithicAsync(ctx, session, blob, source, progress, failOn401, ct).ConfigureAwait(false);
+        var monolithic = await PutMonolithicAsync(ctx, session, blob, open, progress, failOn401, ct).ConfigureAwait(false);
         if (monolithic is { } done) return done;
         // The registry refused a single PUT with a body: a fresh session, in chunks.
         session = await StartAsync(ctx, repositoryUri, ct).ConfigureAwait(false);
-        await using var again = await open(ct).ConfigureAwait(false);
-        return await PutChunkedAsync(ctx, session, blob, again, progress, failOn401, ct).ConfigureAwait(false);
+        return await PutChunkedAsync(ctx, session, blob, open, progress, failOn401, ct).ConfigureAwait(false);
     }
 
     private async Task<Uri> StartAsync(RegistryRequestContext ctx, Uri repositoryUri, CancellationToken ct)
@@ -98,36 +98,116 @@ internal sealed class BlobUploader(RegistryHttp http)
     }
 
     /// <summary>PUT with the whole body: true when stored, null when the registry wants chunks (413, 416, 411, 501), false on a 401 to retry.</summary>
-    private async Task<bool?> PutMonolithicAsync(RegistryRequestContext ctx, Uri session, Descriptor blob, Stream source, IProgress<long>? progress, bool failOn401, CancellationToken ct)
+    private async Task<bool?> PutMonolithicAsync(RegistryRequestContext ctx, Uri session, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
+        IProgress<long>? progress, bool failOn401, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Put, WithDigest(session, blob.Digest));
-        SetBody(request, source, 0, blob.Size, progress);
-        using var response = await http.SendAsync(request, ctx, ct).ConfigureAwait(false);
-        if (response.StatusCode == HttpStatusCode.Created) return true;
-        if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestedRangeNotSatisfiable
-            or HttpStatusCode.LengthRequired or HttpStatusCode.NotImplemented)
-            return null;
-        if (response.StatusCode == HttpStatusCode.Unauthorized && !failOn401) return false;
-        throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+        Stream? source = null;
+        try
+        {
+            using var response = await SendBodyAsync(ctx, HttpMethod.Put, WithDigest(session, blob.Digest), 0, blob.Size, async () =>
+            {
+                if (source is not null) await source.DisposeAsync().ConfigureAwait(false);
+                return source = await open(ct).ConfigureAwait(false);
+            }, progress, null, ct).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.Created) return true;
+            if (response.StatusCode is HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.RequestedRangeNotSatisfiable
+                or HttpStatusCode.LengthRequired or HttpStatusCode.NotImplemented)
+                return null;
+            if (response.StatusCode == HttpStatusCode.Unauthorized && !failOn401) return false;
+            throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (source is not null) await source.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
-    private async Task<bool> PutChunkedAsync(RegistryRequestContext ctx, Uri session, Descriptor blob, Stream source, IProgress<long>? progress, bool failOn401, CancellationToken ct)
+    private async Task<bool> PutChunkedAsync(RegistryRequestContext ctx, Uri session, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
+        IProgress<long>? progress, bool failOn401, CancellationToken ct)
     {
-        long offset = 0;
-        while (offset < blob.Size)
+        var source = await open(ct).ConfigureAwait(false);
+        try
         {
-            var length = Math.Min(ChunkSize, blob.Size - offset);
-            using var request = new HttpRequestMessage(HttpMethod.Patch, session);
-            SetBody(request, new SliceStream(source, length), offset, length, progress);
-            request.Content!.Headers.TryAddWithoutValidation("Content-Range", $"{offset}-{offset + length - 1}");
-            using var response = await http.SendAsync(request, ctx, ct).ConfigureAwait(false);
-            if (response.StatusCode == HttpStatusCode.Unauthorized && !failOn401) return false;
-            if (response.StatusCode != HttpStatusCode.Accepted) throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
-            session = Location(response, session);
-            offset += length;
+            long offset = 0;
+            while (offset < blob.Size)
+            {
+                var length = Math.Min(ChunkSize, blob.Size - offset);
+                var sent = false;
+                var chunkOffset = offset;
+                using var response = await SendBodyAsync(ctx, HttpMethod.Patch, session, offset, length, async () =>
+                {
+                    // The chunk is read from the shared stream the first time; sent again, from the blob opened again at its offset.
+                    if (sent)
+                    {
+                        await source.DisposeAsync().ConfigureAwait(false);
+                        source = await OpenAtAsync(open, chunkOffset, ct).ConfigureAwait(false);
+                    }
+                    sent = true;
+                    return new SliceStream(source, length);
+                }, progress, r => r.Content!.Headers.TryAddWithoutValidation("Content-Range", $"{chunkOffset}-{chunkOffset + length - 1}"), ct).ConfigureAwait(false);
+                if (response.StatusCode == HttpStatusCode.Unauthorized && !failOn401) return false;
+                if (response.StatusCode != HttpStatusCode.Accepted) throw await http.FailAsync(response, ctx, ct).ConfigureAwait(false);
+                session = Location(response, response.RequestMessage?.RequestUri ?? session);
+                offset += length;
+            }
+        }
+        finally
+        {
+            await source.DisposeAsync().ConfigureAwait(false);
         }
         await CloseAsync(ctx, session, blob.Digest, ct).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>
+    /// Sends a streamed body, and sends it again, from <paramref name="body"/> opened anew, where a 307 or 308 points: HTTP
+    /// keeps the method and the body on those (RFC 9110 §15.4.8), and a storage front-end of the registry may answer them.
+    /// Credentials go with it only to the registry's own origin (<see cref="AuthHandler"/>, <see cref="RedirectHandler"/>).
+    /// </summary>
+    private async Task<HttpResponseMessage> SendBodyAsync(RegistryRequestContext ctx, HttpMethod method, Uri uri, long offset, long length,
+        Func<Task<Stream>> body, IProgress<long>? progress, Action<HttpRequestMessage>? decorate, CancellationToken ct)
+    {
+        for (var hops = 0; ; hops++)
+        {
+            var request = new HttpRequestMessage(method, uri);
+            SetBody(request, await body().ConfigureAwait(false), offset, length, progress);
+            decorate?.Invoke(request);
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, ctx, ct).ConfigureAwait(false);
+            }
+            catch
+            {
+                request.Dispose();
+                throw;
+            }
+            if (hops >= MaxBodyRedirects || response.StatusCode is not (HttpStatusCode.TemporaryRedirect or HttpStatusCode.PermanentRedirect)
+                || RedirectHandler.Target(response, request.RequestUri!) is not { } target)
+                return response;
+            response.Dispose();
+            request.Dispose();
+            uri = target;
+        }
+    }
+
+    /// <summary>The blob opened again and positioned at <paramref name="offset"/>.</summary>
+    private static async Task<Stream> OpenAtAsync(Func<CancellationToken, Task<Stream>> open, long offset, CancellationToken ct)
+    {
+        var stream = await open(ct).ConfigureAwait(false);
+        if (stream.CanSeek)
+        {
+            stream.Position = offset;
+            return stream;
+        }
+        var skip = new byte[BufferSize];
+        for (var left = offset; left > 0;)
+        {
+            var read = await stream.ReadAsync(skip.AsMemory(0, (int)Math.Min(skip.Length, left)), ct).ConfigureAwait(false);
+            if (read == 0) break;
+            left -= read;
+        }
+        return stream;
     }
 
     /// <summary>Ends an upload whose bytes have all been sent: PUT <c>?digest=</c> with an empty body, answered 201.</summary>

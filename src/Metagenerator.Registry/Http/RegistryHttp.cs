@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
@@ -7,13 +8,14 @@ namespace Metagenerator.Registry.Http;
 /// <summary>
 /// The HTTP side of the registry client, shared by every repository: one <see cref="HttpClient"/> whose handlers,
 /// outermost first, put a deadline on each attempt and retry (<see cref="RetryHandler"/>), authenticate by origin
-/// (<see cref="AuthHandler"/>) and connect under the <see cref="RegistryTlsPolicy"/>. Every failure leaves it as a
+/// (<see cref="AuthHandler"/>), follow redirects (<see cref="RedirectHandler"/>) and connect under the <see cref="RegistryTlsPolicy"/>. Every failure leaves it as a
 /// <see cref="RegistryException"/> that names the operation.
 /// </summary>
 internal sealed class RegistryHttp : IDisposable
 {
     private readonly HttpClient _http;
     private readonly AuthHandler _auth;
+    private readonly ConcurrentDictionary<string, string> _unanswered = new(StringComparer.OrdinalIgnoreCase);
 
     public RegistryHttp(RegistryOptions options, TimeProvider time)
     {
@@ -24,10 +26,11 @@ internal sealed class RegistryHttp : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(30),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
             AutomaticDecompression = DecompressionMethods.None,
-            AllowAutoRedirect = true,
+            // RedirectHandler follows redirects: it decides where credentials and bodies may go.
+            AllowAutoRedirect = false,
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Tls.Validate },
         };
-        _auth = new AuthHandler(options.Credentials, options.IsPlainHttp, sockets, time);
+        _auth = new AuthHandler(options.Credentials, options.IsPlainHttp, new RedirectHandler(sockets), time);
         _http = new HttpClient(new RetryHandler(options, _auth))
         {
             Timeout = Timeout.InfiniteTimeSpan,
@@ -53,8 +56,17 @@ internal sealed class RegistryHttp : IDisposable
         };
 
     /// <summary>Sends a request; the response's body is not read yet. Network failures and timeouts become <see cref="RegistryException"/>s.</summary>
+    /// <remarks>
+    /// Once a registry has let a request go unanswered for the whole <see cref="RegistryOptions.RequestTimeout"/> (each
+    /// retry included), nothing more is sent to it: every later request fails at once naming the one that went unanswered
+    /// (an upload's own requests excepted: the uploader restarts those, and the check before a restart trips it), so a registry that accepts connections and never answers costs one wait (<c>--push-retry N</c>: N+1), not one
+    /// per step (reading the previous image, the tags check, the blob HEADs, the push).
+    /// </remarks>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryRequestContext ctx, CancellationToken ct)
     {
+        if (_unanswered.TryGetValue(ctx.Registry, out var earlier))
+            throw new RegistryException($"{ctx.Describe()}: not sent, because {ctx.Registry} did not answer earlier ({earlier})",
+                ctx.Operation, ctx.Registry, ctx.Repository);
         request.Options.Set(RegistryRequestContext.Key, ctx);
         var started = Stopwatch.GetTimestamp();
         // Only the path is logged: upload URLs carry registry state in their query.
@@ -80,6 +92,8 @@ internal sealed class RegistryHttp : IDisposable
         {
             var error = NetworkError(e, ctx);
             Options.Log?.Invoke($"{what} -> failed: {error.Message}");
+            // An upload's own retries (--push-retry) are the uploader's to make: only a request no retry is left for trips this.
+            if (request.Options.TryGetValue(RequestDeadline.Unanswered, out var unanswered) && unanswered && !ctx.RetriedByUploader) _unanswered.TryAdd(ctx.Registry, error.Message);
             throw error;
         }
     }

@@ -9,6 +9,9 @@ namespace Metagenerator.Registry.Http;
 /// </summary>
 internal sealed class RequestDeadline : IDisposable
 {
+    /// <summary>Set on a request the registry took whole and did not answer within <see cref="RegistryOptions.RequestTimeout"/>, every retry included.</summary>
+    public static readonly HttpRequestOptionsKey<bool> Unanswered = new("metagenerator.unanswered");
+
     private readonly CancellationTokenSource _cts;
     private readonly RegistryOptions _options;
     private readonly string _authority;
@@ -34,6 +37,9 @@ internal sealed class RequestDeadline : IDisposable
     /// <summary>What ran out, for the error message: <c>the registry did not answer within 120 s</c>.</summary>
     public string Reason { get; private set; } = "";
 
+    /// <summary>True once the whole body is sent: a deadline passing now means the registry did not answer.</summary>
+    public bool AwaitingAnswer { get; private set; }
+
     /// <summary>Bytes of the body moved: the idle clock starts again.</summary>
     public void BodyMoved() => Arm(_options.IdleTimeout, $"no bytes moved for {Seconds(_options.IdleTimeout)}");
 
@@ -41,6 +47,7 @@ internal sealed class RequestDeadline : IDisposable
     public void BodySent()
     {
         Arm(_options.RequestTimeout, $"the registry did not answer within {Seconds(_options.RequestTimeout)}");
+        AwaitingAnswer = true;
         lock (_lock)
         {
             if (_disposed || _notice is not null || _options.Waiting is null) return;

@@ -28,7 +28,11 @@ internal sealed class RetryHandler : DelegatingHandler
             }
             catch (OperationCanceledException e) when (!ct.IsCancellationRequested)
             {
-                if (!canRetry) throw new TimeoutException(deadline.Reason, e);
+                if (!canRetry)
+                {
+                    if (deadline.AwaitingAnswer) request.Options.Set(RequestDeadline.Unanswered, true);
+                    throw new TimeoutException(deadline.Reason, e);
+                }
                 await Task.Delay(Backoff(_options, attempt, null), ct).ConfigureAwait(false);
                 continue;
             }

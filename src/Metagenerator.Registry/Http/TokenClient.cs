@@ -8,7 +8,8 @@ namespace Metagenerator.Registry.Http;
 /// <summary>Gets bearer tokens from the token server a registry's challenge names (the realm).</summary>
 /// <remarks>
 /// GET with Basic credentials (docker's flow), or the OAuth2 refresh-token POST for an identity token. The password or
-/// identity token never goes over plain HTTP from an https registry unless the user made the realm's host insecure.
+/// identity token never goes over plain HTTP from an https registry unless the user made the realm's host insecure, and
+/// never follows a redirect to another origin (<see cref="RedirectHandler.StaysOnOrigin"/>).
 /// Each fetch has its own deadline: it is shared by every request waiting for the token, so no single caller may cancel it.
 /// https://distribution.github.io/distribution/spec/auth/token/ and .../spec/auth/oauth/
 /// </remarks>
@@ -37,6 +38,8 @@ internal sealed class TokenClient(ICredentialProvider credentials, Func<string, 
 
         Interlocked.Increment(ref _requests);
         using var request = Request(challenge, scopes, credential, realmUri);
+        // The password or identity token is for this token server: a redirect elsewhere is refused below, not followed.
+        if (sendsSecret) request.Options.Set(RedirectHandler.StaysOnOrigin, true);
         using var deadline = new CancellationTokenSource(ctx.RequestTimeout);
         HttpResponseMessage response;
         try
@@ -53,6 +56,11 @@ internal sealed class TokenClient(ICredentialProvider credentials, Func<string, 
         }
         using (response)
         {
+            if (sendsSecret && RedirectHandler.Target(response, request.RequestUri!) is { } elsewhere && !RedirectHandler.SameOrigin(realmUri, elsewhere))
+                throw new RegistryException(
+                    $"{ctx.Describe()}: the token server {realmUri.Authority} redirected the token request to {elsewhere.Authority}; " +
+                    $"the credentials for {ctx.Registry} are only sent to the token server {ctx.Registry} names, never to another host",
+                    tokenCtx.Operation, ctx.Registry, ctx.Repository, response.StatusCode);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 var errors = await ErrorFactory.ReadErrorsAsync(response, ctx, CancellationToken.None).ConfigureAwait(false);

@@ -45,6 +45,9 @@ public abstract record Fault
     /// <summary>Forward the request, then point the response's <c>Location</c> at <paramref name="Authority"/> (host:port) instead.</summary>
     public sealed record RewriteLocation(string Authority) : Fault;
 
+    /// <summary>Read the whole request body, then answer <paramref name="Status"/> (307, 308…) with <c>Location</c> the same path and query on <paramref name="Authority"/> (host:port).</summary>
+    public sealed record Redirect(int Status, string Authority) : Fault;
+
     /// <summary>A 500 with a distribution error body.</summary>
     public static Respond ServerError() => new(500, """{"errors":[{"code":"UNKNOWN","message":"injected failure"}]}""");
 
@@ -225,6 +228,10 @@ public sealed class FaultProxy : IAsyncDisposable
             case Fault.Respond respond:
                 await CopyExactlyAsync(stream, Stream.Null, contentLength);
                 await WriteResponseAsync(stream, respond.Status, respond.Body, respond.Headers);
+                return;
+            case Fault.Redirect redirect:
+                await CopyExactlyAsync(stream, Stream.Null, contentLength);
+                await WriteResponseAsync(stream, redirect.Status, "", new Dictionary<string, string> { ["Location"] = $"http://{redirect.Authority}{request.Target}" });
                 return;
             case Fault.ResetAfter reset:
                 await CopyExactlyAsync(stream, Stream.Null, Math.Min(reset.BodyBytes, contentLength));
