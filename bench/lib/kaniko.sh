@@ -87,7 +87,8 @@ make_kaniko_image() {
         --change 'VOLUME /busybox' --change 'WORKDIR /workspace' --change 'ENTRYPOINT ["/kaniko/executor"]' \
         - "$KANIKO_IMAGE" >/dev/null || die "could not import the kaniko stand-in image into the private engine"
     rm -rf "$root"
-    KANIKO_VERSION=$(docker_cli run --rm "$KANIKO_IMAGE" version 2>/dev/null | head -n 1 || true)
+    # `executor version` prints "Kaniko version :  v1.24.0".
+    KANIKO_VERSION=$(docker_cli run --rm "$KANIKO_IMAGE" version 2>/dev/null | sed -n '1s/^.*: *//p' || true)
 }
 
 # setup_kaniko: engine + stand-in; on any failure the kaniko peer is skipped with the reason.
