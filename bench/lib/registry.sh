@@ -2,6 +2,8 @@
 # from its access log, and the busybox base image every builder starts FROM.
 # Sourced by bench/run.sh; uses WORK, say, die; sets REG, REG_PID, BASE_REF.
 
+REG="" REG_PID="" BASE_REF=""
+
 # A TCP connect that fails means nobody listens there; the registry start below is
 # checked anyway, and retried on another port if it lost a race for this one.
 pick_port() {
