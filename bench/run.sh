@@ -134,7 +134,7 @@ make_base
 say "base image: $BASE_REF (busybox)"
 if [ "$DO_KANIKO" = 1 ]; then
     if setup_kaniko; then
-        say "kaniko: $KANIKO_NOTE"
+        say "kaniko: $KANIKO_NOTE (dockerd pid $ENGINE_PID, directory $ENGINE_DIR)"
     else
         DO_KANIKO=0
         say "kaniko peer $KANIKO_NOTE; the rest of the benchmark runs"

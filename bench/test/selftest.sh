@@ -129,6 +129,12 @@ bench/run.sh --mg /nonexistent/metagenerator --scenarios small >/dev/null 2>"$T/
 check "a missing --mg binary is exit code 2 naming it" test "$rc" = 2 -a "$(grep -c "'/nonexistent/metagenerator' does not exist" "$T/err4")" = 1
 reg_pid=$(sed -n 's/^bench: registry: .* (pid \([0-9]*\),.*/\1/p' "$T/stderr")
 check "the first run's registry (pid ${reg_pid:-?}) is gone after it" bash -c "[ -n '$reg_pid' ] && ! kill -0 '$reg_pid' 2>/dev/null"
+if grep -q '^bench: kaniko: ' "$T/stderr"; then
+    engine_pid=$(sed -n 's/^bench: kaniko: .*(dockerd pid \([0-9]*\), directory \([^)]*\))$/\1/p' "$T/stderr")
+    engine_dir=$(sed -n 's/^bench: kaniko: .*(dockerd pid \([0-9]*\), directory \([^)]*\))$/\2/p' "$T/stderr")
+    check "the first run's dockerd (pid ${engine_pid:-?}) is stopped and its directory ${engine_dir:-?} removed" \
+        bash -c "[ -n '$engine_pid' ] && [ -n '$engine_dir' ] && ! kill -0 '$engine_pid' 2>/dev/null && [ ! -e '$engine_dir' ]"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
