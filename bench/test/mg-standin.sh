@@ -4,15 +4,19 @@
 #   mg-standin.sh build MANIFEST MODEL-SRC --generator-base REF --insecure-registry HOST
 #                 [--config CFG] [--compression X] [--compression-level N] [--digest-file F]
 # and pushes base + one layer with buildah (reproducibly: --timestamp 0), printing
-# REF@sha256:... last. `labels` prints a marker label list; `render-generator` is
-# unsupported on purpose (the harness must fall back). STANDIN_FAIL=1 makes build fail;
-# STANDIN_BAD_OUTPUT=1 makes it print no REF@digest line.
+# REF@sha256:... last. `labels` prints a marker label list, `render-generator` a marker
+# script (the harness takes both from the binary). STANDIN_FAIL=1 makes build fail;
+# STANDIN_BAD_OUTPUT=1 makes it print no REF@digest line; STANDIN_NO_LABELS=1 makes `labels` fail.
 set -euo pipefail
 case "${1:-}" in
     --version) echo "mg-standin 0"; exit 0 ;;
     labels)
+        [ "${STANDIN_NO_LABELS:-0}" = 0 ] || { echo "mg-standin: no labels on purpose (STANDIN_NO_LABELS=1)" >&2; exit 3; }
         name=$(awk '/^[a-z0-9][a-z0-9_-]*:[[:space:]]*$/ { sub(/:.*/, ""); print; exit }' "$2")
         printf '%s.v1.standin=yes\norg.opencontainers.image.title=%s\n' "$name" "$name"
+        exit 0 ;;
+    render-generator)
+        printf '#!/bin/sh\n# mg-standin generator script\nexec /kaniko/executor "$@"\n'
         exit 0 ;;
     build) shift ;;
     *) echo "mg-standin: unsupported command '${1:-}'" >&2; exit 2 ;;

@@ -22,9 +22,10 @@ csv_field() {
 }
 rows() { awk -F, -v s="$1" -v t="$2" 'NR > 1 && $1 == s && $2 == t' "$T/res/latest.csv" | wc -l; }
 
-# ---- a full small run with the stand-in
+# ---- a full small run with the stand-in; kaniko (when the builders archive and dockerd are
+# here) in two scenarios only, to keep this short
 bench/run.sh --runs 2 --warmup 1 --large-mb 6 --mg "$STANDIN" --results "$T/res" --keep \
-    --scenarios small,large,unchanged,onechange \
+    --scenarios small,large,unchanged,onechange --kaniko-scenarios small,unchanged \
     >"$T/stdout" 2>"$T/stderr"
 rc=$?
 check "run.sh with the stand-in exits 0 (see $T/stderr on failure)" test "$rc" = 0
@@ -72,6 +73,30 @@ check "the peer's Containerfile has the generator layout" \
     test "$(grep -cE '^(COPY model-src/ /workspace/model-src/|COPY GENERATOR-MANIFEST.yml /GENERATOR-MANIFEST.yml|COPY generator.sh /workspace/generator.sh|ENTRYPOINT \["/workspace/generator.sh"\]|WORKDIR /workspace|ENV MODEL_BUILD_CONTEXT=/workspace/model-src DOCKER_CONFIG=/workspace)$' "$WORK/scenarios/small.Containerfile")" = 6
 peer_manifest_digest=$(cat "$WORK/runs/small-buildah-2/digest" 2>/dev/null)
 check "the peer pushed to peer/bench-small" test -n "$peer_manifest_digest" -a -e "$REGSTORE/repositories/peer/bench-small/_manifests/revisions/sha256/${peer_manifest_digest#sha256:}"
+if grep -q '^bench: kaniko: ' "$T/stderr"; then
+    check "kaniko: 3 rows in small, prime + 3 in unchanged, none in large" \
+        test "$(rows small kaniko)$(rows unchanged kaniko)$(rows large kaniko)" = 340
+    kdigest=$(cat "$WORK/runs/small-kaniko-2/kaniko/digest" 2>/dev/null)
+    check "kaniko pushed to kaniko/bench-small" test -n "$kdigest" -a -e "$REGSTORE/repositories/kaniko/bench-small/_manifests/revisions/sha256/${kdigest#sha256:}"
+    kmanifest="$REGSTORE/blobs/sha256/${kdigest:7:2}/${kdigest:7}/data"
+    kconfig=$(grep -oE '"config":\{[^}]*\}' "$kmanifest" 2>/dev/null | grep -oE '[0-9a-f]{64}')
+    check "kaniko's image has metagenerator's labels and the generator entrypoint" \
+        bash -c 'grep -q "\"bench-small.v1.standin\":\"yes\"" "$1" && grep -q "\"Entrypoint\":\[\"/workspace/generator.sh\"\]" "$1"' - \
+        "$REGSTORE/blobs/sha256/${kconfig:0:2}/$kconfig/data"
+    # Every blob but the base layer (mounted from bench/base, not uploaded): config + 3 COPY layers.
+    kexpected=$(awk 'BEGIN { RS = "[{},]" } /"size"/ { gsub(/[^0-9]/, ""); print }' "$kmanifest" |
+        awk 'NR != 2 { t += $1 } END { print t }')
+    check "kaniko small round 2: bytes uploaded ($(csv_field small kaniko 2 bytes_uploaded)) = config + its own layers ($kexpected)" \
+        test "$(csv_field small kaniko 2 bytes_uploaded)" = "$kexpected"
+    check "kaniko small round 2: 4 blob uploads (config + 3 COPY layers), the base mounted" \
+        test "$(csv_field small kaniko 2 blob_uploads),$(csv_field small kaniko 2 blob_mounts)" = "4,1"
+    check "kaniko's CPU and RSS come from inside the container (non-zero RSS)" \
+        test "$(csv_field small kaniko 2 peak_rss_kb)" -gt 1000
+    check "the table has an mg/kaniko ratio on the small metagenerator row" \
+        grep -qE '^\| small \| metagenerator \|( [^|]* \|){7} [0-9.]+ \|' "$T/res/latest.md"
+else
+    echo "skip - kaniko checks: $(grep 'kaniko peer skipped' "$T/stderr")"
+fi
 check "targets are evaluated on the metagenerator rows" \
     test "$(grep -c '^| [a-z]* | metagenerator | .*RSS < 150 MiB: PASS' "$T/res/latest.md")" = 4
 check "unchanged target: zero blob uploads passes" grep -q '0 blob uploads: PASS (max 0)' "$T/res/latest.md"
@@ -89,12 +114,27 @@ STANDIN_BAD_OUTPUT=1 bench/run.sh --runs 1 --warmup 0 --scenarios small --mg "$S
 rc=$?
 check "a metagenerator that prints no REF@digest line is an error" test "$rc" != 0
 check "... naming the expected line" grep -q "last stdout line should be '127.0.0.1:[0-9]*/bench-small:v1@sha256:<digest>', was 'done'" "$T/err2"
+METAGENERATOR_BUILDERS_ARCHIVE=/nonexistent/builders.tar.xz bench/run.sh --runs 1 --warmup 0 --scenarios small \
+    --tools mg,kaniko --mg "$STANDIN" --results "$T/res3" >"$T/out5" 2>"$T/err5"; rc=$?
+check "without the builders archive the kaniko peer is skipped, the rest runs (exit 0)" test "$rc" = 0
+check "... saying why" grep -q "kaniko peer skipped: no builders archive at '/nonexistent/builders.tar.xz'" "$T/err5"
+check "... and the report says so" grep -q "kaniko (the seed's way): skipped: no builders archive" "$T/out5"
+STANDIN_NO_LABELS=1 bench/run.sh --runs 1 --warmup 0 --scenarios small --tools mg --mg "$STANDIN" --results "$T/res3" >/dev/null 2>"$T/err6"; rc=$?
+check "a binary whose 'labels' fails stops the run (exit 2), naming the command" test "$rc" = 2 -a "$(grep -c "labels' failed for .*GENERATOR-MANIFEST.yml" "$T/err6")" = 1
+bench/run.sh --runs 2 --update-readme --mg "$STANDIN" >/dev/null 2>"$T/err7"; rc=$?
+check "--update-readme with fewer than 5 runs is refused (exit 2)" test "$rc" = 2 -a "$(grep -c 'update-readme needs --runs >= 5' "$T/err7")" = 1
 bench/run.sh --scenarios small,huge >/dev/null 2>"$T/err3"; rc=$?
 check "an unknown scenario is exit code 2 naming it" test "$rc" = 2 -a "$(grep -c "unknown scenario 'huge'" "$T/err3")" = 1
 bench/run.sh --mg /nonexistent/metagenerator --scenarios small >/dev/null 2>"$T/err4"; rc=$?
 check "a missing --mg binary is exit code 2 naming it" test "$rc" = 2 -a "$(grep -c "'/nonexistent/metagenerator' does not exist" "$T/err4")" = 1
 reg_pid=$(sed -n 's/^bench: registry: .* (pid \([0-9]*\),.*/\1/p' "$T/stderr")
 check "the first run's registry (pid ${reg_pid:-?}) is gone after it" bash -c "[ -n '$reg_pid' ] && ! kill -0 '$reg_pid' 2>/dev/null"
+if grep -q '^bench: kaniko: ' "$T/stderr"; then
+    engine_pid=$(sed -n 's/^bench: kaniko: .*(dockerd pid \([0-9]*\), directory \([^)]*\))$/\1/p' "$T/stderr")
+    engine_dir=$(sed -n 's/^bench: kaniko: .*(dockerd pid \([0-9]*\), directory \([^)]*\))$/\2/p' "$T/stderr")
+    check "the first run's dockerd (pid ${engine_pid:-?}) is stopped and its directory ${engine_dir:-?} removed" \
+        bash -c "[ -n '$engine_pid' ] && [ -n '$engine_dir' ] && ! kill -0 '$engine_pid' 2>/dev/null && [ ! -e '$engine_dir' ]"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]
