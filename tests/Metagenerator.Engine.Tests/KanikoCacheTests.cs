@@ -31,9 +31,8 @@ public class KanikoCacheTests(EngineFixture fixture)
         }, ["-v", $"{cache.Path}:/cache"]);
 
         var output = run.StdOut + run.StdErr;
-        Assert.True(run.ExitCode == 0, output);
+        Assert.True(run.ExitCode == 0 && !run.StdErr.Contains("generator: error"), output);
         Assert.Contains("generator: running kaniko warmer", run.StdOut);
-        Assert.DoesNotContain("generator: error", run.StdErr);
         Assert.DoesNotContain("generator: warning: kaniko warmer", run.StdErr);
         Assert.DoesNotContain("x509", output);
         // The warmer wrote the cache image under its digest (with its manifest beside it) ...
