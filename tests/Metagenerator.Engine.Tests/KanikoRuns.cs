@@ -56,7 +56,7 @@ internal sealed class KanikoRuns(EngineFixture fixture)
     }
 
     /// <summary>
-    /// The Model API's run of <paramref name="generatorImage"/> (CONTRACTS §7: no command, unprivileged, config.json
+    /// The Model API's pull and run of <paramref name="generatorImage"/> (CONTRACTS §7: no command, unprivileged, config.json
     /// mounted read-only, CREATED with microseconds, EXTRA_FLAGS <c>--skip-tls-verify --cache=true</c>) with
     /// <paramref name="environment"/> on top (null removes a variable), <paramref name="containerOptions"/> before the
     /// image (a cache volume), and <paramref name="config"/> instead of the user's credentials when given.
@@ -72,7 +72,10 @@ internal sealed class KanikoRuns(EngineFixture fixture)
             ["EXTRA_FLAGS"] = GeneratorRuns.ModelApiExtraFlags,
         };
         foreach (var (k, v) in environment) env[k] = v;
-        var args = new List<string>(containerOptions ?? []);
+        // The Model API pulls the generator image before it runs it: a tag pushed again (two tests build generators of
+        // the same name) must not run from the engine's older copy.
+        var args = new List<string> { "--pull", "always" };
+        args.AddRange(containerOptions ?? []);
         foreach (var (k, v) in env)
             if (v is not null) args.AddRange(["-e", $"{k}={v}"]);
         args.AddRange(["-v", $"{config ?? fixture.ConfigJson}:/workspace/config.json:ro", generatorImage]);
