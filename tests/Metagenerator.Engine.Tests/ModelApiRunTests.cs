@@ -5,7 +5,7 @@ namespace Metagenerator.Engine.Tests;
 /// A generator image built by <c>metagenerator build</c> (the metagenerator image) and run by the engine exactly as
 /// the Model API runs it, plus only what its builder cannot do without: buildah needs the seccomp relaxation
 /// <see cref="GeneratorRuns.BuildahLeastPrivilege"/>, docker needs the engine's socket. (kaniko, the default builder,
-/// and a remote BuildKit need neither; neither can be had on this machine.)
+/// and a remote BuildKit need neither; kaniko's run is in KanikoModelApiRunTests.)
 /// </summary>
 [Collection(EngineCollection.Name)]
 [Tier(Tier.Engine)]
