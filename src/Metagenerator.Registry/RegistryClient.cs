@@ -55,18 +55,6 @@ public sealed class RegistryClient : IDisposable
         if (!response.IsSuccessStatusCode) throw await _http.FailAsync(response, ctx, ct).ConfigureAwait(false);
     }
 
-    /// <summary>HEADs a blob: its size (-1 when the registry did not say) when present, null when the repository does not have it.</summary>
-    public Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default) =>
-        Repository(registry, repository).HeadAsync(digest, forPush: false, ct);
-
-    /// <summary>HEADs a blob; <paramref name="forPush"/> asks for a push token right away, so one token serves the whole push.</summary>
-    public Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, bool forPush, CancellationToken ct = default) =>
-        Repository(registry, repository).HeadAsync(digest, forPush, ct);
-
-    /// <summary>Opens a blob for streaming; the caller disposes the stream. Nothing is buffered; the digest is checked at its end.</summary>
-    public Task<Stream> OpenBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default) =>
-        Repository(registry, repository).OpenAsync(digest, -1, ct);
-
     /// <summary>Reads a small blob (a config) into memory and checks its digest and size.</summary>
     public Task<byte[]> ReadBlobBytesAsync(string registry, string repository, Descriptor blob, CancellationToken ct = default) =>
         Repository(registry, repository).ReadAsync(blob, ct);
@@ -92,10 +80,6 @@ public sealed class RegistryClient : IDisposable
     /// <summary>PUTs a manifest under a tag or digest and checks the digest the registry reports.</summary>
     public Task<Digest> PutManifestAsync(string registry, string repository, string reference, ReadOnlyMemory<byte> manifest, string mediaType, CancellationToken ct = default) =>
         Repository(registry, repository).PutAsync(reference, manifest, mediaType, ct);
-
-    /// <summary>Asks the registry to mount a blob from another repository; when it declines, returns the upload session it opened instead.</summary>
-    public Task<MountResult> MountBlobAsync(string registry, string repository, Digest digest, string fromRepository, CancellationToken ct = default) =>
-        Repository(registry, repository).MountAsync(digest, fromRepository, ct);
 
     /// <summary>Uploads a blob; see <see cref="IBlobStore.UploadAsync"/> and <see cref="BlobUploader"/> for retries.</summary>
     public Task UploadBlobAsync(string registry, string repository, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
