@@ -136,7 +136,7 @@ public sealed class RegistryPushTests
         await using var registry = await LocalRegistry.StartAsync();
         var baseRef = await TestImages.PushBaseAsync(registry.Host);
         using var client = new RegistryClient(Plain(registry.Host));
-        var single = await client.GetManifestAsync(registry.Host, "base", "1");
+        var single = await client.Repository(registry.Host, "base").GetAsync("1");
         // An index made by hand (raw HTTP, not the code under test): amd64 is the base, arm64/v8 points at the same manifest.
         string Entry(string platform) =>
             "{\"mediaType\":\"" + MediaTypes.OciManifest + "\",\"digest\":\"" + single.Digest + "\",\"size\":" + single.Bytes.Length + ",\"platform\":" + platform + "}";
