@@ -168,7 +168,7 @@ public sealed class RegistryPushTests
         var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryImageSource(client).ReadImageAsync($"{registry.Host}/nothing:here", Platform.LinuxAmd64));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, e.StatusCode);
         Assert.Contains($"reading manifest here from {registry.Host}/nothing: 404", e.Message);
-        Assert.Contains(e.Errors, x => x.Code is "NAME_UNKNOWN" or "MANIFEST_UNKNOWN");
+        Assert.Contains(e.Errors, x => x.ErrorCode is RegistryErrorCode.NameUnknown or RegistryErrorCode.ManifestUnknown);
         Assert.False(e.IsTransient);
     }
 }
