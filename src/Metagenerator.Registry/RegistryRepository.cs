@@ -118,19 +118,20 @@ public sealed class RegistryRepository : IBlobStore, IManifestStore
     }
 
     /// <summary>
-    /// Uploads a blob while it is being written (<see cref="GrowingLayerFile"/>): its bytes go out as they reach the file,
-    /// and the upload is closed with its digest once it is complete. Not retried; on failure, upload the finished blob.
+    /// Uploads a blob while it is being written: <paramref name="body"/> yields its bytes as they are produced and ends
+    /// with the blob, and the upload is closed with the digest <paramref name="finished"/> gives once it is complete.
+    /// Not retried; on failure, upload the finished blob. The caller disposes <paramref name="body"/>.
     /// </summary>
     /// <returns>The blob as stored.</returns>
-    /// <exception cref="RegistryException">The registry refused the upload or could not be reached; or the blob was not finished.</exception>
-    public async Task<Descriptor> UploadGrowingAsync(GrowingLayerFile file, IProgress<long>? progress = null, CancellationToken ct = default)
+    /// <exception cref="RegistryException">The registry refused the upload or could not be reached; or the blob was not finished (the body failed, or <paramref name="finished"/> faulted).</exception>
+    public async Task<Descriptor> UploadGrowingAsync(Stream body, Task<Descriptor> finished, IProgress<long>? progress = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(finished);
         var ctx = Context("pushing a layer while it is built", "to", RegistryRequestContext.Push(Repository));
-        await using var body = file.OpenRead();
         try
         {
-            return await _uploader.UploadGrowingAsync(ctx, _uri, body, file.Completion, progress, ct).ConfigureAwait(false);
+            return await _uploader.UploadGrowingAsync(ctx, _uri, body, finished, progress, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not RegistryException && !ct.IsCancellationRequested)
         {
