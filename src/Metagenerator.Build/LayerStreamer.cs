@@ -81,7 +81,9 @@ internal sealed class LayerStreamer : IAsyncDisposable
         try
         {
             var bytes = new InlineProgress<long>(n => Interlocked.Exchange(ref sent, n));
-            var blob = await _repository.UploadGrowingAsync(file, bytes, _cts.Token).ConfigureAwait(false);
+            Descriptor blob;
+            await using (var body = file.OpenRead())
+                blob = await _repository.UploadGrowingAsync(body, file.Completion, bytes, _cts.Token).ConfigureAwait(false);
             _progress?.Report(new TransferEvent(blob, TransferKind.Uploaded, blob.Size));
             return blob;
         }

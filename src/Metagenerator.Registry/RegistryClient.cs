@@ -5,8 +5,8 @@ namespace Metagenerator.Registry;
 
 /// <summary>A client of the OCI Distribution API (v2) for any number of registries, on one HTTP connection pool.</summary>
 /// <remarks>
-/// Work on a repository goes through <see cref="Repository"/> (<see cref="IBlobStore"/>, <see cref="IManifestStore"/>);
-/// the methods taking a registry and a repository here are shorthands for it. How requests are sent (TLS policy,
+/// Work on a repository goes through <see cref="Repository"/> (<see cref="IBlobStore"/>, <see cref="IManifestStore"/>).
+/// How requests are sent (TLS policy,
 /// credentials by origin, deadlines, retries) lives in <see cref="RegistryHttp"/>; uploads in <see cref="BlobUploader"/>.
 /// https://github.com/opencontainers/distribution-spec/blob/main/spec.md
 /// </remarks>
@@ -55,26 +55,6 @@ public sealed class RegistryClient : IDisposable
         if (!response.IsSuccessStatusCode) throw await _http.FailAsync(response, ctx, ct).ConfigureAwait(false);
     }
 
-    /// <summary>HEADs a blob: its size (-1 when the registry did not say) when present, null when the repository does not have it.</summary>
-    public Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default) =>
-        Repository(registry, repository).HeadAsync(digest, forPush: false, ct);
-
-    /// <summary>HEADs a blob; <paramref name="forPush"/> asks for a push token right away, so one token serves the whole push.</summary>
-    public Task<BlobInfo?> HeadBlobAsync(string registry, string repository, Digest digest, bool forPush, CancellationToken ct = default) =>
-        Repository(registry, repository).HeadAsync(digest, forPush, ct);
-
-    /// <summary>Opens a blob for streaming; the caller disposes the stream. Nothing is buffered; the digest is checked at its end.</summary>
-    public Task<Stream> OpenBlobAsync(string registry, string repository, Digest digest, CancellationToken ct = default) =>
-        Repository(registry, repository).OpenAsync(digest, -1, ct);
-
-    /// <summary>Reads a small blob (a config) into memory and checks its digest and size.</summary>
-    public Task<byte[]> ReadBlobBytesAsync(string registry, string repository, Descriptor blob, CancellationToken ct = default) =>
-        Repository(registry, repository).ReadAsync(blob, ct);
-
-    /// <summary>Fetches a manifest or index by tag or digest; a digest reference is verified against the bytes.</summary>
-    public Task<ManifestResponse> GetManifestAsync(string registry, string repository, string reference, CancellationToken ct = default) =>
-        Repository(registry, repository).GetAsync(reference, ct);
-
     /// <summary>The context of a request that is not about one blob or manifest (a tag list, the catalog).</summary>
     internal RegistryRequestContext ApiContext(string operation, string preposition, string registry, string? repository, IReadOnlyList<string> scopes) =>
         _http.Context(operation, preposition, registry, repository, scopes);
@@ -88,19 +68,6 @@ public sealed class RegistryClient : IDisposable
         var body = await _http.ReadBodyAsync(response, ctx, ct).ConfigureAwait(false);
         return (body, response.Headers.TryGetValues("Link", out var links) ? string.Join(", ", links) : null);
     }
-
-    /// <summary>PUTs a manifest under a tag or digest and checks the digest the registry reports.</summary>
-    public Task<Digest> PutManifestAsync(string registry, string repository, string reference, ReadOnlyMemory<byte> manifest, string mediaType, CancellationToken ct = default) =>
-        Repository(registry, repository).PutAsync(reference, manifest, mediaType, ct);
-
-    /// <summary>Asks the registry to mount a blob from another repository; when it declines, returns the upload session it opened instead.</summary>
-    public Task<MountResult> MountBlobAsync(string registry, string repository, Digest digest, string fromRepository, CancellationToken ct = default) =>
-        Repository(registry, repository).MountAsync(digest, fromRepository, ct);
-
-    /// <summary>Uploads a blob; see <see cref="IBlobStore.UploadAsync"/> and <see cref="BlobUploader"/> for retries.</summary>
-    public Task UploadBlobAsync(string registry, string repository, Descriptor blob, Func<CancellationToken, Task<Stream>> open,
-        IProgress<long>? progress = null, Uri? session = null, CancellationToken ct = default) =>
-        Repository(registry, repository).UploadAsync(blob, open, progress, session, ct);
 
     /// <summary><c>sha256:ab12cd34ef56…</c>, for messages.</summary>
     internal static string Short(Digest digest) => $"{digest.Algorithm}:{digest.Short}…";

@@ -58,10 +58,6 @@ public sealed class RegistryImageSink : IImageSink
         }
     }
 
-    /// <summary>Pushes an image to one destination reference.</summary>
-    public Task WriteImageAsync(IImage image, string reference, IProgress<TransferEvent>? progress = null, CancellationToken ct = default) =>
-        WriteImageAsync(image, [reference], progress, ct);
-
     private async Task PushBlobsAsync(IImage image, IBlobStore destination,
         ConcurrentDictionary<(string, Digest), string> known, IProgress<TransferEvent>? progress, CancellationToken ct)
     {

@@ -7,12 +7,6 @@ public sealed class RegistryLayer : IRegistryLayer
 {
     private readonly IBlobStore _blobs;
 
-    /// <summary>Creates a layer handle (nothing is fetched until opened).</summary>
-    public RegistryLayer(RegistryClient client, string registry, string repository, Descriptor descriptor)
-        : this(client.Repository(registry, repository), descriptor)
-    {
-    }
-
     /// <summary>A layer of the repository <paramref name="blobs"/> stands for.</summary>
     public RegistryLayer(IBlobStore blobs, Descriptor descriptor)
     {

@@ -140,7 +140,7 @@ public sealed partial class RegistryListing
         }
         catch (JsonException e)
         {
-            throw new RegistryException($"{ctx.Describe()}: the registry sent an invalid list ({e.Message})", ctx.Operation, ctx.Registry, ctx.Repository, innerException: e);
+            throw ErrorFactory.Failed(ctx, $"the registry sent an invalid list ({e.Message})", innerException: e);
         }
     }
 

@@ -25,14 +25,26 @@ public sealed record RegistryOptions
     /// </summary>
     public int PushRetry { get; init; }
 
-    /// <summary>The first backoff delay; each further retry doubles it (capped at 30 s). A 429's Retry-After wins when longer.</summary>
+    /// <summary>The first backoff delay; each further retry doubles it (capped at <see cref="MaxBackoff"/>). A 429's Retry-After wins when longer (capped at <see cref="MaxRetryAfter"/>).</summary>
     public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>The longest exponential backoff between two attempts.</summary>
+    public static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>The longest a registry's Retry-After is obeyed; a longer one is cut to this.</summary>
+    public static readonly TimeSpan MaxRetryAfter = TimeSpan.FromSeconds(60);
+
     /// <summary>Timeout of one request without a body stream (HEAD, GET of a manifest, token requests).</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan RequestTimeout { get; init; } = DefaultRequestTimeout;
+
+    /// <summary>The default of <see cref="RequestTimeout"/>.</summary>
+    public static readonly TimeSpan DefaultRequestTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a body transfer (an upload or a download) may go without a byte moving before it is abandoned.</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan IdleTimeout { get; init; } = DefaultIdleTimeout;
+
+    /// <summary>The default of <see cref="IdleTimeout"/>: a minute without a byte.</summary>
+    public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(60);
 
     /// <summary>After this long without an answer, <see cref="Waiting"/> is told what is being waited for.</summary>
     public TimeSpan WaitNoticeAfter { get; init; } = TimeSpan.FromSeconds(10);

@@ -80,8 +80,8 @@ public sealed class RegistryRepository : IBlobStore, IManifestStore
     public async Task<byte[]> ReadAsync(Descriptor blob, CancellationToken ct = default)
     {
         if (blob.Size > BoundedBody.MaxManifestBytes || blob.Size < 0)
-            throw new RegistryException($"reading blob {RegistryClient.Short(blob.Digest)} from {Registry}/{Repository}: it is {blob.Size} bytes, not a config of at most {BoundedBody.MaxManifestBytes}",
-                $"reading blob {RegistryClient.Short(blob.Digest)}", Registry, Repository);
+            throw ErrorFactory.Failed(Context($"reading blob {RegistryClient.Short(blob.Digest)}", "from", RegistryRequestContext.Pull(Repository)),
+                $"it is {blob.Size} bytes, not a config of at most {BoundedBody.MaxManifestBytes}");
         await using var stream = await OpenAsync(blob, ct).ConfigureAwait(false);
         var bytes = new byte[blob.Size];
         await stream.ReadExactlyAsync(bytes, ct).ConfigureAwait(false);
@@ -104,7 +104,7 @@ public sealed class RegistryRepository : IBlobStore, IManifestStore
         if (response.StatusCode == HttpStatusCode.Accepted)
         {
             var location = response.Headers.Location
-                ?? throw new RegistryException($"{ctx.Describe()}: the registry opened an upload without a Location header", ctx.Operation, Registry, Repository, response.StatusCode);
+                ?? throw ErrorFactory.Failed(ctx, "the registry opened an upload without a Location header", response.StatusCode);
             return new MountResult(false, location.IsAbsoluteUri ? location : new Uri(request.RequestUri!, location));
         }
         throw await _http.FailAsync(response, ctx, ct).ConfigureAwait(false);
@@ -118,24 +118,25 @@ public sealed class RegistryRepository : IBlobStore, IManifestStore
     }
 
     /// <summary>
-    /// Uploads a blob while it is being written (<see cref="GrowingLayerFile"/>): its bytes go out as they reach the file,
-    /// and the upload is closed with its digest once it is complete. Not retried; on failure, upload the finished blob.
+    /// Uploads a blob while it is being written: <paramref name="body"/> yields its bytes as they are produced and ends
+    /// with the blob, and the upload is closed with the digest <paramref name="finished"/> gives once it is complete.
+    /// Not retried; on failure, upload the finished blob. The caller disposes <paramref name="body"/>.
     /// </summary>
     /// <returns>The blob as stored.</returns>
-    /// <exception cref="RegistryException">The registry refused the upload or could not be reached; or the blob was not finished.</exception>
-    public async Task<Descriptor> UploadGrowingAsync(GrowingLayerFile file, IProgress<long>? progress = null, CancellationToken ct = default)
+    /// <exception cref="RegistryException">The registry refused the upload or could not be reached; or the blob was not finished (the body failed, or <paramref name="finished"/> faulted).</exception>
+    public async Task<Descriptor> UploadGrowingAsync(Stream body, Task<Descriptor> finished, IProgress<long>? progress = null, CancellationToken ct = default)
     {
-        ArgumentNullException.ThrowIfNull(file);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(finished);
         var ctx = Context("pushing a layer while it is built", "to", RegistryRequestContext.Push(Repository));
-        await using var body = file.OpenRead();
         try
         {
-            return await _uploader.UploadGrowingAsync(ctx, _uri, body, file.Completion, progress, ct).ConfigureAwait(false);
+            return await _uploader.UploadGrowingAsync(ctx, _uri, body, finished, progress, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not RegistryException && !ct.IsCancellationRequested)
         {
             // The layer's own build failed (the body ended in an IOException, or the completion faulted).
-            throw new RegistryException($"{ctx.Describe()}: the layer was not finished ({e.Message})", ctx.Operation, Registry, Repository, innerException: e);
+            throw ErrorFactory.Failed(ctx, $"the layer was not finished ({e.Message})", innerException: e);
         }
     }
 
@@ -151,7 +152,7 @@ public sealed class RegistryRepository : IBlobStore, IManifestStore
         var bytes = await _http.ReadBodyAsync(response, ctx, ct).ConfigureAwait(false);
         var digest = Digest.Sha256(bytes);
         if (Digest.TryParse(reference, out var wanted) && wanted != digest)
-            throw new RegistryException($"{ctx.Describe()}: the registry sent a manifest with digest {digest}", ctx.Operation, Registry, Repository);
+            throw ErrorFactory.Failed(ctx, $"the registry sent a manifest with digest {digest}");
         var mediaType = OciJson.PeekMediaType(bytes) ?? response.Content.Headers.ContentType?.MediaType ?? MediaTypes.OciManifest;
         return new ManifestResponse(bytes, mediaType, digest);
     }
@@ -166,7 +167,7 @@ public sealed class RegistryRepository : IBlobStore, IManifestStore
         using var response = await _http.SendAsync(request, ctx, ct).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode) throw await _http.FailAsync(response, ctx, ct).ConfigureAwait(false);
         if (response.Headers.TryGetValues("Docker-Content-Digest", out var values) && Digest.TryParse(values.FirstOrDefault(), out var reported) && reported != digest)
-            throw new RegistryException($"{ctx.Describe()}: the registry stored it as {reported}", ctx.Operation, Registry, Repository, response.StatusCode);
+            throw ErrorFactory.Failed(ctx, $"the registry stored it as {reported}", response.StatusCode);
         return digest;
     }
 }

@@ -89,9 +89,10 @@ public sealed class MultiPlatformBaseTests : IAsyncLifetime
         }, null, _ => { });
 
         using var client = new RegistryClient(Options);
-        var pushed = await client.GetManifestAsync(_registry.Host, "example-generator", version);
+        var repository = client.Repository(_registry.Host, "example-generator");
+        var pushed = await repository.GetAsync(version);
         var parsed = OciJson.ParseManifest(pushed.Bytes);
-        var config = JsonNode.Parse(await client.ReadBlobBytesAsync(_registry.Host, "example-generator", parsed.Config))!;
+        var config = JsonNode.Parse(await repository.ReadAsync(parsed.Config))!;
         return (pushed, config);
     }
 

@@ -42,7 +42,7 @@ public sealed class RedirectedRequestTests : IDisposable
             Credentials = TestConfig.Provider(config),
         });
 
-        var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(registry.Host, "base", "1"));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(registry.Host, "base").GetAsync("1"));
 
         Assert.Contains(tokenServer.Requests, r => r.Method == "POST");
         Assert.Empty(elsewhere.Requests);
@@ -72,7 +72,7 @@ public sealed class RedirectedRequestTests : IDisposable
             Credentials = TestConfig.Provider(TestConfig.WriteAuth(_dir, registry.Host, User, Password)),
         });
 
-        var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(registry.Host, "base", "1"));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(registry.Host, "base").GetAsync("1"));
 
         Assert.Contains(tokenServer.Requests, r => r.AuthorizationScheme == "Basic");
         Assert.Empty(elsewhere.Requests);

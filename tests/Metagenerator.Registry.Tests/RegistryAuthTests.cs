@@ -195,13 +195,13 @@ public sealed class RegistryAuthTests : IDisposable
         await using var __ = registry;
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, "not-the-Passw0rd");
         using var wrong = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
-        var e = await Assert.ThrowsAsync<RegistryAuthException>(() => wrong.GetManifestAsync(registry.Host, "base", "1"));
+        var e = await Assert.ThrowsAsync<RegistryAuthException>(() => wrong.Repository(registry.Host, "base").GetAsync("1"));
         Assert.Contains("rejected the credentials", e.Message);
         Assert.Contains(config, e.Message);
         Assert.DoesNotContain("not-the-Passw0rd", TestConfig.AllMessages(e));
 
         using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance));
-        var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.GetManifestAsync(registry.Host, "base", "1"));
+        var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.Repository(registry.Host, "base").GetAsync("1"));
         Assert.Contains("requires authentication", e2.Message);
         foreach (var token in issuer.IssuedTokens)
         {
@@ -222,16 +222,16 @@ public sealed class RegistryAuthTests : IDisposable
         var clock = new ManualClock();
         using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), clock);
 
-        await client.GetManifestAsync(registry.Host, "base", "1");
-        await client.GetManifestAsync(registry.Host, "base", "1");
+        await client.Repository(registry.Host, "base").GetAsync("1");
+        await client.Repository(registry.Host, "base").GetAsync("1");
         Assert.Equal(1, client.TokenRequestCount);
 
         clock.Advance(TimeSpan.FromSeconds(45)); // still 15 s left: reused
-        await client.GetManifestAsync(registry.Host, "base", "1");
+        await client.Repository(registry.Host, "base").GetAsync("1");
         Assert.Equal(1, client.TokenRequestCount);
 
         clock.Advance(TimeSpan.FromSeconds(10)); // within the 10 s safety margin: renewed
-        await client.GetManifestAsync(registry.Host, "base", "1");
+        await client.Repository(registry.Host, "base").GetAsync("1");
         Assert.Equal(2, client.TokenRequestCount);
     }
 

@@ -127,7 +127,7 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         });
         realm.Inject(_ => true, new Fault.EndlessBody(200), times: 10);
 
-        var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(registry.Host, "base", "1").WaitAsync(HangGuard));
+        var e = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(registry.Host, "base").GetAsync("1").WaitAsync(HangGuard));
 
         Assert.Contains("token", e.Message);
         Assert.Contains("more than", e.Message);
@@ -141,9 +141,9 @@ public sealed class RegistryBadDataTests : IAsyncLifetime
         edit(config);
         var configBytes = Encoding.UTF8.GetBytes(config.ToJsonString());
         var descriptor = image.Manifest.Config with { Digest = Digest.Sha256(configBytes), Size = configBytes.Length };
-        await client.UploadBlobAsync(_registry.Host, "base", descriptor, _ => Task.FromResult<Stream>(new MemoryStream(configBytes)));
+        await client.Repository(_registry.Host, "base").UploadAsync(descriptor, _ => Task.FromResult<Stream>(new MemoryStream(configBytes)));
         var manifest = OciJson.Serialize(image.Manifest with { Config = descriptor });
-        await client.PutManifestAsync(_registry.Host, "base", tag, manifest, image.Manifest.MediaType);
+        await client.Repository(_registry.Host, "base").PutAsync(tag, manifest, image.Manifest.MediaType);
         return $"{_registry.Host}/base:{tag}";
     }
 }

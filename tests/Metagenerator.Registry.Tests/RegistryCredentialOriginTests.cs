@@ -104,7 +104,7 @@ public sealed class RegistryCredentialOriginTests : IDisposable
 
         using (var client = new RegistryClient(options))
         {
-            var e = await Assert.ThrowsAsync<RegistryException>(() => client.GetManifestAsync(registry.Host, "base", "1"));
+            var e = await Assert.ThrowsAsync<RegistryException>(() => client.Repository(registry.Host, "base").GetAsync("1"));
 
             Assert.Equal(before, issuer.Requests.Count);
             Assert.Contains(issuer.Realm, e.Message);
@@ -115,7 +115,7 @@ public sealed class RegistryCredentialOriginTests : IDisposable
 
         using (var allowed = new RegistryClient(options with { InsecureRegistries = new HashSet<string> { realmHost } }))
         {
-            var manifest = await allowed.GetManifestAsync(registry.Host, "base", "1");
+            var manifest = await allowed.Repository(registry.Host, "base").GetAsync("1");
             Assert.NotEmpty(manifest.Bytes);
             Assert.True(issuer.Requests.Count > before);
         }

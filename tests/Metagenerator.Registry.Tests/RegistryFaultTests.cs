@@ -106,7 +106,7 @@ public sealed class RegistryFaultTests : IAsyncLifetime
         Assert.Contains("500 UNKNOWN: injected failure", e.Message);
         Assert.Equal(HttpStatusCode.InternalServerError, e.StatusCode);
         Assert.True(e.IsTransient);
-        Assert.Equal("UNKNOWN", Assert.Single(e.Errors).Code);
+        Assert.Equal(RegistryErrorCode.Unknown, Assert.Single(e.Errors).ErrorCode);
         Assert.Equal(3, _proxy.Requests.Count(r => r.IsBlobUpload && r.ContentLength == layer.Descriptor.Size));
         Assert.DoesNotContain(_proxy.Requests, r => r.Method == "PUT" && r.Path.Contains("/manifests/"));
         var inspect = await TestImages.InspectAsync($"{_registry.Host}/faults:broken");

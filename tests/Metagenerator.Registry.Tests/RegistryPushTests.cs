@@ -136,7 +136,7 @@ public sealed class RegistryPushTests
         await using var registry = await LocalRegistry.StartAsync();
         var baseRef = await TestImages.PushBaseAsync(registry.Host);
         using var client = new RegistryClient(Plain(registry.Host));
-        var single = await client.GetManifestAsync(registry.Host, "base", "1");
+        var single = await client.Repository(registry.Host, "base").GetAsync("1");
         // An index made by hand (raw HTTP, not the code under test): amd64 is the base, arm64/v8 points at the same manifest.
         string Entry(string platform) =>
             "{\"mediaType\":\"" + MediaTypes.OciManifest + "\",\"digest\":\"" + single.Digest + "\",\"size\":" + single.Bytes.Length + ",\"platform\":" + platform + "}";
@@ -168,7 +168,7 @@ public sealed class RegistryPushTests
         var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryImageSource(client).ReadImageAsync($"{registry.Host}/nothing:here", Platform.LinuxAmd64));
         Assert.Equal(System.Net.HttpStatusCode.NotFound, e.StatusCode);
         Assert.Contains($"reading manifest here from {registry.Host}/nothing: 404", e.Message);
-        Assert.Contains(e.Errors, x => x.Code is "NAME_UNKNOWN" or "MANIFEST_UNKNOWN");
+        Assert.Contains(e.Errors, x => x.ErrorCode is RegistryErrorCode.NameUnknown or RegistryErrorCode.ManifestUnknown);
         Assert.False(e.IsTransient);
     }
 }

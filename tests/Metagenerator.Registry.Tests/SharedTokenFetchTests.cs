@@ -26,8 +26,8 @@ public sealed class SharedTokenFetchTests
         slowRealm.Inject(_ => true, new Fault.Delay(TimeSpan.FromSeconds(3)), times: 100);
         using var impatient = new CancellationTokenSource(TimeSpan.FromMilliseconds(500));
 
-        var cancelled = client.GetManifestAsync(registry.Host, "base", "1", impatient.Token);
-        var patient = client.GetManifestAsync(registry.Host, "base", "1");
+        var cancelled = client.Repository(registry.Host, "base").GetAsync("1", impatient.Token);
+        var patient = client.Repository(registry.Host, "base").GetAsync("1");
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled);
         var manifest = await patient.WaitAsync(TimeSpan.FromMinutes(1));

@@ -113,7 +113,7 @@ public sealed class GeneratorInspector
     private async Task<ModelDescription> ReadModelAsync(GeneratorDescription generator, string registry, string repository, string name, string tag, CancellationToken ct)
     {
         var reference = new ImageReference { Registry = registry, Repository = repository, Tag = tag };
-        var fetched = await _client.GetManifestAsync(registry, repository, tag, ct).ConfigureAwait(false);
+        var fetched = await _client.Repository(registry, repository).GetAsync(tag, ct).ConfigureAwait(false);
         // Pinned to the digest just read, so manifest and config belong to the same image even if the tag moves meanwhile.
         var image = await new RegistryImageSource(_client).ReadImageAsync(reference.WithDigest(fetched.Digest), Platform.LinuxAmd64, ct).ConfigureAwait(false);
         var (labels, created) = ReadConfig(reference.ToString(), image.ConfigBytes);
@@ -126,7 +126,7 @@ public sealed class GeneratorInspector
         ManifestResponse fetched;
         try
         {
-            fetched = await _client.GetManifestAsync(reference.Registry, reference.Repository, reference.ManifestReference, ct).ConfigureAwait(false);
+            fetched = await _client.Repository(reference.Registry, reference.Repository).GetAsync(reference.ManifestReference, ct).ConfigureAwait(false);
         }
         catch (RegistryException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {

@@ -40,7 +40,7 @@ internal static class BuildCommand
     private static readonly Option<string> CustomPlatform = new("--custom-platform") { HelpName = "OS/ARCH[/VARIANT]", Description = "Platform to pick from a multi-platform base", DefaultValueFactory = _ => "linux/amd64" };
     private static readonly RegistryFlags RegistryAccess = new();
     private static readonly Option<string> Compression = new("--compression") { Description = "Layer compression: gzip or zstd", DefaultValueFactory = _ => "gzip" };
-    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = $"Compression level ({LevelRange(LayerCompression.Gzip)}, {LevelRange(LayerCompression.Zstd)}; default: gzip 1, zstd 3)" };
+    private static readonly Option<int?> CompressionLevel = new("--compression-level") { HelpName = "N", Description = $"Compression level ({LevelRange(LayerCompression.Gzip)}, {LevelRange(LayerCompression.Zstd)}; default: {DefaultLevels()})" };
     private static readonly Option<string?> LargeFileThreshold = new("--large-file-threshold") { HelpName = "SIZE", Description = "Model source files of at least SIZE bytes (suffix K, M, G: powers of 1024) go into their own layers, grouped by a hash of their path (default 1M)" };
 
     public static Command Create()
@@ -158,6 +158,9 @@ internal static class BuildCommand
         await output.Stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(text), ct);
         await output.CommitAsync(ct);
     }
+
+    private static string DefaultLevels() =>
+        $"gzip {LayerBuilder.DefaultCompressionLevel(LayerCompression.Gzip)}, zstd {LayerBuilder.DefaultCompressionLevel(LayerCompression.Zstd)}";
 
     private static string LevelRange(LayerCompression compression)
     {

@@ -99,6 +99,10 @@ public static class LayerBuilder
     public static (int Min, int Max) CompressionLevelRange(LayerCompression compression) =>
         compression == LayerCompression.Zstd ? (1, 22) : (1, 9);
 
+    /// <summary>The level used when none is given: fast ones, gzip 1 and zstd 3 (zstd's own default).</summary>
+    public static int DefaultCompressionLevel(LayerCompression compression) =>
+        compression == LayerCompression.Zstd ? 3 : 1;
+
     /// <summary>Fails unless <paramref name="level"/> is null (the default) or within <see cref="CompressionLevelRange"/>.</summary>
     /// <exception cref="InvalidInputException">The level is out of range.</exception>
     public static void CheckCompressionLevel(LayerCompression compression, int? level)
@@ -137,11 +141,11 @@ public static class LayerBuilder
     {
         if (spec.Compression == LayerCompression.Zstd)
         {
-            var zstd = new CompressionStream(output, spec.CompressionLevel ?? 3, bufferSize: 1 << 20, leaveOpen: true);
+            var zstd = new CompressionStream(output, spec.CompressionLevel ?? DefaultCompressionLevel(LayerCompression.Zstd), bufferSize: 1 << 20, leaveOpen: true);
             zstd.SetParameter(ZstdSharp.Unsafe.ZSTD_cParameter.ZSTD_c_checksumFlag, 1);
             return zstd;
         }
-        return new ParallelGzipStream(output, spec.CompressionLevel ?? 1, ParallelGzipStream.DefaultWorkers(Environment.ProcessorCount));
+        return new ParallelGzipStream(output, spec.CompressionLevel ?? DefaultCompressionLevel(LayerCompression.Gzip), ParallelGzipStream.DefaultWorkers(Environment.ProcessorCount));
     }
 
     private static void WriteTar(IReadOnlyList<LayerEntry> entries, Stream output, long mtime, CancellationToken ct)

@@ -12,7 +12,7 @@ public sealed record LayerSpec
     /// <summary>The compression of the layer blob.</summary>
     public LayerCompression Compression { get; init; } = LayerCompression.Gzip;
 
-    /// <summary>The compression level (gzip 1–9, zstd 1–22), or null for a fast default (gzip 1, zstd 3).</summary>
+    /// <summary>The compression level (gzip 1–9, zstd 1–22), or null for <see cref="LayerBuilder.DefaultCompressionLevel"/>.</summary>
     public int? CompressionLevel { get; init; }
 
     /// <summary>The mtime written on every entry (whole seconds; the caller takes it from SOURCE_DATE_EPOCH or uses <see cref="DefaultModificationTime"/>).</summary>

@@ -45,6 +45,9 @@ public class RegistryException : MetageneratorException
     /// <summary>True when trying again may succeed (5xx, 408, 429, reset connections, timeouts).</summary>
     public bool IsTransient { get; }
 
+    /// <summary>True when the registry's error body lists <paramref name="code"/>.</summary>
+    public bool HasError(RegistryErrorCode code) => Errors.Any(e => e.ErrorCode == code);
+
     /// <summary>How long the registry asked us to wait (a 429's Retry-After), if it said.</summary>
-    public TimeSpan? RetryAfter { get; init; }
+    public TimeSpan? RetryAfter { get; internal set; }
 }

@@ -59,13 +59,23 @@ internal static class ErrorFactory
         }
     }
 
+    /// <summary>The exception for <paramref name="ctx"/>'s request: the message is the request's description, then <paramref name="what"/> went wrong.</summary>
+    public static RegistryException Failed(RegistryRequestContext ctx, string what, HttpStatusCode? status = null, bool isTransient = false,
+        Exception? innerException = null, Remedy? remedy = null, IReadOnlyList<RegistryError>? errors = null) =>
+        new($"{ctx.Describe()}: {what}", ctx.Operation, ctx.Registry, ctx.Repository, status, errors, isTransient, innerException, remedy);
+
+    /// <summary>The authentication failure of <paramref name="ctx"/>'s request (a 401 unless <paramref name="status"/> says otherwise), naming where credentials were looked up.</summary>
+    public static RegistryAuthException AuthFailed(RegistryRequestContext ctx, string what, string? credentialSource, IReadOnlyList<RegistryError>? errors = null,
+        Remedy? remedy = null, HttpStatusCode status = HttpStatusCode.Unauthorized) =>
+        new($"{ctx.Describe()}: {what}", ctx.Operation, ctx.Registry, ctx.Repository, credentialSource, status, errors, remedy: remedy);
+
     /// <summary>An exception for a non-success response; 401/403 messages point at the credentials source.</summary>
     public static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, RegistryRequestContext ctx, ICredentialProvider credentials, CancellationToken ct)
     {
         var (errors, httpsOnly) = await ReadBodyAsync(response, ctx, ct).ConfigureAwait(false);
         var status = response.StatusCode;
         var what = errors.Count > 0 ? string.Join("; ", errors) : response.ReasonPhrase ?? status.ToString();
-        var message = new StringBuilder($"{ctx.Describe()}: {(int)status} {what}");
+        var message = new StringBuilder($"{(int)status} {what}");
         Remedy? remedy = null;
         // Go's TLS servers answer plain HTTP with a 400 that says so: the remedy tells the user.
         if (httpsOnly) remedy = new Remedy(RemedyKind.UseHttps, ctx.Registry);
@@ -77,11 +87,10 @@ internal static class ErrorFactory
         if (status == HttpStatusCode.TooManyRequests && RetryAfter(response) is { } wait)
             message.Append($" (the registry asks to wait {wait.TotalSeconds:0} s)");
         if (status is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
-            return new RegistryAuthException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, credentials.Description, status, errors, remedy: remedy);
-        return new RegistryException(message.ToString(), ctx.Operation, ctx.Registry, ctx.Repository, status, errors, IsTransientStatus(status), remedy: remedy)
-        {
-            RetryAfter = RetryAfter(response),
-        };
+            return AuthFailed(ctx, message.ToString(), credentials.Description, errors, remedy, status);
+        var failed = Failed(ctx, message.ToString(), status, IsTransientStatus(status), remedy: remedy, errors: errors);
+        failed.RetryAfter = RetryAfter(response);
+        return failed;
     }
 
     /// <summary>"Check the credentials for HOST in FILE", or that there are none (the remedy says how to add some).</summary>
@@ -104,43 +113,34 @@ internal static class ErrorFactory
     {
         var reg = ctx.Registry;
         if (e is TimeoutException)
-            return new RegistryException($"{ctx.Describe()}: {e.Message}", ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+            return Failed(ctx, e.Message, isTransient: true, innerException: e);
         if (e is OperationCanceledException)
-            return new RegistryException($"{ctx.Describe()}: the registry did not answer in time", ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+            return Failed(ctx, "the registry did not answer in time", isTransient: true, innerException: e);
 
         if (FindInner<AuthenticationException>(e) is { } tls || (e is HttpRequestException { HttpRequestError: HttpRequestError.SecureConnectionError }))
         {
             var reason = tlsReason ?? FindInner<AuthenticationException>(e)?.Message ?? e.Message;
-            return new RegistryException(
-                $"{ctx.Describe()}: TLS connection to {reg} failed ({reason})",
-                ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e, remedy: new Remedy(RemedyKind.TrustRegistryCertificate, reg));
+            return Failed(ctx, $"TLS connection to {reg} failed ({reason})", innerException: e, remedy: new Remedy(RemedyKind.TrustRegistryCertificate, reg));
         }
         if (FindInner<SocketException>(e) is { } socket)
         {
             switch (socket.SocketErrorCode)
             {
                 case SocketError.ConnectionRefused:
-                    return new RegistryException(
-                        $"{ctx.Describe()}: registry {reg} is unreachable: connection refused ({(plainHttp ? "http" : "https")}://{reg}). Is the registry running and the host and port right?",
-                        ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+                    return Failed(ctx, $"registry {reg} is unreachable: connection refused ({(plainHttp ? "http" : "https")}://{reg}). Is the registry running and the host and port right?",
+                        isTransient: true, innerException: e);
                 case SocketError.HostNotFound or SocketError.TryAgain or SocketError.NoData:
-                    return new RegistryException(
-                        $"{ctx.Describe()}: registry {reg} is unreachable: its host name cannot be resolved",
-                        ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+                    return Failed(ctx, $"registry {reg} is unreachable: its host name cannot be resolved", innerException: e);
                 case SocketError.TimedOut or SocketError.HostUnreachable or SocketError.NetworkUnreachable:
-                    return new RegistryException(
-                        $"{ctx.Describe()}: registry {reg} is unreachable ({socket.SocketErrorCode})",
-                        ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+                    return Failed(ctx, $"registry {reg} is unreachable ({socket.SocketErrorCode})", isTransient: true, innerException: e);
             }
         }
         if (e is HttpRequestException { HttpRequestError: HttpRequestError.NameResolutionError })
-            return new RegistryException($"{ctx.Describe()}: registry {reg} is unreachable: its host name cannot be resolved", ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+            return Failed(ctx, $"registry {reg} is unreachable: its host name cannot be resolved", innerException: e);
         if (e is HttpRequestException { HttpRequestError: HttpRequestError.InvalidResponse } && !plainHttp)
-            return new RegistryException($"{ctx.Describe()}: {reg} sent an invalid response ({e.Message})", ctx.Operation, reg, ctx.Repository, isTransient: false, innerException: e);
+            return Failed(ctx, $"{reg} sent an invalid response ({e.Message})", innerException: e);
 
-        return new RegistryException(
-            $"{ctx.Describe()}: the connection to {reg} failed ({Innermost(e).Message})",
-            ctx.Operation, reg, ctx.Repository, isTransient: true, innerException: e);
+        return Failed(ctx, $"the connection to {reg} failed ({Innermost(e).Message})", isTransient: true, innerException: e);
     }
 
     /// <summary>True when <paramref name="e"/> (from SendAsync) is worth retrying.</summary>

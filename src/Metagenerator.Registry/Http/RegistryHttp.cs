@@ -65,8 +65,7 @@ internal sealed class RegistryHttp : IDisposable
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryRequestContext ctx, CancellationToken ct)
     {
         if (_unanswered.TryGetValue(ctx.Registry, out var earlier))
-            throw new RegistryException($"{ctx.Describe()}: not sent, because {ctx.Registry} did not answer earlier ({earlier})",
-                ctx.Operation, ctx.Registry, ctx.Repository);
+            throw ErrorFactory.Failed(ctx, $"not sent, because {ctx.Registry} did not answer earlier ({earlier})");
         request.Options.Set(RegistryRequestContext.Key, ctx);
         var started = Stopwatch.GetTimestamp();
         // Only the path is logged: upload URLs carry registry state in their query.
@@ -107,7 +106,7 @@ internal sealed class RegistryHttp : IDisposable
         }
         catch (InvalidDataException e)
         {
-            throw new RegistryException($"{ctx.Describe()}: {e.Message}", ctx.Operation, ctx.Registry, ctx.Repository, innerException: e);
+            throw ErrorFactory.Failed(ctx, e.Message, innerException: e);
         }
         catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
         {

@@ -9,10 +9,10 @@ internal sealed record RegistryRequestContext(string Operation, string Prepositi
     public required Uri Origin { get; init; }
 
     /// <summary>How long a body may go without a byte arriving.</summary>
-    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+    public TimeSpan IdleTimeout { get; init; } = RegistryOptions.DefaultIdleTimeout;
 
     /// <summary>How long the registry (or its token server) may take to answer.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromMinutes(2);
+    public TimeSpan RequestTimeout { get; init; } = RegistryOptions.DefaultRequestTimeout;
 
     /// <summary>True for the requests of an upload session: the blob uploader retries them, by restarting the upload; nothing below it does.</summary>
     public bool RetriedByUploader { get; init; }

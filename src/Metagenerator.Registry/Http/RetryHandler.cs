@@ -48,13 +48,13 @@ internal sealed class RetryHandler : DelegatingHandler
         }
     }
 
-    /// <summary>Exponential backoff from <see cref="RegistryOptions.RetryBaseDelay"/>, capped at 30 s; a longer Retry-After wins (capped at 60 s).</summary>
+    /// <summary>Exponential backoff from <see cref="RegistryOptions.RetryBaseDelay"/>, capped at <see cref="RegistryOptions.MaxBackoff"/>; a longer Retry-After wins (capped at <see cref="RegistryOptions.MaxRetryAfter"/>).</summary>
     public static TimeSpan Backoff(RegistryOptions options, int attempt, TimeSpan? retryAfter)
     {
-        var exponential = TimeSpan.FromTicks(Math.Min(options.RetryBaseDelay.Ticks * (1L << Math.Min(attempt, 16)), TimeSpan.FromSeconds(30).Ticks));
+        var exponential = TimeSpan.FromTicks(Math.Min(options.RetryBaseDelay.Ticks * (1L << Math.Min(attempt, 16)), RegistryOptions.MaxBackoff.Ticks));
         var jitter = TimeSpan.FromTicks((long)(exponential.Ticks * 0.2 * Random.Shared.NextDouble()));
         var wait = exponential + jitter;
-        if (retryAfter is { } ra && ra > wait) wait = ra > TimeSpan.FromSeconds(60) ? TimeSpan.FromSeconds(60) : ra;
+        if (retryAfter is { } ra && ra > wait) wait = ra > RegistryOptions.MaxRetryAfter ? RegistryOptions.MaxRetryAfter : ra;
         return wait;
     }
 }

@@ -26,15 +26,15 @@ internal sealed class TokenClient(ICredentialProvider credentials, Func<string, 
     public async Task<BearerToken> FetchAsync(AuthChallenge challenge, IReadOnlyList<string> scopes, RegistryCredential? credential, RegistryRequestContext ctx)
     {
         if (challenge.Realm is not { Length: > 0 } realm || !Uri.TryCreate(realm, UriKind.Absolute, out var realmUri) || realmUri.Scheme is not ("http" or "https"))
-            throw new RegistryException($"{ctx.Describe()}: {ctx.Registry} asked for a bearer token but named no valid token server (realm)", ctx.Operation, ctx.Registry, ctx.Repository, HttpStatusCode.Unauthorized);
+            throw ErrorFactory.Failed(ctx, $"{ctx.Registry} asked for a bearer token but named no valid token server (realm)", HttpStatusCode.Unauthorized);
 
         var tokenCtx = ctx with { Operation = $"getting a token from {realmUri.GetLeftPart(UriPartial.Path)} for {ctx.Operation}" };
         var sendsSecret = credential is { HasPassword: true } || credential?.IdentityToken is not null;
         if (sendsSecret && realmUri.Scheme == Uri.UriSchemeHttp && ctx.Origin.Scheme == Uri.UriSchemeHttps && !isPlainHttpAllowed(realmUri.Authority))
-            throw new RegistryException(
-                $"{ctx.Describe()}: {ctx.Registry} is reached over HTTPS but names a token server on plain HTTP ({realmUri.GetLeftPart(UriPartial.Path)}); " +
+            throw ErrorFactory.Failed(ctx,
+                $"{ctx.Registry} is reached over HTTPS but names a token server on plain HTTP ({realmUri.GetLeftPart(UriPartial.Path)}); " +
                 $"the credentials for {ctx.Registry} are not sent there, where anyone on the network could read them",
-                tokenCtx.Operation, ctx.Registry, ctx.Repository, HttpStatusCode.Unauthorized, remedy: new Remedy(RemedyKind.AllowPlainHttp, realmUri.Authority));
+                HttpStatusCode.Unauthorized, remedy: new Remedy(RemedyKind.AllowPlainHttp, realmUri.Authority));
 
         Interlocked.Increment(ref _requests);
         using var request = Request(challenge, scopes, credential, realmUri);
@@ -57,10 +57,10 @@ internal sealed class TokenClient(ICredentialProvider credentials, Func<string, 
         using (response)
         {
             if (sendsSecret && RedirectHandler.Target(response, request.RequestUri!) is { } elsewhere && !RedirectHandler.SameOrigin(realmUri, elsewhere))
-                throw new RegistryException(
-                    $"{ctx.Describe()}: the token server {realmUri.Authority} redirected the token request to {elsewhere.Authority}; " +
+                throw ErrorFactory.Failed(ctx,
+                    $"the token server {realmUri.Authority} redirected the token request to {elsewhere.Authority}; " +
                     $"the credentials for {ctx.Registry} are only sent to the token server {ctx.Registry} names, never to another host",
-                    tokenCtx.Operation, ctx.Registry, ctx.Repository, response.StatusCode);
+                    response.StatusCode);
             if (response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden)
             {
                 var errors = await ErrorFactory.ReadErrorsAsync(response, ctx, CancellationToken.None).ConfigureAwait(false);
@@ -75,8 +75,7 @@ internal sealed class TokenClient(ICredentialProvider credentials, Func<string, 
             }
             catch (InvalidDataException)
             {
-                throw new RegistryException($"{tokenCtx.Describe()}: the token server sent more than {BoundedBody.MaxTokenBytes} bytes; a token answer is a few KiB",
-                    tokenCtx.Operation, ctx.Registry, ctx.Repository, response.StatusCode);
+                throw ErrorFactory.Failed(tokenCtx, $"the token server sent more than {BoundedBody.MaxTokenBytes} bytes; a token answer is a few KiB", response.StatusCode);
             }
             catch (Exception e) when (e is IOException or HttpRequestException or TimeoutException)
             {
@@ -129,7 +128,7 @@ internal sealed class TokenClient(ICredentialProvider credentials, Func<string, 
         }
         catch (JsonException)
         {
-            throw new RegistryException($"{tokenCtx.Describe()}: the token server's answer has no token", tokenCtx.Operation, tokenCtx.Registry, tokenCtx.Repository, status);
+            throw ErrorFactory.Failed(tokenCtx, "the token server's answer has no token", status);
         }
     }
 }

@@ -99,7 +99,7 @@ internal sealed class VerifiedBlobStream : Stream
     }
 
     private RegistryException Bad(string what) =>
-        new($"{_ctx.Describe()}: {what}", _ctx.Operation, _ctx.Registry, _ctx.Repository);
+        ErrorFactory.Failed(_ctx, what);
 
     protected override void Dispose(bool disposing)
     {
