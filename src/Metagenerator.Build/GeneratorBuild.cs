@@ -35,8 +35,12 @@ public static class GeneratorBuild
             spec = spec with { BaseName = baseRef.ToString() };
         }
 
-        // What the destination holds now: each of its layers with the diffID of a layer we would build is reused (no compression, no upload).
+        // What the destination holds now: each of its layers proven (by a record of building it here) to hold a layer we
+        // would build, and still present, is reused (no compression, no upload). Its config is not trusted for that.
         var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, debug, ct).ConfigureAwait(false) : null;
+        var records = request.LayerRecordDirectory is { } recordDirectory ? new LayerRecords(recordDirectory) : null;
+        var reusable = previous is null ? null : await ReusableLayers.FindAsync(
+            previous, spec.Compression, records, registry.Repository(destinations[0].Registry, destinations[0].Repository), debug, ct).ConfigureAwait(false);
 
         // Into a repository without tags, layers are uploaded while they are compressed (the primary destination only).
         await using var streamer = request.Push && previous is null
@@ -47,7 +51,8 @@ public static class GeneratorBuild
         var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;
         try
         {
-            using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, spec, scratch, previous, ct, streamer is null ? null : streamer.Start).ConfigureAwait(false);
+            using var assembled = await GeneratorImageAssembler.AssembleAsync(
+                baseImage, spec, scratch, reusable, ct, streamer is null ? null : streamer.Start, records, debug).ConfigureAwait(false);
             var streamed = streamer is null ? [] : await streamer.FinishAsync().ConfigureAwait(false);
             var uploadedEarlier = streamed.Select(b => (destinations[0].Registry, destinations[0].Repository, b.Digest)).ToHashSet();
             return await WriteAsync(request, registry, destinations, assembled, uploadedEarlier, progress, log, ct).ConfigureAwait(false);
