@@ -124,11 +124,11 @@ public sealed class GeneratorInspector
         {
             if (!isIndex && !MediaTypes.IsImageManifest(fetched.MediaType))
                 return Odd($"its manifest has media type '{fetched.MediaType}', not an image manifest");
+            // An artifact's config is no image config: say what it is rather than why it fails as one.
+            if (!isIndex && ArtifactProblem(OciJson.ParseManifest(fetched.Bytes).Config.MediaType) is { } artifact) return Odd(artifact);
             // Pinned to the digest just read, so manifest and config belong to the same image even if the tag moves meanwhile.
             var image = await new RegistryImageSource(_client).ReadImageAsync(reference.WithDigest(fetched.Digest), Platform.LinuxAmd64, ct).ConfigureAwait(false);
-            var configType = image.Manifest.Config.MediaType;
-            if (configType is not (MediaTypes.OciConfig or MediaTypes.DockerConfig))
-                return Odd($"it is not a container image but an artifact (config media type '{configType}'{(configType.Contains("helm", StringComparison.Ordinal) ? ", a Helm chart" : "")})");
+            if (ArtifactProblem(image.Manifest.Config.MediaType) is { } indexedArtifact) return Odd(indexedArtifact);
             var (labels, created) = ReadConfig(reference.ToString(), image.ConfigBytes);
             return ModelDescription.FromLabels(generator.Name, generator.Version, name, tag, reference.ToString(), fetched.Digest.ToString(),
                 labels, created, isIndex);
@@ -141,6 +141,13 @@ public sealed class GeneratorInspector
         {
             return Odd(e.Message);
         }
+        catch (JsonException e)
+        {
+            return Odd($"its manifest is not valid JSON ({e.Message})");
+        }
+
+        static string? ArtifactProblem(string configType) => configType is MediaTypes.OciConfig or MediaTypes.DockerConfig ? null
+            : $"it is not a container image but an artifact (config media type '{configType}'{(configType.Contains("helm", StringComparison.Ordinal) ? ", a Helm chart" : "")})";
 
         ModelDescription Odd(string problem) => new()
         {
