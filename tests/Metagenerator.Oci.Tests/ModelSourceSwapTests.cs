@@ -17,7 +17,7 @@ public sealed class ModelSourceSwapTests
     /// <summary>Lists <c>src</c> (with <c>src/data/model.bin</c>) the way a build plans its layers; the spec builds from that listing.</summary>
     private static LayerSpec Listed(TempDirectory dir)
     {
-        var parts = LayerPartitioner.SplitBySize([new DirectorySource(dir.Combine("src"), "ctx")], largeFileThreshold: 1L << 30);
+        var parts = LayerPartitioner.SplitBySize([new DirectorySource(dir.Combine("src"), "ctx", UseDockerignore: false)], largeFileThreshold: 1L << 30);
         return new LayerSpec { Sources = [.. parts.Select(p => p.Source)] };
     }
 
