@@ -1,0 +1,45 @@
+using System.Text;
+using Metagenerator.Oci;
+using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Tiers;
+
+namespace Metagenerator.Oci.Tests;
+
+/// <summary>Issue 20 point 6: a layer blob of an <c>oci:</c> layout that is a FIFO is refused when opened, not waited on.</summary>
+[Tier(Tier.Tools)]
+public sealed class LayoutLayerBlobKindTests
+{
+    [NeedsToolsFact("mkfifo")]
+    public async Task A_layer_blob_that_is_a_fifo_is_refused_on_open()
+    {
+        using var dir = new TempDirectory();
+        var layout = new OciLayout(dir.Combine("layout"));
+        var layer = new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = Digest.Sha256("layer"u8), Size = 5 };
+        var config = Encoding.UTF8.GetBytes($$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["{{Digest.Sha256("tar"u8)}}"]}}""");
+        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Sha256(config), Size = config.Length };
+        var manifest = OciJson.Serialize(new ImageManifest
+        {
+            SchemaVersion = 2, MediaType = MediaTypes.OciManifest, Config = configDescriptor, Layers = [layer],
+        });
+        var manifestDigest = Digest.Sha256(manifest);
+        dir.WriteFile("layout/oci-layout", """{"imageLayoutVersion":"1.0.0"}""");
+        dir.WriteFile("layout/index.json",
+            $$"""{"schemaVersion":2,"manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{manifestDigest}}","size":{{manifest.Length}},"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}""");
+        Directory.CreateDirectory(Path.GetDirectoryName(layout.BlobPath(manifestDigest))!);
+        await File.WriteAllBytesAsync(layout.BlobPath(manifestDigest), manifest);
+        await File.WriteAllBytesAsync(layout.BlobPath(configDescriptor.Digest), config);
+        (await ExternalTool.RunAsync("mkfifo", [layout.BlobPath(layer.Digest)])).EnsureSuccess();
+        var image = await layout.ReadImageAsync("v1", Platform.LinuxAmd64);
+
+        var open = image.Layers[0].OpenCompressedAsync();
+        var finished = await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(60)));
+        if (finished != open)
+        {
+            await using (File.OpenWrite(layout.BlobPath(layer.Digest))) { } // lets the blocked open go, so the run ends
+            Assert.Fail("opening the layer blob blocked on the FIFO");
+        }
+        var error = await Assert.ThrowsAsync<IOException>(() => open);
+        Assert.Contains("named pipe", error.Message);
+        Assert.Contains(layer.Digest.Hex, error.Message);
+    }
+}
