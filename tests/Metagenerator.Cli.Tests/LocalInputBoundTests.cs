@@ -75,8 +75,7 @@ public sealed class LocalInputBoundTests
         var manifest = Encoding.UTF8.GetBytes("""{"schemaVersion":2}""");
         var digest = Digest.Sha256(manifest);
         dir.WriteFile("layout/oci-layout", """{"imageLayoutVersion":"1.0.0"}""");
-        dir.WriteFile("layout/index.json",
-            $$"""{"schemaVersion":2,"manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{digest}}","size":{{manifest.Length}},"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}""");
+        dir.WriteFile("layout/index.json", IndexJson(digest, manifest.Length));
         await MakeAsync(dir.Combine("layout", "blobs", "sha256", digest.Hex), kind);
 
         var result = await RunAsync(dir, "inspect", $"oci:{dir.Combine("layout")}:v1");
@@ -96,4 +95,14 @@ public sealed class LocalInputBoundTests
 
         AssertClearError(result, 3, "index.json", $"more than {MaxJsonBytes} bytes");
     }
+
+    private static string IndexJson(Digest manifest, long size) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["schemaVersion"] = 2,
+        ["manifests"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        {
+            ["mediaType"] = MediaTypes.OciManifest, ["digest"] = manifest.ToString(), ["size"] = size,
+            ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["org.opencontainers.image.ref.name"] = "v1" },
+        }),
+    }.ToJsonString();
 }

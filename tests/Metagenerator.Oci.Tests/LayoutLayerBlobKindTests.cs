@@ -15,7 +15,7 @@ public sealed class LayoutLayerBlobKindTests
         using var dir = new TempDirectory();
         var layout = new OciLayout(dir.Combine("layout"));
         var layer = new Descriptor { MediaType = MediaTypes.OciLayerGzip, Digest = Digest.Sha256("layer"u8), Size = 5 };
-        var config = Encoding.UTF8.GetBytes($$"""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["{{Digest.Sha256("tar"u8)}}"]}}""");
+        var config = Encoding.UTF8.GetBytes("""{"architecture":"amd64","os":"linux","rootfs":{"type":"layers","diff_ids":["DIFF"]}}""".Replace("DIFF", Digest.Sha256("tar"u8).ToString()));
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Sha256(config), Size = config.Length };
         var manifest = OciJson.Serialize(new ImageManifest
         {
@@ -23,8 +23,7 @@ public sealed class LayoutLayerBlobKindTests
         });
         var manifestDigest = Digest.Sha256(manifest);
         dir.WriteFile("layout/oci-layout", """{"imageLayoutVersion":"1.0.0"}""");
-        dir.WriteFile("layout/index.json",
-            $$"""{"schemaVersion":2,"manifests":[{"mediaType":"{{MediaTypes.OciManifest}}","digest":"{{manifestDigest}}","size":{{manifest.Length}},"annotations":{"org.opencontainers.image.ref.name":"v1"}}]}""");
+        dir.WriteFile("layout/index.json", IndexJson(manifestDigest, manifest.Length));
         Directory.CreateDirectory(Path.GetDirectoryName(layout.BlobPath(manifestDigest))!);
         await File.WriteAllBytesAsync(layout.BlobPath(manifestDigest), manifest);
         await File.WriteAllBytesAsync(layout.BlobPath(configDescriptor.Digest), config);
@@ -42,4 +41,14 @@ public sealed class LayoutLayerBlobKindTests
         Assert.Contains("named pipe", error.Message);
         Assert.Contains(layer.Digest.Hex, error.Message);
     }
+
+    private static string IndexJson(Digest manifest, long size) => new System.Text.Json.Nodes.JsonObject
+    {
+        ["schemaVersion"] = 2,
+        ["manifests"] = new System.Text.Json.Nodes.JsonArray(new System.Text.Json.Nodes.JsonObject
+        {
+            ["mediaType"] = MediaTypes.OciManifest, ["digest"] = manifest.ToString(), ["size"] = size,
+            ["annotations"] = new System.Text.Json.Nodes.JsonObject { ["org.opencontainers.image.ref.name"] = "v1" },
+        }),
+    }.ToJsonString();
 }
