@@ -49,6 +49,8 @@ public static class GeneratorBuild
 
         // A private staging directory: concurrent builds of the same content must not share a layer file.
         var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;
+        // Also removed by a forced exit (a signal while blocked where cancellation cannot reach).
+        using var registered = ScratchFiles.Register(scratch);
         try
         {
             using var assembled = await GeneratorImageAssembler.AssembleAsync(

@@ -30,7 +30,7 @@ public sealed class LayoutLayerBlobKindTests
         (await ExternalTool.RunAsync("mkfifo", [layout.BlobPath(layer.Digest)])).EnsureSuccess();
         var image = await layout.ReadImageAsync("v1", Platform.LinuxAmd64);
 
-        var open = image.Layers[0].OpenCompressedAsync();
+        var open = Task.Run(() => image.Layers[0].OpenCompressedAsync()); // the open itself blocks on a FIFO
         var finished = await Task.WhenAny(open, Task.Delay(TimeSpan.FromSeconds(60)));
         if (finished != open)
         {
