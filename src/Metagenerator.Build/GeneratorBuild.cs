@@ -38,7 +38,7 @@ public static class GeneratorBuild
         // What the destination holds now: each of its layers proven (by a record of building it here) to hold a layer we
         // would build, and still present, is reused (no compression, no upload). Its config is not trusted for that.
         var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, debug, ct).ConfigureAwait(false) : null;
-        var records = request.LayerRecordDirectory is { } recordDirectory ? new LayerRecords(recordDirectory) : null;
+        var records = Records(request, debug);
         var reusable = previous is null ? null : await ReusableLayers.FindAsync(
             previous, spec.Compression, records, registry.Repository(destinations[0].Registry, destinations[0].Repository), debug, ct).ConfigureAwait(false);
 
@@ -114,6 +114,20 @@ public static class GeneratorBuild
             debug?.Invoke($"nothing to reuse from {reference}: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// The layer records to use; none when their directory lies inside the model source (a workspace that is also HOME):
+    /// the next build would pack them, and every build would change the image.
+    /// </summary>
+    private static LayerRecords? Records(GeneratorBuildRequest request, Action<string>? debug)
+    {
+        if (request.LayerRecordDirectory is not { } directory) return null;
+        var full = Path.GetFullPath(directory);
+        var source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Image.ModelSource)) + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(source, StringComparison.Ordinal)) return new LayerRecords(full);
+        debug?.Invoke($"layer records not used: {full} is inside the model source {request.Image.ModelSource}, so the image would hold them");
+        return null;
     }
 
     /// <summary>GENERATOR_REGISTRY/NAME:VERSION first (CONTRACTS §1), then each <c>--destination</c>.</summary>

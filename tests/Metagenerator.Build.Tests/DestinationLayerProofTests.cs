@@ -96,6 +96,21 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
         Assert.Contains(debug, l => l.Contains("no record of building it here"));
     }
 
+    [NeedsToolsFact("docker-registry")]
+    public async Task Records_inside_the_model_source_are_not_used_so_the_image_does_not_change()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var request = Request(manifest, source) with { LayerRecordDirectory = Path.Combine(source, ".cache", "metagenerator", "layers") };
+        var first = await GeneratorBuild.RunAsync(request, null, _ => { });
+
+        var second = await GeneratorBuild.RunAsync(request, null, _ => { });
+
+        Assert.False(Directory.Exists(Path.Combine(source, ".cache")));
+        Assert.Equal(first.Digest, second.Digest);
+    }
+
     /// <summary>Replaces the tag's top layer by a gzip tar with other content; the config (and its diff_ids) stays. Returns the planted blob's digest.</summary>
     private async Task<Digest> PlantTopLayerAsync(ImageReference reference)
     {
