@@ -35,8 +35,12 @@ public static class GeneratorBuild
             spec = spec with { BaseName = baseRef.ToString() };
         }
 
-        // What the destination holds now: each of its layers with the diffID of a layer we would build is reused (no compression, no upload).
+        // What the destination holds now: each of its layers proven (by a record of building it here) to hold a layer we
+        // would build, and still present, is reused (no compression, no upload). Its config is not trusted for that.
         var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, debug, ct).ConfigureAwait(false) : null;
+        var records = Records(request, debug);
+        var reusable = previous is null ? null : await ReusableLayers.FindAsync(
+            previous, spec.Compression, records, registry.Repository(destinations[0].Registry, destinations[0].Repository), debug, ct).ConfigureAwait(false);
 
         // Into a repository without tags, layers are uploaded while they are compressed (the primary destination only).
         await using var streamer = request.Push && previous is null
@@ -45,9 +49,12 @@ public static class GeneratorBuild
 
         // A private staging directory: concurrent builds of the same content must not share a layer file.
         var scratch = Directory.CreateDirectory(Path.Combine(request.ScratchDirectory, $"metagenerator-{Guid.NewGuid():N}")).FullName;
+        // Also removed by a forced exit (a signal while blocked where cancellation cannot reach).
+        using var registered = ScratchFiles.Register(scratch);
         try
         {
-            using var assembled = await GeneratorImageAssembler.AssembleAsync(baseImage, spec, scratch, previous, ct, streamer is null ? null : streamer.Start).ConfigureAwait(false);
+            using var assembled = await GeneratorImageAssembler.AssembleAsync(
+                baseImage, spec, scratch, reusable, ct, streamer is null ? null : streamer.Start, records, debug).ConfigureAwait(false);
             var streamed = streamer is null ? [] : await streamer.FinishAsync().ConfigureAwait(false);
             var uploadedEarlier = streamed.Select(b => (destinations[0].Registry, destinations[0].Repository, b.Digest)).ToHashSet();
             return await WriteAsync(request, registry, destinations, assembled, uploadedEarlier, progress, log, ct).ConfigureAwait(false);
@@ -107,6 +114,20 @@ public static class GeneratorBuild
             debug?.Invoke($"nothing to reuse from {reference}: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>
+    /// The layer records to use; none when their directory lies inside the model source (a workspace that is also HOME):
+    /// the next build would pack them, and every build would change the image.
+    /// </summary>
+    private static LayerRecords? Records(GeneratorBuildRequest request, Action<string>? debug)
+    {
+        if (request.LayerRecordDirectory is not { } directory) return null;
+        var full = Path.GetFullPath(directory);
+        var source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Image.ModelSource)) + Path.DirectorySeparatorChar;
+        if (!full.StartsWith(source, StringComparison.Ordinal)) return new LayerRecords(full);
+        debug?.Invoke($"layer records not used: {full} is inside the model source {request.Image.ModelSource}, so the image would hold them");
+        return null;
     }
 
     /// <summary>GENERATOR_REGISTRY/NAME:VERSION first (CONTRACTS §1), then each <c>--destination</c>.</summary>

@@ -32,6 +32,12 @@ public sealed record GeneratorBuildRequest
 
     /// <summary>Where the layer files are staged before upload.</summary>
     public string ScratchDirectory { get; init; } = Path.GetTempPath();
+
+    /// <summary>
+    /// Where the records of layers built here are kept (<see cref="LayerRecords"/>): a rebuild reuses a destination's layer
+    /// only when such a record proves it. Null: nothing is recorded, and every layer is built again.
+    /// </summary>
+    public string? LayerRecordDirectory { get; init; } = LayerRecords.DefaultDirectory();
 }
 
 /// <summary>The outcome of a build.</summary>

@@ -23,17 +23,18 @@ public static class GeneratorImageAssembler
 
     /// <summary>
     /// Builds the new layers into <paramref name="scratchDirectory"/> and returns the assembled image. Every planned layer
-    /// whose diffID matches a layer of <paramref name="previous"/> (the image the destination tag holds now) is reused as it
-    /// is: its files are tarred and hashed, but nothing is compressed or uploaded. The others are built in parallel; each
+    /// whose diffID is a key of <paramref name="reusable"/> (layers of the image the destination tag holds now, proven by
+    /// <see cref="LayerRecords"/>: see <see cref="ReusableLayers"/>) is reused as it is: its files are tarred and hashed,
+    /// but nothing is compressed or uploaded. Each built layer is recorded in <paramref name="records"/>. The others are built in parallel; each
     /// that holds at least <see cref="StreamMinBytes"/> is handed to <paramref name="whileBuilt"/> as soon as its file
     /// exists, so it can be uploaded while it is compressed.
     /// </summary>
     public static async Task<AssembledImage> AssembleAsync(
-        IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IImage? previous = null, CancellationToken ct = default,
-        Action<PlannedLayer, GrowingLayerFile>? whileBuilt = null)
+        IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IReadOnlyDictionary<Digest, ILayer>? reusable = null, CancellationToken ct = default,
+        Action<PlannedLayer, GrowingLayerFile>? whileBuilt = null, LayerRecords? records = null, Action<string>? debug = null)
     {
         var plan = Plan(baseImage, spec, ct);
-        var reusable = previous is null ? new Dictionary<Digest, ILayer>() : ReusableLayers(previous, LayerBuilder.MediaTypeOf(plan[0].Spec));
+        reusable ??= new Dictionary<Digest, ILayer>();
         var layers = new GeneratorLayer[plan.Count];
         var ilayers = new ILayer[plan.Count];
         var staged = new ConcurrentBag<string>();
@@ -58,6 +59,7 @@ public static class GeneratorImageAssembler
                 Action<GrowingLayerFile>? started = whileBuilt is not null && planned.FileBytes >= StreamMinBytes ? file => whileBuilt(planned, file) : null;
                 var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, started, token).ConfigureAwait(false);
                 staged.Add(built.FilePath);
+                if (records?.Remember(built.Descriptor, built.DiffId) is { } notRecorded) debug?.Invoke(notRecorded);
                 ilayers[i] = built;
                 layers[i] = new GeneratorLayer(planned.Contents, built.Descriptor, built.DiffId, Reused: false, planned.Files, planned.FileBytes);
             }).ConfigureAwait(false);
@@ -143,27 +145,6 @@ public static class GeneratorImageAssembler
         // Docker schema 2 has no zstd layer type: a zstd layer makes the image OCI (ImageMutation converts the base).
         MediaTypeFamily = spec.Compression == LayerCompression.Zstd ? MediaTypeFamily.Oci : Image.From(baseImage).MediaTypeFamily,
     };
-
-    /// <summary>The previous image's layers by diffID, for those compressed as <paramref name="mediaType"/> would be (gzip under either name, or zstd).</summary>
-    private static Dictionary<Digest, ILayer> ReusableLayers(IImage previous, string mediaType)
-    {
-        var byDiffId = new Dictionary<Digest, ILayer>();
-        if (Image.ParseConfig(previous.ConfigBytes)["rootfs"]?["diff_ids"] is not JsonArray diffIds || diffIds.Count != previous.Layers.Count)
-            return byDiffId;
-        for (var i = 0; i < diffIds.Count; i++)
-        {
-            var layer = previous.Layers[i];
-            if (IsZstd(layer.Descriptor.MediaType) != IsZstd(mediaType) || !IsCompressedLayer(layer.Descriptor.MediaType)) continue;
-            if (diffIds[i] is JsonValue value && value.TryGetValue<string>(out var text) && Digest.TryParse(text, out var diffId))
-                byDiffId.TryAdd(diffId, layer);
-        }
-        return byDiffId;
-    }
-
-    private static bool IsZstd(string mediaType) => mediaType == MediaTypes.OciLayerZstd;
-
-    private static bool IsCompressedLayer(string mediaType) =>
-        mediaType is MediaTypes.OciLayerGzip or MediaTypes.DockerLayerGzip or MediaTypes.OciLayerZstd;
 
     /// <summary>The OCI annotations naming the base this image was built on (image-spec annotations.md); a Docker schema 2 image has none.</summary>
     public static IReadOnlyDictionary<string, string> BaseAnnotations(IImage baseImage, GeneratorImageSpec spec)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Metagenerator.Oci;
 
 namespace Metagenerator.Cli;
 
@@ -56,6 +57,9 @@ internal sealed class SignalCancellation : IDisposable
             return;
         }
         var (code, message) = ErrorReporting.Interrupted(signal);
+        // Environment.Exit runs no finally blocks: remove the scratch files here, and say so only if they are gone.
+        var left = ScratchFiles.RemoveAll();
+        if (left.Count > 0) message = message.Replace("scratch files removed", $"scratch files left: {string.Join(", ", left)}", StringComparison.Ordinal);
         Console.Error.WriteLine($"{message} (it did not stop within {GracePeriod.TotalSeconds:0} s)");
         Environment.Exit(code);
     }

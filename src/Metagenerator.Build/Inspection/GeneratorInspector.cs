@@ -110,15 +110,50 @@ public sealed class GeneratorInspector
         return (probe.Registry, probe.Repository[..^"model".Length]);
     }
 
+    /// <summary>
+    /// One model tag as the Model API reads it. A tag that does not hold a readable linux/amd64 image (an index without
+    /// one, an OCI artifact or Helm chart, a config that is not JSON, a blob gone) is listed with <see cref="ModelDescription.Problem"/>
+    /// saying why, so one odd tag does not hide the others; a registry that fails (network, auth, 5xx) still fails the listing.
+    /// </summary>
     private async Task<ModelDescription> ReadModelAsync(GeneratorDescription generator, string registry, string repository, string name, string tag, CancellationToken ct)
     {
         var reference = new ImageReference { Registry = registry, Repository = repository, Tag = tag };
         var fetched = await _client.Repository(registry, repository).GetAsync(tag, ct).ConfigureAwait(false);
-        // Pinned to the digest just read, so manifest and config belong to the same image even if the tag moves meanwhile.
-        var image = await new RegistryImageSource(_client).ReadImageAsync(reference.WithDigest(fetched.Digest), Platform.LinuxAmd64, ct).ConfigureAwait(false);
-        var (labels, created) = ReadConfig(reference.ToString(), image.ConfigBytes);
-        return ModelDescription.FromLabels(generator.Name, generator.Version, name, tag, reference.ToString(), fetched.Digest.ToString(),
-            labels, created, MediaTypes.IsIndex(fetched.MediaType));
+        var isIndex = MediaTypes.IsIndex(fetched.MediaType);
+        try
+        {
+            if (!isIndex && !MediaTypes.IsImageManifest(fetched.MediaType))
+                return Odd($"its manifest has media type '{fetched.MediaType}', not an image manifest");
+            // An artifact's config is no image config: say what it is rather than why it fails as one.
+            if (!isIndex && ArtifactProblem(OciJson.ParseManifest(fetched.Bytes).Config.MediaType) is { } artifact) return Odd(artifact);
+            // Pinned to the digest just read, so manifest and config belong to the same image even if the tag moves meanwhile.
+            var image = await new RegistryImageSource(_client).ReadImageAsync(reference.WithDigest(fetched.Digest), Platform.LinuxAmd64, ct).ConfigureAwait(false);
+            if (ArtifactProblem(image.Manifest.Config.MediaType) is { } indexedArtifact) return Odd(indexedArtifact);
+            var (labels, created) = ReadConfig(reference.ToString(), image.ConfigBytes);
+            return ModelDescription.FromLabels(generator.Name, generator.Version, name, tag, reference.ToString(), fetched.Digest.ToString(),
+                labels, created, isIndex);
+        }
+        catch (RegistryException e) when (!e.IsTransient && e.StatusCode is null or HttpStatusCode.NotFound)
+        {
+            return Odd(e.Message);
+        }
+        catch (ImageUnavailableException e)
+        {
+            return Odd(e.Message);
+        }
+        catch (JsonException e)
+        {
+            return Odd($"its manifest is not valid JSON ({e.Message})");
+        }
+
+        static string? ArtifactProblem(string configType) => configType is MediaTypes.OciConfig or MediaTypes.DockerConfig ? null
+            : $"it is not a container image but an artifact (config media type '{configType}'{(configType.Contains("helm", StringComparison.Ordinal) ? ", a Helm chart" : "")})";
+
+        ModelDescription Odd(string problem) => new()
+        {
+            Name = name, Tag = tag, Reference = reference.ToString(), Digest = fetched.Digest.ToString(), IsIndex = isIndex,
+            HasModelLabels = false, Problem = $"the Model API cannot read this tag: {problem}",
+        };
     }
 
     private async Task<IImage> ReadRegistryAsync(ImageReference reference, CancellationToken ct)

@@ -81,6 +81,7 @@ public static class InspectionJson
         w.WriteString("reference", m.Reference);
         w.WriteString("digest", m.Digest);
         w.WriteBoolean("isIndex", m.IsIndex);
+        w.WriteString("problem", m.Problem);
         w.WriteBoolean("hasModelLabels", m.HasModelLabels);
         w.WriteString("created", m.Created);
         w.WriteString("imageCreated", m.ImageCreated);

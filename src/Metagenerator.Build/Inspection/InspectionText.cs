@@ -83,6 +83,11 @@ public static class InspectionText
             foreach (var m in group)
             {
                 Line(sb, 2, $"{m.Tag}  {m.Reference}@{m.Digest}");
+                if (m.Problem is not null)
+                {
+                    Line(sb, 3, $"warning: {m.Problem}");
+                    continue;
+                }
                 if (m.IsIndex) Line(sb, 3, "warning: the tag holds an image index, which the Model API cannot read (shown: its linux/amd64 image)");
                 if (!m.HasModelLabels)
                 {

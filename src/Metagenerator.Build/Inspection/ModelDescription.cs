@@ -36,6 +36,9 @@ public sealed record ModelDescription
     /// <summary>Optional runtime parameters (<c>parameters.optional.X</c>).</summary>
     public IReadOnlyList<KeyValuePair<string, string>> OptionalParameters { get; init; } = [];
 
+    /// <summary>Why the tag cannot be read as a model image (an index without linux/amd64, an artifact, a config that is not JSON), or null; then nothing else is known.</summary>
+    public string? Problem { get; init; }
+
     /// <summary>The <c>info</c> label (a free-text description), or null.</summary>
     public string? Info { get; init; }
 

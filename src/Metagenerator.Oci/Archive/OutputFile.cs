@@ -15,11 +15,15 @@ public sealed class OutputFile : IAsyncDisposable
     private readonly string _targetPath;
     private bool _committed;
 
+    private readonly IDisposable? _registration;
+
     private OutputFile(Stream stream, string targetPath, string? temporaryPath)
     {
         Stream = stream;
         _targetPath = targetPath;
         _temporaryPath = temporaryPath;
+        // A forced exit removes the half-written temporary file too.
+        _registration = temporaryPath is null ? null : ScratchFiles.Register(temporaryPath);
     }
 
     /// <summary>Where the bytes go.</summary>
@@ -85,6 +89,7 @@ public sealed class OutputFile : IAsyncDisposable
     {
         await Stream.DisposeAsync().ConfigureAwait(false);
         if (!_committed && _temporaryPath is not null && File.Exists(_temporaryPath)) File.Delete(_temporaryPath);
+        _registration?.Dispose();
     }
 
     private static FileStream OpenExisting(string path) => new(path, FileMode.Open, FileAccess.Write, FileShare.ReadWrite, 1 << 20);

@@ -66,9 +66,12 @@ public static class SmallInputFile
 
     /// <summary>
     /// Opens <paramref name="path"/> without blocking (a FIFO would wait for a writer) and checks the kind of what was
-    /// opened, not of what the path named a moment before.
+    /// opened, not of what the path named a moment before. For a large input read as a stream (a layer blob of an
+    /// <c>oci:</c> layout), whose reader bounds it by its expected size.
     /// </summary>
-    private static FileStream OpenRegularFile(string path)
+    /// <exception cref="IOException">The file cannot be opened, or is not a regular file ("is a named pipe (FIFO), not a regular file").</exception>
+    /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
+    public static FileStream OpenRegularFile(string path)
     {
         var handle = UnixFileKinds.OpenReadNonBlocking(path);
         if (handle is null)

@@ -1,3 +1,4 @@
+using Microsoft.Win32.SafeHandles;
 using ZstdSharp;
 
 namespace Metagenerator.Oci;
@@ -180,16 +181,7 @@ public static class LayerBuilder
 
     private static void CopyHostFile(LayerEntry entry, Stream output, byte[] buffer, CancellationToken ct)
     {
-        FileStream input;
-        try
-        {
-            input = new FileStream(entry.HostPath!, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new LayerBuildException(entry.HostPath!, $"cannot be read: {e.Message}", e);
-        }
-        using (input)
+        using (var input = OpenListedFile(entry))
         {
             var remaining = entry.Size;
             while (remaining > 0)
@@ -204,6 +196,53 @@ public static class LayerBuilder
                 throw new LayerBuildException(entry.HostPath!, "grew while the layer was being written; build again when nothing is writing to the model source");
         }
     }
+
+    /// <summary>
+    /// Opens the file <paramref name="entry"/> lists, once, and checks that what was opened is that file: not a symlink
+    /// now (O_NOFOLLOW), not a FIFO or device (O_NONBLOCK, so opening one does not wait for a writer), and the same
+    /// device and inode as when the model source was listed (a directory on its path swapped for a symlink, or the file
+    /// replaced). Only that descriptor is read.
+    /// </summary>
+    private static FileStream OpenListedFile(LayerEntry entry)
+    {
+        var path = entry.HostPath!;
+        SafeFileHandle? handle;
+        try
+        {
+            handle = UnixFileKinds.OpenReadNonBlocking(path, followSymlink: false);
+            if (handle is null) return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0, FileOptions.SequentialScan);
+        }
+        catch (SymlinkFoundException)
+        {
+            throw Changed(path, "is now a symlink");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new LayerBuildException(path, $"cannot be read: {e.Message}", e);
+        }
+        try
+        {
+            if (UnixFileKinds.Stat(handle) is { } opened)
+            {
+                if (opened.Kind != UnixFileKind.Regular) throw Changed(path, $"is now a {UnixFileKinds.Describe(opened.Kind)}");
+                if (entry.Identity is { } listed && opened.Identity != listed) throw Changed(path, "is now another file (a different inode)");
+            }
+            return new FileStream(handle, FileAccess.Read, bufferSize: 0);
+        }
+        catch (IOException e)
+        {
+            handle.Dispose();
+            throw new LayerBuildException(path, $"cannot be read: {e.Message}", e);
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    private static LayerBuildException Changed(string path, string now) =>
+        new(path, $"changed while the layer was being built: it was a regular file when the model source was listed and {now}; build again when nothing is changing the model source");
 
     /// <summary>Tells a <see cref="GrowingLayerFile"/> how far the file has been written, after each write has reached it.</summary>
     private sealed class GrowthReportingStream(Stream file, GrowingLayerFile growing) : WriteFilterStream(file, leaveOpen: true)

@@ -14,6 +14,8 @@ internal enum LayerEntryKind
 internal sealed record LayerEntry(string TargetPath, LayerEntryKind Kind)
 {
     public string? HostPath { get; init; }
+    /// <summary>The listed file's device and inode, where statx(2) gave them: the file read later must be this one.</summary>
+    public HostFileIdentity? Identity { get; init; }
     public long Size { get; init; }
     public int Mode { get; init; }
     public string? LinkTarget { get; init; }
@@ -142,7 +144,7 @@ internal static class LayerEntries
                     throw new LayerBuildException(Path.Combine(source.HostPath, relative),
                         $"its path is {pathBytes} bytes long, more than the {RawFileNames.MaxPathBytes} a path may have on this system (PATH_MAX); shorten the directory names or move the model source to a shorter path");
                 var entryPath = target.Length == 0 ? relative : target + "/" + relative;
-                var kind = UnixFileKinds.Get(child.FullName, child);
+                var kind = UnixFileKinds.Get(child.FullName, child, out var identity);
                 switch (kind)
                 {
                     case UnixFileKind.Directory:
@@ -159,6 +161,7 @@ internal static class LayerEntries
                         Add(byPath, new LayerEntry(entryPath, LayerEntryKind.HostFile)
                         {
                             HostPath = child.FullName,
+                            Identity = identity,
                             Size = ((FileInfo)child).Length,
                             Mode = (mode & AnyExecute) != 0 ? 0x1ED /* 0755 */ : 0x1A4, /* 0644 */
                         }, child.FullName);

@@ -6,7 +6,8 @@ namespace Metagenerator.Oci;
 
 /// <summary>
 /// Splits what layer sources hold into layers by how often it changes: each large file goes into one of a fixed number of
-/// groups chosen by a hash of its path, everything else (small files, symlinks, directories) into one further layer.
+/// groups chosen by a hash of its path, everything else (small files, symlinks, directories) into one further layer;
+/// a directory on the path of a large file goes with that file (and into the rest only when something of the rest is in it).
 /// </summary>
 /// <remarks>
 /// The sources are read once; the parts hold the collected entries, so building or hashing a part reads only its files.
@@ -31,7 +32,7 @@ public static class LayerPartitioner
 
     /// <summary>
     /// The parts of <paramref name="sources"/>: one per non-empty large-file group (ascending group number), then the rest,
-    /// which always exists (it holds the sources' directories).
+    /// which always exists (it holds the sources' small files, symlinks and the directories they need, and empty directories).
     /// </summary>
     /// <param name="sources">What one layer would hold.</param>
     /// <param name="largeFileThreshold">Regular files of at least this many bytes are large; must be positive.</param>
@@ -43,11 +44,19 @@ public static class LayerPartitioner
         ArgumentOutOfRangeException.ThrowIfLessThan(largeFileThreshold, 1);
         var groups = new List<LayerEntry>?[LargeFileGroups];
         var rest = new List<LayerEntry>();
-        foreach (var entry in LayerEntries.Collect(sources, ct))
+        var entries = LayerEntries.Collect(sources, ct);
+        bool IsLarge(LayerEntry e) => e.Kind == LayerEntryKind.HostFile && e.Size >= largeFileThreshold;
+        // Directories on the path of a large file go with that file's group (the builder adds a part's parents), not
+        // into the rest: a large file added in a new directory must leave the rest's layer as it was. The rest gets
+        // them back only as parents of its own entries.
+        var aboveLargeFiles = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries.Where(IsLarge))
+            for (var slash = entry.TargetPath.LastIndexOf('/'); slash > 0 && aboveLargeFiles.Add(entry.TargetPath[..slash]); slash = entry.TargetPath.LastIndexOf('/', slash - 1)) { }
+        foreach (var entry in entries)
         {
-            if (entry.Kind == LayerEntryKind.HostFile && entry.Size >= largeFileThreshold)
+            if (IsLarge(entry))
                 (groups[GroupOf(entry.TargetPath)] ??= []).Add(entry);
-            else
+            else if (entry.Kind != LayerEntryKind.Directory || !aboveLargeFiles.Contains(entry.TargetPath))
                 rest.Add(entry);
         }
 

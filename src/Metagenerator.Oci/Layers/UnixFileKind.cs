@@ -28,17 +28,51 @@ internal static partial class UnixFileKinds
     private const uint StatxIno = 0x100;
     private const int StatxModeOffset = 28;
     private const int StatxInoOffset = 32;
+    private const int StatxSizeOffset = 40;
+    private const uint StatxSizeMask = 0x200;
     private const int StatxDevMajorOffset = 136;
     private const int StatxDevMinorOffset = 140;
     private const int StatxSize = 256;
     private static bool s_statxMissing;
 
     /// <summary>The kind of <paramref name="path"/>; <paramref name="info"/> is the fallback where statx(2) is not available.</summary>
-    public static UnixFileKind Get(string path, FileSystemInfo info)
+    public static UnixFileKind Get(string path, FileSystemInfo info) => Get(path, info, out _);
+
+    /// <summary>As <see cref="Get(string, FileSystemInfo)"/>, with the entry's identity from the same statx(2) call (null where it is not available).</summary>
+    public static UnixFileKind Get(string path, FileSystemInfo info, out HostFileIdentity? identity)
     {
-        if (TryStatx(path, followSymlinks: false, out var buffer)) return KindOf(buffer);
+        identity = null;
+        if (TryStatx(path, followSymlinks: false, out var buffer))
+        {
+            identity = IdentityOf(buffer);
+            return KindOf(buffer);
+        }
         if (info.LinkTarget is not null) return UnixFileKind.Symlink;
         return info is DirectoryInfo ? UnixFileKind.Directory : UnixFileKind.Regular;
+    }
+
+    private static HostFileIdentity IdentityOf(byte[] statx) =>
+        new(BitConverter.ToUInt32(statx, StatxDevMajorOffset), BitConverter.ToUInt32(statx, StatxDevMinorOffset), BitConverter.ToUInt64(statx, StatxInoOffset));
+
+    /// <summary>What an open file is (statx on the descriptor): kind, identity and size; null where statx(2) is not available.</summary>
+    /// <exception cref="IOException">statx failed.</exception>
+    public static (UnixFileKind Kind, HostFileIdentity Identity, long Size)? Stat(SafeFileHandle handle)
+    {
+        var added = false;
+        try
+        {
+            handle.DangerousAddRef(ref added);
+            return TryStatx((int)handle.DangerousGetHandle(), "", AtEmptyPath, out var buffer) switch
+            {
+                true => (KindOf(buffer), IdentityOf(buffer), BitConverter.ToInt64(buffer, StatxSizeOffset)),
+                false => throw new IOException($"cannot tell what kind of file this is: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}"),
+                null => null,
+            };
+        }
+        finally
+        {
+            if (added) handle.DangerousRelease();
+        }
     }
 
     /// <summary>The kind of what <paramref name="path"/> finally names (symlinks followed), or null when it does not exist.</summary>
@@ -52,9 +86,7 @@ internal static partial class UnixFileKinds
 
     /// <summary>The identity of what <paramref name="path"/> names (symlinks followed when asked), or null when it cannot be read.</summary>
     public static HostFileIdentity? Identity(string path, bool followSymlinks) =>
-        TryStatx(path, followSymlinks, out var buffer)
-            ? new HostFileIdentity(BitConverter.ToUInt32(buffer, StatxDevMajorOffset), BitConverter.ToUInt32(buffer, StatxDevMinorOffset), BitConverter.ToUInt64(buffer, StatxInoOffset))
-            : null;
+        TryStatx(path, followSymlinks, out var buffer) ? IdentityOf(buffer) : null;
 
     private static bool TryStatx(string path, bool followSymlinks, out byte[] buffer) =>
         TryStatx(AtFdCwd, path, followSymlinks ? 0 : AtSymlinkNoFollow, out buffer) == true;
@@ -66,7 +98,7 @@ internal static partial class UnixFileKinds
         if (s_statxMissing || !OperatingSystem.IsLinux()) return null;
         try
         {
-            return Statx(dirfd, path, flags, StatxType | StatxIno, ref buffer[0]) == 0;
+            return Statx(dirfd, path, flags, StatxType | StatxIno | StatxSizeMask, ref buffer[0]) == 0;
         }
         catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
         {
@@ -127,10 +159,16 @@ internal static partial class UnixFileKinds
     /// <exception cref="FileNotFoundException">Nothing is there.</exception>
     /// <exception cref="UnauthorizedAccessException">Permission denied.</exception>
     /// <exception cref="IOException">Any other failure, with the system's message.</exception>
-    public static SafeFileHandle? OpenReadNonBlocking(string path)
+    public static SafeFileHandle? OpenReadNonBlocking(string path) => OpenReadNonBlocking(path, followSymlink: true);
+
+    /// <summary>
+    /// As <see cref="OpenReadNonBlocking(string)"/>; without <paramref name="followSymlink"/> (O_NOFOLLOW) a path that is
+    /// now a symlink fails with <see cref="SymlinkFoundException"/>.
+    /// </summary>
+    public static SafeFileHandle? OpenReadNonBlocking(string path, bool followSymlink)
     {
         if (!OperatingSystem.IsLinux()) return null;
-        var fd = Open(path, ORdOnly | ONonBlock | OCloExec);
+        var fd = Open(path, ORdOnly | ONonBlock | OCloExec | (followSymlink ? 0 : ONoFollow));
         if (fd >= 0) return new SafeFileHandle(fd, ownsHandle: true);
         var errno = Marshal.GetLastPInvokeError();
         var message = $"{path}: {Marshal.GetPInvokeErrorMessage(errno)}";
@@ -138,6 +176,7 @@ internal static partial class UnixFileKinds
         {
             ENoEnt => new FileNotFoundException(message, path),
             EAcces or EPerm => new UnauthorizedAccessException(message),
+            ELoop when !followSymlink => new SymlinkFoundException(message),
             _ => new IOException(message),
         };
     }
@@ -146,6 +185,9 @@ internal static partial class UnixFileKinds
     private const int ONonBlock = 0x800;   // 04000, the same on x86-64 and arm64
     private const int OCloExec = 0x80000;  // 02000000
     private const int AtEmptyPath = 0x1000;
+    // O_NOFOLLOW differs by architecture: 0400000 on x86-64, 0100000 on arm64.
+    private static readonly int ONoFollow = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x8000 : 0x20000;
+    private const int ELoop = 40;
     private const int EPerm = 1;
     private const int ENoEnt = 2;
     private const int EAcces = 13;
@@ -156,3 +198,6 @@ internal static partial class UnixFileKinds
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Statx(int dirfd, string path, int flags, uint mask, ref byte statxBuffer);
 }
+
+/// <summary>open(2) with O_NOFOLLOW found a symlink where a file was expected.</summary>
+internal sealed class SymlinkFoundException(string message) : IOException(message);

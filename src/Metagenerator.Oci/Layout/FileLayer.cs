@@ -20,7 +20,10 @@ public sealed class FileLayer(Descriptor descriptor, string filePath) : ILayer
     {
         try
         {
-            Stream file = new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan);
+            // A FIFO or device in place of the blob is refused on open, not waited on or read without end.
+            Stream file = Origin is null
+                ? new FileStream(FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.Asynchronous | FileOptions.SequentialScan)
+                : SmallInputFile.OpenRegularFile(FilePath);
             return Task.FromResult(Origin is null ? file : new VerifyingReadStream(file, Descriptor, Origin, FilePath));
         }
         catch (FileNotFoundException e)

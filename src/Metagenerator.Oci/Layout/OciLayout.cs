@@ -108,17 +108,27 @@ public sealed class OciLayout : IImageSource, IImageSink
     }
 
     /// <summary>Reads <c>index.json</c>, or returns null when the directory is not (yet) a layout.</summary>
-    public async Task<ImageIndex?> ReadIndexAsync(CancellationToken ct = default)
+    public Task<ImageIndex?> ReadIndexAsync(CancellationToken ct = default) => Task.Run(ReadIndex, ct);
+
+    private ImageIndex? ReadIndex()
     {
         var path = Path.Combine(Directory, "index.json");
         if (!File.Exists(path)) return null;
         try
         {
-            return OciJson.ParseIndex(await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false));
+            if (SmallInputFile.Problem(path) is { } problem)
+                throw new OciLayoutException(Directory, $"index.json {problem}");
+            if (!SmallInputFile.TryReadAtMost(path, MaxJsonBytes, out var bytes))
+                throw new OciLayoutException(Directory, $"index.json holds more than {MaxJsonBytes} bytes, more than an index can be");
+            return OciJson.ParseIndex(bytes);
         }
         catch (JsonException e)
         {
             throw new OciLayoutException(Directory, $"index.json is not valid: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OciLayoutException(Directory, $"index.json cannot be read: {e.Message}", e);
         }
     }
 
@@ -130,12 +140,30 @@ public sealed class OciLayout : IImageSource, IImageSink
         throw new OciLayoutException(Directory, $"{what} has no image for platform {platform} (available: {(available.Count == 0 ? "none declared" : string.Join(", ", available))})");
     }
 
-    private async Task<byte[]> ReadBlobAsync(Descriptor descriptor, CancellationToken ct)
+    /// <summary>The most a manifest, index or config may hold (as for a registry's): a local file is never read past it.</summary>
+    public const int MaxJsonBytes = 4 * 1024 * 1024;
+
+    private Task<byte[]> ReadBlobAsync(Descriptor descriptor, CancellationToken ct) => Task.Run(() => ReadBlob(descriptor), ct);
+
+    private byte[] ReadBlob(Descriptor descriptor)
     {
         var path = BlobPath(descriptor.Digest);
         if (!File.Exists(path))
             throw new OciLayoutException(Directory, $"blob {descriptor.Digest} is missing (blobs/{descriptor.Digest.Algorithm}/{descriptor.Digest.Hex})");
-        var bytes = await File.ReadAllBytesAsync(path, ct).ConfigureAwait(false);
+        if (descriptor.Size is < 0 or > MaxJsonBytes)
+            throw new OciLayoutException(Directory, $"blob {descriptor.Digest} is listed with {descriptor.Size} bytes; a manifest, index or config is at most {MaxJsonBytes}");
+        if (SmallInputFile.Problem(path) is { } problem)
+            throw new OciLayoutException(Directory, $"blob {descriptor.Digest} (blobs/{descriptor.Digest.Algorithm}/{descriptor.Digest.Hex}) {problem}");
+        byte[]? bytes;
+        try
+        {
+            // One byte past the listed size is enough to tell it is wrong.
+            if (!SmallInputFile.TryReadAtMost(path, (int)descriptor.Size, out bytes)) bytes = [];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OciLayoutException(Directory, $"blob {descriptor.Digest} cannot be read: {e.Message}", e);
+        }
         if (bytes.Length != descriptor.Size || Digest.Sha256(bytes) != descriptor.Digest)
             throw new OciLayoutException(Directory, $"blob {descriptor.Digest} is corrupt (content does not match its digest or size)");
         return bytes;

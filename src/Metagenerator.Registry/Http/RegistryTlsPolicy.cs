@@ -74,16 +74,29 @@ internal sealed class RegistryTlsPolicy
         return statuses.Count == 0 ? "chain error" : string.Join(", ", statuses);
     }
 
+    /// <summary>A CA bundle (the system's is about 200 KiB) is never read past this.</summary>
+    private const int MaxCertificateFileBytes = 4 * 1024 * 1024;
+
     private static Dictionary<string, X509Certificate2Collection> LoadCertificates(IReadOnlyDictionary<string, string> certificates)
     {
         var result = new Dictionary<string, X509Certificate2Collection>(StringComparer.OrdinalIgnoreCase);
         foreach (var (registry, path) in certificates)
         {
             const string operation = "loading a registry certificate";
-            if (!File.Exists(path))
-                throw new RegistryException($"the CA certificate file {path} given for {registry} does not exist", operation, registry, null);
+            if (SmallInputFile.Problem(path) is { } problem)
+                throw new RegistryException($"the CA certificate file {path} given for {registry} {problem}", operation, registry, null);
+            byte[]? pem;
+            try
+            {
+                if (!SmallInputFile.TryReadAtMost(path, MaxCertificateFileBytes, out pem))
+                    throw new RegistryException($"the CA certificate file {path} given for {registry} holds more than {MaxCertificateFileBytes / (1024 * 1024)} MiB; give a PEM file with the registry's CA certificates", operation, registry, null);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new RegistryException($"the CA certificate file {path} given for {registry} cannot be read: {e.Message}", operation, registry, null, innerException: e);
+            }
             var collection = new X509Certificate2Collection();
-            try { collection.ImportFromPemFile(path); }
+            try { collection.ImportFromPem(System.Text.Encoding.UTF8.GetString(pem)); }
             catch (CryptographicException e)
             {
                 throw new RegistryException($"the CA certificate file {path} given for {registry} is not a PEM certificate file ({e.Message})", operation, registry, null, innerException: e);

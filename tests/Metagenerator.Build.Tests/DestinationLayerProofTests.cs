@@ -1,0 +1,153 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json.Nodes;
+using Metagenerator.Manifest;
+using Metagenerator.Oci;
+using Metagenerator.Registry;
+using Metagenerator.TestSupport;
+using Metagenerator.TestSupport.Registry;
+using Metagenerator.TestSupport.Tiers;
+
+namespace Metagenerator.Build.Tests;
+
+/// <summary>
+/// Issue 20 point 4: a rebuild never trusts the destination's config. Someone who can push swaps the top layer of the
+/// current tag for other content and keeps the config (whose diff_ids then lie); the next unchanged rebuild must not
+/// republish the planted layer. Against a real docker-registry.
+/// </summary>
+[Tier(Tier.Registry)]
+public sealed class DestinationLayerProofTests : IAsyncLifetime
+{
+    private LocalRegistry _registry = null!;
+    private string _base = null!;
+    private readonly TempDirectory _records = new("mg-records");
+
+    public async Task InitializeAsync()
+    {
+        _registry = await LocalRegistry.StartAsync();
+        _base = await TestImages.PushBaseAsync(_registry.Host, "proof-base", "1");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _registry.DisposeAsync();
+        _records.Dispose();
+    }
+
+    private RegistryOptions Options => new() { InsecureRegistries = new HashSet<string> { _registry.Host } };
+
+    private GeneratorBuildRequest Request(GeneratorManifest manifest, string modelSource) => new()
+    {
+        Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = modelSource },
+        BaseImage = _base,
+        Registry = Options,
+        LayerRecordDirectory = _records.Path,
+    };
+
+    [NeedsToolsFact("docker-registry")]
+    public async Task A_swapped_top_layer_with_the_config_kept_is_rebuilt_not_republished()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var destination = Assert.Single(first.Pushed);
+        var planted = await PlantTopLayerAsync(destination);
+
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+
+        Assert.False(second.NewLayers[^1].Reused);
+        Assert.NotEqual(planted, second.NewLayers[^1].Descriptor.Digest);
+        Assert.Equal(first.Digest, second.Digest);
+        using var client = new RegistryClient(Options);
+        var tagged = await client.Repository(destination.Registry, destination.Repository).GetAsync(destination.Tag!);
+        Assert.Equal(first.Digest, tagged.Digest);
+        await AssertDiffIdsMatchLayersAsync(client, destination);
+    }
+
+    [NeedsToolsFact("docker-registry")]
+    public async Task An_unchanged_rebuild_reuses_the_layers_its_records_prove()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.All(second.NewLayers, l => Assert.True(l.Reused));
+    }
+
+    [NeedsToolsFact("docker-registry")]
+    public async Task Without_records_nothing_is_reused_and_the_image_is_the_same()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var debug = new List<string>();
+
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { LayerRecordDirectory = _records.Combine("empty") }, null, _ => { }, debug: debug.Add);
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.DoesNotContain(second.NewLayers, l => l.Reused);
+        Assert.Contains(debug, l => l.Contains("no record of building it here"));
+    }
+
+    [NeedsToolsFact("docker-registry")]
+    public async Task Records_inside_the_model_source_are_not_used_so_the_image_does_not_change()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var request = Request(manifest, source) with { LayerRecordDirectory = Path.Combine(source, ".cache", "metagenerator", "layers") };
+        var first = await GeneratorBuild.RunAsync(request, null, _ => { });
+
+        var second = await GeneratorBuild.RunAsync(request, null, _ => { });
+
+        Assert.False(Directory.Exists(Path.Combine(source, ".cache")));
+        Assert.Equal(first.Digest, second.Digest);
+    }
+
+    /// <summary>Replaces the tag's top layer by a gzip tar with other content; the config (and its diff_ids) stays. Returns the planted blob's digest.</summary>
+    private async Task<Digest> PlantTopLayerAsync(ImageReference reference)
+    {
+        using var client = new RegistryClient(Options);
+        var repository = client.Repository(reference.Registry, reference.Repository);
+        var imageManifest = OciJson.ParseManifest((await repository.GetAsync(reference.Digest!.Value.ToString())).Bytes);
+        var tar = new MemoryStream();
+        using (var writer = new TarWriter(tar, TarEntryFormat.Pax, leaveOpen: true))
+        {
+            var entry = new PaxTarEntry(TarEntryType.RegularFile, "workspace/generator.sh") { DataStream = new MemoryStream(Encoding.UTF8.GetBytes("#!/bin/sh\necho planted\n")) };
+            writer.WriteEntry(entry);
+        }
+        var gz = new MemoryStream();
+        using (var gzip = new GZipStream(gz, CompressionLevel.Fastest, leaveOpen: true)) gzip.Write(tar.ToArray());
+        var bytes = gz.ToArray();
+        var top = imageManifest.Layers[^1];
+        var planted = top with { Digest = Digest.Sha256(bytes), Size = bytes.Length };
+        await repository.UploadAsync(planted, _ => Task.FromResult<Stream>(new MemoryStream(bytes)));
+        var layers = imageManifest.Layers.ToList();
+        layers[^1] = planted;
+        await repository.PutAsync(reference.Tag!, OciJson.Serialize(imageManifest with { Layers = layers }), imageManifest.MediaType);
+        return planted.Digest;
+    }
+
+    /// <summary>Every layer the tag lists, decompressed and hashed, has the diffID its config claims.</summary>
+    private static async Task AssertDiffIdsMatchLayersAsync(RegistryClient client, ImageReference reference)
+    {
+        var repository = client.Repository(reference.Registry, reference.Repository);
+        var imageManifest = OciJson.ParseManifest((await repository.GetAsync(reference.Tag!)).Bytes);
+        var diffIds = JsonNode.Parse(await repository.ReadAsync(imageManifest.Config))!["rootfs"]!["diff_ids"]!.AsArray();
+        Assert.Equal(imageManifest.Layers.Count, diffIds.Count);
+        for (var i = 0; i < diffIds.Count; i++)
+        {
+            await using var gzip = new GZipStream(new MemoryStream(await repository.ReadAsync(imageManifest.Layers[i])), CompressionMode.Decompress);
+            var plain = new MemoryStream();
+            await gzip.CopyToAsync(plain);
+            Assert.Equal(diffIds[i]!.GetValue<string>(), Digest.Sha256(plain.ToArray()).ToString());
+        }
+    }
+}
