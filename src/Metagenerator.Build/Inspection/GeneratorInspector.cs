@@ -110,6 +110,21 @@ public sealed class GeneratorInspector
         return (probe.Registry, probe.Repository[..^"model".Length]);
     }
 
+    /// <summary>The model image <paramref name="modelName"/>:<paramref name="tag"/> of <paramref name="generator"/>, read as the
+    /// Model API reads it, or null when the registry has no such repository or tag.</summary>
+    public async Task<ModelDescription?> FindModelAsync(GeneratorDescription generator, string modelName, string tag, CancellationToken ct = default)
+    {
+        var (registry, repositoryPrefix) = ModelLocation(generator);
+        try
+        {
+            return await ReadModelAsync(generator, registry, repositoryPrefix + modelName, modelName, tag, ct).ConfigureAwait(false);
+        }
+        catch (RegistryException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     private async Task<ModelDescription> ReadModelAsync(GeneratorDescription generator, string registry, string repository, string name, string tag, CancellationToken ct)
     {
         var reference = new ImageReference { Registry = registry, Repository = repository, Tag = tag };
