@@ -208,6 +208,9 @@ public sealed class DockerEngineClient : IDisposable
         SocketError.AccessDenied => new DockerEngineException(
             $"permission denied on the Docker engine's socket {Endpoint.SocketPath ?? Endpoint.Description}: this user may not use the engine; " +
             "run as a member of the socket's group (usually 'docker'), or set DOCKER_HOST to an engine you may use", DockerEngineFailure.PermissionDenied, e),
+        _ when Endpoint.SocketPath is { } path && !File.Exists(path) && !Directory.Exists(path) => new DockerEngineException(
+            $"no Docker engine at {Endpoint.Description}: there is no socket {path}; start the engine, or set DOCKER_HOST to where it listens (unix:///PATH or tcp://HOST:PORT)",
+            DockerEngineFailure.Unreachable, e),
         _ => new DockerEngineException(
             $"no Docker engine at {Endpoint.Description} ({socket.Message}); start it, or set DOCKER_HOST to where it listens (unix:///PATH or tcp://HOST:PORT)",
             DockerEngineFailure.Unreachable, e),
