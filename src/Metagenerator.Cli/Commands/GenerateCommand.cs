@@ -70,7 +70,7 @@ internal static class GenerateCommand
         var extraEnvironment = RegistryFlags.ParsePairs(parse.GetValue(Env) ?? [], "--env", "K=V");
         foreach (var (name, _) in extraEnvironment.Where(e => ModelApiVariables.Contains(e.Key)))
             throw new UsageException($"--env {name}=…: {name} is what the Model API sends; set it with {(name switch { "MODEL_NAME" => "--model-name", "MODEL_TAG" => "--model-tag", "EXTRA_FLAGS" => "--skip-tls-verify", _ => "(nothing: it is the request's time)" })}");
-        var timeout = parse.GetValue(Timeout) is { } timeoutText ? ParseDuration(timeoutText) : (TimeSpan?)null;
+        var timeout = parse.GetValue(Timeout) is { } timeoutText ? DurationParser.Parse(timeoutText, "--timeout") : (TimeSpan?)null;
         var credentials = RegistryAccess.Credentials(parse, workspace);
         var configJson = credentials.ConfigPath
             ?? throw new UsageException($"generate mounts a Docker config.json at {GeneratorRunner.ConfigJsonTarget}, as the Model API mounts its credentials, and none was found ({credentials.Description}); pass one with --config");
@@ -100,7 +100,7 @@ internal static class GenerateCommand
         string image;
         if (manifest is not null)
         {
-            var build = await BuildLocallyAsync(manifest, modelSource!, scratch!.Path, registryOptions, reporter, ct);
+            var build = await BuildLocallyAsync(engine, manifest, modelSource!, scratch!.Path, registryOptions, reporter, ct);
             inspection = await inspector.InspectAsync($"oci:{build.Layout}:{manifest.Version}", ct);
             image = build.Image;
         }
@@ -173,7 +173,7 @@ internal static class GenerateCommand
 
     /// <summary>Builds the generator image from the local manifest into a docker-archive (loaded into the engine) and an
     /// OCI layout (read as <c>inspect</c> reads it); nothing is pushed.</summary>
-    private static async Task<(string Image, string Layout)> BuildLocallyAsync(GeneratorManifest manifest, string modelSource, string scratch,
+    private static async Task<(string Image, string Layout)> BuildLocallyAsync(DockerEngineClient engine, GeneratorManifest manifest, string modelSource, string scratch,
         RegistryOptions registry, ConsoleReporter reporter, CancellationToken ct)
     {
         var builder = BuilderKindParser.Resolve(null, manifest);
@@ -198,7 +198,6 @@ internal static class GenerateCommand
         };
         var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct, reporter.Debug);
         var image = GeneratorBuild.Destinations(request)[0].ToString();
-        using var engine = new DockerEngineClient(EngineEndpoint.Parse(Environment.GetEnvironmentVariable("DOCKER_HOST")));
         await using (var archive = File.OpenRead(tar))
             await engine.LoadAsync(archive, ct);
         reporter.Info($"generate: built {image} ({result.Digest}) from the local manifest and loaded it into the engine; nothing pushed");
@@ -246,27 +245,6 @@ internal static class GenerateCommand
         return secrets;
     }
 
-    /// <summary>Reads 90s, 30m, 2h, 1h30m or a number of seconds.</summary>
-    internal static TimeSpan ParseDuration(string text)
-    {
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) && plain > 0) return TimeSpan.FromSeconds(plain);
-        var total = TimeSpan.Zero;
-        var rest = text.Trim();
-        var units = new Dictionary<char, double> { ['h'] = 3600, ['m'] = 60, ['s'] = 1 };
-        while (rest.Length > 0)
-        {
-            var end = 0;
-            while (end < rest.Length && (char.IsAsciiDigit(rest[end]) || rest[end] == '.')) end++;
-            if (end == 0 || end == rest.Length || !units.TryGetValue(rest[end], out var seconds)
-                || !double.TryParse(rest[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-                throw new UsageException($"--timeout '{text}' is not a duration; write e.g. 90s, 30m, 2h, 1h30m or a number of seconds");
-            total += TimeSpan.FromSeconds(number * seconds);
-            rest = rest[(end + 1)..];
-        }
-        if (total <= TimeSpan.Zero) throw new UsageException($"--timeout '{text}' must be more than zero");
-        return total;
-    }
-
     /// <summary>A directory for the local build's outputs, removed afterwards.</summary>
     private sealed class ScratchDirectory : IDisposable
     {
@@ -282,7 +260,7 @@ internal static class GenerateCommand
 }
 
 /// <summary>Passes a container's output on line by line, as it comes, with secrets replaced (a secret cut by a frame boundary is still whole in its line).</summary>
-internal sealed class RedactingRelay(TextWriter target, SecretRedaction redaction) : IDisposable
+public sealed class RedactingRelay(TextWriter target, SecretRedaction redaction) : IDisposable
 {
     private const int MaxPending = 64 * 1024; // a line without an end (a progress bar) is passed on in pieces of this size
     private readonly MemoryStream _pending = new();
@@ -316,4 +294,29 @@ internal sealed class RedactingRelay(TextWriter target, SecretRedaction redactio
     }
 
     public void Dispose() => _pending.Dispose();
+}
+
+/// <summary>Durations as flags take them.</summary>
+public static class DurationParser
+{
+    /// <summary>Reads 90s, 30m, 2h, 1h30m or a number of seconds.</summary>
+    public static TimeSpan Parse(string text, string flag)
+    {
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var plain) && plain > 0) return TimeSpan.FromSeconds(plain);
+        var total = TimeSpan.Zero;
+        var rest = text.Trim();
+        var units = new Dictionary<char, double> { ['h'] = 3600, ['m'] = 60, ['s'] = 1 };
+        while (rest.Length > 0)
+        {
+            var end = 0;
+            while (end < rest.Length && (char.IsAsciiDigit(rest[end]) || rest[end] == '.')) end++;
+            if (end == 0 || end == rest.Length || !units.TryGetValue(rest[end], out var seconds)
+                || !double.TryParse(rest[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                throw new UsageException($"{flag} '{text}' is not a duration; write e.g. 90s, 30m, 2h, 1h30m or a number of seconds");
+            total += TimeSpan.FromSeconds(number * seconds);
+            rest = rest[(end + 1)..];
+        }
+        if (total <= TimeSpan.Zero) throw new UsageException($"{flag} '{text}' must be more than zero");
+        return total;
+    }
 }
