@@ -13,7 +13,8 @@ public class GenerateInterruptTests(EngineFixture fixture)
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task SIGINT_while_the_generator_runs_stops_and_removes_its_container()
     {
-        using var ws = await new GeneratorRuns(fixture).PushGeneratorAsync("gen-interrupted", "buildah", await fixture.BuildahBaseAsync());
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-interrupted", "buildah", await fixture.BuildahBaseAsync());
+        var before = await fixture.ContainersAsync();
         var psi = new ProcessStartInfo(ExternalTool.Require("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
                  {
@@ -37,7 +38,7 @@ public class GenerateInterruptTests(EngineFixture fixture)
 
         await started.Task.WaitAsync(TimeSpan.FromMinutes(5));
         await Task.Delay(TimeSpan.FromSeconds(1)); // the generator is running now
-        Assert.NotEmpty(await fixture.ContainersOfAsync(ws.GeneratorImage));
+        Assert.NotEqual(before, await fixture.ContainersAsync());
         (await ExternalTool.RunAsync("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])).EnsureSuccess();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(1));
         await stdout;
@@ -47,6 +48,6 @@ public class GenerateInterruptTests(EngineFixture fixture)
         Assert.True(process.ExitCode == 130, err);
         Assert.Contains("error: interrupted (SIGINT)", err);
         Assert.Contains("removed", err);
-        Assert.Empty(await fixture.ContainersOfAsync(ws.GeneratorImage));
+        Assert.Equal(before, await fixture.ContainersAsync());
     }
 }

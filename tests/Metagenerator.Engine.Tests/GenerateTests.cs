@@ -24,7 +24,8 @@ public class GenerateTests(EngineFixture fixture)
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Generate_and_a_hand_written_docker_run_give_the_same_model_image_labels_and_it_reports_finished()
     {
-        using var ws = await _runs.PushGeneratorAsync("gen-buildah", "buildah", await fixture.BuildahBaseAsync());
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-buildah", "buildah", await fixture.BuildahBaseAsync());
+        var before = await fixture.ContainersAsync();
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--param", "KNOWLEDGE_GRAPH_ENABLED=true", "--format", "json"]);
 
@@ -41,7 +42,7 @@ public class GenerateTests(EngineFixture fixture)
         // The generator's own output streamed (to stderr with --format json), and no secret of config.json anywhere.
         Assert.Contains($"generator: pushed {destination}", generate.StdErr);
         AssertNoSecret(generate);
-        Assert.Empty(await fixture.ContainersOfAsync(ws.GeneratorImage));
+        Assert.Equal(before, await fixture.ContainersAsync());
         var byGenerate = await RegistryInspection.LabelsAsync(destination);
 
         // The same request written by hand after CONTRACTS §7, with the same CREATED: the same labels, byte for byte.
@@ -58,7 +59,8 @@ public class GenerateTests(EngineFixture fixture)
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task Text_report_shows_the_model_image_as_inspect_models_does()
     {
-        using var ws = await _runs.PushGeneratorAsync("gen-text", "buildah", await fixture.BuildahBaseAsync());
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-text", "buildah", await fixture.BuildahBaseAsync());
+        var before = await fixture.ContainersAsync();
 
         var generate = await GenerateAsync(ws, "v2", [.. BuildahRun, "--param", "MODEL_DOCKERFILE=Dockerfile_model"]);
 
@@ -71,6 +73,7 @@ public class GenerateTests(EngineFixture fixture)
         Assert.Contains("GRID_DATA  /grid_data/default.json", generate.StdOut);
         Assert.Contains("generate: added, which the Model API would not add: --network host, --security-opt seccomp=unconfined", generate.StdErr);
         AssertNoSecret(generate);
+        Assert.Equal(before, await fixture.ContainersAsync());
     }
 
     [NeedsToolsTheory("dockerd", "docker", "mmdebstrap", "docker-registry")]
@@ -80,21 +83,24 @@ public class GenerateTests(EngineFixture fixture)
     [InlineData("grid-a", "v1", "parameter 'NOT_A_PARAMETER' is not under", "--param", "NOT_A_PARAMETER=1")]
     public async Task What_the_Model_API_refuses_is_refused_before_any_container_starts(string model, string tag, string reason, params string[] args)
     {
-        using var ws = await _runs.PushGeneratorAsync("gen-refused", "buildah", await fixture.BuildahBaseAsync());
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-refused", "buildah", await fixture.BuildahBaseAsync());
+        var before = await fixture.ContainersAsync();
 
         var generate = await fixture.GenerateAsync([ws.GeneratorImage, "--model-name", model, "--model-tag", tag, "--config", fixture.ConfigJson, .. BuildahRun, .. args]);
 
         Assert.Equal(2, generate.ExitCode);
         Assert.Contains("error: the Model API would refuse this request, so no container was started:", generate.StdErr);
         Assert.Contains(reason, generate.StdErr);
-        Assert.Empty(await fixture.ContainersOfAsync(ws.GeneratorImage));
+        Assert.Equal(before, await fixture.ContainersAsync());
         Assert.DoesNotContain("pulling", generate.StdErr);
+        Assert.False(await fixture.HasImageAsync(ws.GeneratorImage), "the refused request pulled the generator image");
     }
 
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task A_failing_generator_is_reported_as_failed_with_its_output()
     {
-        using var ws = await _runs.PushGeneratorAsync("gen-fails", "buildah", await fixture.BuildahBaseAsync());
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-fails", "buildah", await fixture.BuildahBaseAsync());
+        var before = await fixture.ContainersAsync();
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--param", "MODEL_DOCKERFILE=Dockerfile_missing"]);
 
@@ -102,26 +108,28 @@ public class GenerateTests(EngineFixture fixture)
         Assert.Contains("Dockerfile_missing", generate.StdOut + generate.StdErr); // the generator's own words
         Assert.Matches(@"generator   \S+ \(exited \d+: the generator failed\)", generate.StdOut);
         Assert.Contains("status      failed: the generator container exited with status", generate.StdOut);
-        Assert.Empty(await fixture.ContainersOfAsync(ws.GeneratorImage));
+        Assert.Equal(before, await fixture.ContainersAsync());
     }
 
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task A_generator_past_the_timeout_is_stopped_and_removed()
     {
-        using var ws = await _runs.PushGeneratorAsync("gen-slow", "buildah", await fixture.BuildahBaseAsync());
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-slow", "buildah", await fixture.BuildahBaseAsync());
+        var before = await fixture.ContainersAsync();
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--timeout", "2s"]);
 
         Assert.True(generate.ExitCode == 124, generate.StdOut + generate.StdErr);
         Assert.Contains("stopped: it ran past --timeout", generate.StdOut);
         Assert.Contains("status      running: the generator ran past --timeout", generate.StdOut);
-        Assert.Empty(await fixture.ContainersOfAsync(ws.GeneratorImage));
+        Assert.Equal(before, await fixture.ContainersAsync());
     }
 
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task A_missing_generator_image_wrong_credentials_and_no_engine_are_clear_errors()
     {
-        using var ws = await _runs.PushGeneratorAsync("gen-errors", "buildah", await fixture.BuildahBaseAsync());
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-errors", "buildah", await fixture.BuildahBaseAsync());
+        var before = await fixture.ContainersAsync();
 
         var missing = await fixture.GenerateAsync([$"{ws.Registry}/no-such-generator:v1", "--model-name", "grid-a", "--model-tag", "v1", "--config", fixture.ConfigJson, "--skip-tls-verify"]);
         Assert.True(missing.ExitCode == 3, missing.StdErr);
@@ -139,7 +147,7 @@ public class GenerateTests(EngineFixture fixture)
             new Dictionary<string, string?> { ["DOCKER_HOST"] = $"unix://{ws.Combine("no-engine.sock")}" });
         Assert.True(noEngine.ExitCode == 7, noEngine.StdErr);
         Assert.Contains($"no Docker engine at unix://{ws.Combine("no-engine.sock")}: there is no socket", noEngine.StdErr);
-        Assert.Empty(await fixture.ContainersOfAsync(ws.GeneratorImage));
+        Assert.Equal(before, await fixture.ContainersAsync());
     }
 
     private static void AssertNoSecret(ToolResult result)
