@@ -140,13 +140,17 @@ public static class GeneratorScript
         w.Line("  exit 2");
         w.Line("}");
         w.Line();
-        w.Comment("mg_run LABEL RETRIES PROGRAM ARGS...: runs the builder, re-running it up to RETRIES times on failure.");
+        w.Comment("mg_run LABEL RETRIES LEVEL PROGRAM ARGS...: runs the builder, re-running it up to RETRIES times on failure;");
+        w.Comment("a final failure is reported at LEVEL: error, or warning for an optional step the run goes on without.");
         w.Line("mg_run() {");
         w.Indented(() =>
         {
             w.Line("mg_label=$1");
             w.Line("mg_retries=$2");
-            w.Line("shift 2");
+            w.Line("mg_level=$3");
+            w.Line("mg_after=''");
+            w.Line("[ \"$mg_level\" = error ] || mg_after='; going on without it'");
+            w.Line("shift 3");
             w.Line("mg_attempt=0");
             w.Line("while :; do");
             w.Indented(() =>
@@ -156,11 +160,11 @@ public static class GeneratorScript
                 w.Line("mg_status=$?");
                 w.Line("[ \"$mg_status\" -ne 0 ] || return 0");
                 w.Line("if [ \"$mg_status\" -eq 127 ]; then");
-                w.Line("  printf 'generator: error: %s: %s not found; is the generator base image right for this builder?\\n' \"$mg_label\" \"$1\" >&2");
+                w.Line("  printf 'generator: %s: %s: %s not found; is the generator base image right for this builder?%s\\n' \"$mg_level\" \"$mg_label\" \"$1\" \"$mg_after\" >&2");
                 w.Line("  return 127");
                 w.Line("fi");
                 w.Line("if [ \"$mg_attempt\" -ge \"$mg_retries\" ]; then");
-                w.Line("  printf 'generator: error: %s failed with exit code %s\\n' \"$mg_label\" \"$mg_status\" >&2");
+                w.Line("  printf 'generator: %s: %s failed with exit code %s%s\\n' \"$mg_level\" \"$mg_label\" \"$mg_status\" \"$mg_after\" >&2");
                 w.Line("  return \"$mg_status\"");
                 w.Line("fi");
                 w.Line("mg_attempt=$((mg_attempt + 1))");

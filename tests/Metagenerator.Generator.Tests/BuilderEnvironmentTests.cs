@@ -111,7 +111,7 @@ public class BuilderEnvironmentTests
     }
 
     [NeedsToolsFact("busybox", "bash")]
-    public async Task Kaniko_warms_a_mounted_cache_dir_with_the_pull_forms_of_the_tls_flags()
+    public async Task Kaniko_warms_a_mounted_cache_dir_with_the_tls_flags_its_warmer_reads()
     {
         var mountPoint = File.ReadLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).First(p => p != "/" && !p.Contains('\\'));
         Assert.True(TestHost.IsMountPoint(mountPoint));
@@ -126,7 +126,7 @@ public class BuilderEnvironmentTests
         Assert.Equal(
             [
                 $"--cache-dir={mountPoint}", "--image=python:3.10", "--image=python:3.10-slim", "--verbosity=info",
-                "--skip-tls-verify-pull", "--insecure-pull", "--skip-tls-verify-registry=mirror.local",
+                "--skip-tls-verify-registry=index.docker.io", "--insecure-pull", "--skip-tls-verify-registry=mirror.local",
                 "--insecure-registry=base.local:5000", "--registry-certificate=reg.example=/certs/ca.crt",
             ],
             run.Calls[0].Skip(1));

@@ -98,12 +98,12 @@ public class KanikoArgumentsTests
     }
 
     [Fact]
-    public void Cache_true_warms_build_cache_into_a_mounted_cache_dir_first_with_the_tls_flags_for_pulls()
+    public void Cache_true_warms_build_cache_into_a_mounted_cache_dir_first_skipping_tls_for_the_cache_registries()
     {
         var calls = Kaniko(TestManifests.Extended(), ExtendedEnv(), TestHost.Imagined() with { MountPoint = p => p == "/kaniko-cache" });
         Assert.Equal(2, calls.Count);
         Assert.Equal(
-            ["/kaniko/warmer", "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug", "--skip-tls-verify-pull"],
+            ["/kaniko/warmer", "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug", "--skip-tls-verify-registry=index.docker.io"],
             calls[0]);
         Assert.Equal("/kaniko/executor", calls[1][0]);
     }

@@ -55,7 +55,7 @@ public class ScriptExactCommandLineTests
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Equal(2, run.Calls.Count);
         Assert.Equal(
-            [Path.Combine(sandbox.Bin, "warmer"), "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug", "--skip-tls-verify-pull"],
+            [Path.Combine(sandbox.Bin, "warmer"), "--cache-dir=/kaniko-cache", "--image=python:3.12-slim", "--verbosity=debug", "--skip-tls-verify-registry=index.docker.io"],
             run.Calls[0]);
         Assert.Equal(Path.Combine(sandbox.Bin, "executor"), run.Calls[1][0]);
         Assert.Equal(InSandbox(KanikoArgumentsTests.ExtendedExecutor.Skip(1), sandbox), run.Calls[1].Skip(1));

@@ -59,9 +59,12 @@ internal sealed class KanikoDefinition : BuilderDefinition
                 Note(Cat(Str("build.cache is not warmed: "), Ref("mg_warm_dir"),
                     Str(" is not a mounted volume (set KANIKO_WARM_CACHE=true to warm it anyway)")))));
         }
-        // The warmer only pulls: kaniko's TLS flags become their pull forms.
+        // The warmer only pulls, and has none of the executor's push flags. kaniko v1.24.0's warmer parses
+        // --skip-tls-verify-pull but never reads it; its transport (util.MakeTransport) skips verification only for
+        // --skip-tls-verify-registry hosts. So skipping verification becomes that flag for each build.cache registry
+        // (CacheRegistries, literal words in the command). --insecure-pull is read (remote.RetrieveRemoteImage).
+        foreach (var step in Flag("mg_warm_skip", Any(NonEmpty("mg_skip_all"), NonEmpty("mg_skip_pull")))) yield return step;
         yield return Set("mg_warm_tls", "");
-        yield return If(Any(NonEmpty("mg_skip_all"), NonEmpty("mg_skip_pull")), Append("mg_warm_tls", Str("--skip-tls-verify-pull")));
         yield return If(Any(NonEmpty("mg_http_all"), NonEmpty("mg_http_pull")), Append("mg_warm_tls", Str("--insecure-pull")));
         yield return ForEach("mg_h", "mg_skip_hosts", Append("mg_warm_tls", Cat(Str("--skip-tls-verify-registry="), Ref("mg_h"))));
         yield return ForEach("mg_h", "mg_http_hosts", Append("mg_warm_tls", Cat(Str("--insecure-registry="), Ref("mg_h"))));
@@ -76,6 +79,7 @@ internal sealed class KanikoDefinition : BuilderDefinition
             List<ArgItem> warm = [Concat(L("--cache-dir="), V("mg_warm_dir"))];
             warm.AddRange(m.BuildCache.Select(image => Lit("--image=" + image)));
             warm.Add(Concat(L("--verbosity="), V("mg_verbosity")));
+            warm.Add(When("mg_warm_skip", [.. CacheRegistries(m.BuildCache).Select(r => Lit("--skip-tls-verify-registry=" + r))]));
             warm.Add(Splice("mg_warm_tls"));
             // Warming is an optimisation: when it fails (a cache image unreachable), the executor pulls bases itself.
             commands.Add(new CommandTemplate(WarmerLabel, WarmerPath, "KANIKO_WARMER", "mg_warm", null, warm, Optional: true));
@@ -96,4 +100,17 @@ internal sealed class KanikoDefinition : BuilderDefinition
         commands.Add(new CommandTemplate(ExecutorLabel, ExecutorPath, "KANIKO_EXECUTOR", null, null, exec));
         return commands;
     }
+
+    /// <summary>The registries of <paramref name="images"/>, each once, as kaniko names them when it matches
+    /// <c>--skip-tls-verify-registry</c> (go-containerregistry's <c>name.ParseReference</c>): the part before the first
+    /// <c>/</c> when it holds a <c>.</c> or <c>:</c>, else Docker Hub (<c>index.docker.io</c>; <c>docker.io</c> too).</summary>
+    internal static IReadOnlyList<string> CacheRegistries(IEnumerable<string> images) =>
+        images.Select(image =>
+        {
+            var slash = image.IndexOf('/');
+            var first = slash > 0 ? image[..slash] : "";
+            return first.Contains('.') || first.Contains(':') ? (first == "docker.io" ? DockerHub : first) : DockerHub;
+        }).Distinct(StringComparer.Ordinal).ToList();
+
+    private const string DockerHub = "index.docker.io";
 }

@@ -87,10 +87,11 @@ internal sealed class ShellWriter
         }
         Items(command.Items);
         var retry = command.RetryVariable is null ? "0" : $"\"${{{command.RetryVariable}}}\"";
+        // An optional step's failure is a warning (mg_run says so) and the script goes on; any other ends the run.
         if (command.Optional)
-            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} \"$@\" || printf 'generator: warning: %s failed; going on without it\\n' {ShellQuote.Literal(command.Label)} >&2");
+            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} warning \"$@\" || :");
         else
-            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} \"$@\" || exit $?");
+            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} error \"$@\" || exit $?");
         if (command.Condition is not null)
         {
             _indent--;
