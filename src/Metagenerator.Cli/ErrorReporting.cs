@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Text.RegularExpressions;
+using Metagenerator.Docker;
 using Metagenerator.Manifest;
 using Metagenerator.Oci.Text;
 
@@ -12,6 +13,8 @@ public static partial class ErrorReporting
     public static (int Code, string Message) Describe(Exception e) => e switch
     {
         ManifestException m => (ExitCodes.InvalidInput, string.Join(Environment.NewLine, m.Errors)),
+        DockerEngineException { Failure: DockerEngineFailure.Unreachable or DockerEngineFailure.PermissionDenied or DockerEngineFailure.Refused } d
+            => (ExitCodes.EngineFailure, "error: " + Redacted(d.Message)),
         MetageneratorException { Category: ErrorCategory.Bug } m => Bug(m),
         MetageneratorException m => (CodeFor(m.Category), "error: " + Shown(m.Message) + RemedyText(m.Remedy)),
         // Local files the user named (outputs, inputs) that the OS refused: the user can fix those.

@@ -21,6 +21,7 @@ namespace Metagenerator.Cli
                 RenderGeneratorCommand.Create(),
                 BuildCommand.Create(),
                 InspectCommand.Create(),
+                GenerateCommand.Create(),
             };
 
             string? extraFlags = null;

@@ -110,6 +110,21 @@ public sealed class GeneratorInspector
         return (probe.Registry, probe.Repository[..^"model".Length]);
     }
 
+    /// <summary>The model image <paramref name="modelName"/>:<paramref name="tag"/> of <paramref name="generator"/>, read as the
+    /// Model API reads it, or null when the registry has no such repository or tag.</summary>
+    public async Task<ModelDescription?> FindModelAsync(GeneratorDescription generator, string modelName, string tag, CancellationToken ct = default)
+    {
+        var (registry, repositoryPrefix) = ModelLocation(generator);
+        try
+        {
+            return await ReadModelAsync(generator, registry, repositoryPrefix + modelName, modelName, tag, ct).ConfigureAwait(false);
+        }
+        catch (RegistryException e) when (e.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>
     /// One model tag as the Model API reads it. A tag that does not hold a readable linux/amd64 image (an index without
     /// one, an OCI artifact or Helm chart, a config that is not JSON, a blob gone) is listed with <see cref="ModelDescription.Problem"/>

@@ -73,8 +73,11 @@ public static class InspectionJson
         return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length) + "\n";
     }
 
-    private static void Model(Utf8JsonWriter w, ModelDescription m)
+    /// <summary>Writes one model image as <c>inspect --models</c> lists it (also used by <c>generate</c>).</summary>
+    public static void Model(Utf8JsonWriter w, ModelDescription m)
     {
+        ArgumentNullException.ThrowIfNull(w);
+        ArgumentNullException.ThrowIfNull(m);
         w.WriteStartObject();
         w.WriteString("name", m.Name);
         w.WriteString("tag", m.Tag);

@@ -80,27 +80,32 @@ public static class InspectionText
         foreach (var group in models.GroupBy(m => m.Name))
         {
             Line(sb, 1, group.Key);
-            foreach (var m in group)
-            {
-                Line(sb, 2, $"{m.Tag}  {m.Reference}@{m.Digest}");
-                if (m.Problem is not null)
-                {
-                    Line(sb, 3, $"warning: {m.Problem}");
-                    continue;
-                }
-                if (m.IsIndex) Line(sb, 3, "warning: the tag holds an image index, which the Model API cannot read (shown: its linux/amd64 image)");
-                if (!m.HasModelLabels)
-                {
-                    Line(sb, 3, "no model labels (the Model API lists it without parameters)");
-                    continue;
-                }
-                Line(sb, 3, $"CREATED  {m.Created ?? "(no label)"}");
-                if (m.Info is not null) Line(sb, 3, $"info     {m.Info}");
-                Section(sb, 3, "build parameters", m.GenerationParameters);
-                if (m.RuntimeParameters.Count > 0) Section(sb, 3, "runtime parameters", m.RuntimeParameters);
-                if (m.OptionalParameters.Count > 0) Section(sb, 3, "optional parameters", m.OptionalParameters);
-            }
+            foreach (var m in group) Model(sb, 2, m);
         }
+    }
+
+    /// <summary>One model image as <c>inspect --models</c> lists it, at <paramref name="indent"/> (also used by <c>generate</c>).</summary>
+    public static void Model(StringBuilder sb, int indent, ModelDescription m)
+    {
+        ArgumentNullException.ThrowIfNull(sb);
+        ArgumentNullException.ThrowIfNull(m);
+        Line(sb, indent, $"{m.Tag}  {m.Reference}@{m.Digest}");
+        if (m.Problem is not null)
+        {
+            Line(sb, indent + 1, $"warning: {m.Problem}");
+            return;
+        }
+        if (m.IsIndex) Line(sb, indent + 1, "warning: the tag holds an image index, which the Model API cannot read (shown: its linux/amd64 image)");
+        if (!m.HasModelLabels)
+        {
+            Line(sb, indent + 1, "no model labels (the Model API lists it without parameters)");
+            return;
+        }
+        Line(sb, indent + 1, $"CREATED  {m.Created ?? "(no label)"}");
+        if (m.Info is not null) Line(sb, indent + 1, $"info     {m.Info}");
+        Section(sb, indent + 1, "build parameters", m.GenerationParameters);
+        if (m.RuntimeParameters.Count > 0) Section(sb, indent + 1, "runtime parameters", m.RuntimeParameters);
+        if (m.OptionalParameters.Count > 0) Section(sb, indent + 1, "optional parameters", m.OptionalParameters);
     }
 
     private static void Section(StringBuilder sb, int indent, string title, IReadOnlyList<KeyValuePair<string, string>> entries)
