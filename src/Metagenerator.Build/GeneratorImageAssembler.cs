@@ -160,6 +160,22 @@ public static class GeneratorImageAssembler
     /// <summary>The annotation holding the base image's reference.</summary>
     public const string BaseNameAnnotation = "org.opencontainers.image.base.name";
 
+    /// <summary>
+    /// Writes the manifest's value into the image's Env for each config key and build parameter the Env already defines
+    /// (a builder setting the base image sets, e.g. moby/buildkit's BUILDKIT_HOST, or DOCKER_CONFIG). The script applies a
+    /// manifest value only when the variable is unset, and the base's Env sets it: without this the base's default would
+    /// win over the manifest. So the order is Docker's own: <c>docker run -e</c>, then this Env (the manifest's value), then
+    /// the base's default; keys the base does not define stay out of the Env and the script's defaults serve them.
+    /// </summary>
+    public static void ApplyManifestOverBaseEnv(JsonObject config, GeneratorManifest manifest)
+    {
+        foreach (var (key, value) in manifest.Config.Select(c => (c.Key, c.Value.Text))
+                     .Concat(manifest.BuildParameters.Select(p => (p.Name, p.Value.Text))))
+        {
+            if (ImageConfigEditor.GetEnv(config, key) is not null) ImageConfigEditor.SetEnv(config, key, value);
+        }
+    }
+
     private static void Configure(JsonObject config, GeneratorImageSpec spec)
     {
         ImageConfigEditor.SetCreated(config, spec.Created);
@@ -169,6 +185,7 @@ public static class GeneratorImageAssembler
         ImageConfigEditor.SetCmd(config, null);
         ImageConfigEditor.SetEnv(config, "MODEL_BUILD_CONTEXT", GeneratorImageLayout.ModelSource);
         ImageConfigEditor.SetEnv(config, "DOCKER_CONFIG", GeneratorImageLayout.Workspace);
+        ApplyManifestOverBaseEnv(config, spec.Manifest);
         ImageConfigEditor.AddLabels(config, spec.Manifest.Labels.Concat(spec.ExtraLabels));
     }
 }

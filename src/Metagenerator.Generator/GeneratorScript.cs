@@ -135,6 +135,13 @@ public static class GeneratorScript
         w.Line("  return 1");
         w.Line("}");
         w.Line();
+        w.Comment("mg_rootlesskit_starts PROGRAM: rootlesskit can start a child in a user namespace (true when not needed: root, or not installed).");
+        w.Line("mg_rootlesskit_starts() {");
+        w.Line("  [ \"$(id -u)\" = 0 ] && return 0");
+        w.Line("  command -v \"$1\" >/dev/null 2>&1 || return 0");
+        w.Line("  \"$1\" true >/dev/null 2>&1");
+        w.Line("}");
+        w.Line();
         w.Line("mg_fail() {");
         w.Line("  printf 'generator: error: %s\\n' \"$1\" >&2");
         w.Line("  exit 2");

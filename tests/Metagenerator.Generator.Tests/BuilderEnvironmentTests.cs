@@ -175,7 +175,7 @@ public class BuilderEnvironmentTests
         Assert.Equal(
             "[registry.\"model.local:5000\"]\n  insecure = true\n" +
             "[registry.\"base.local:5000\"]\n  http = true\n  insecure = true\n" +
-            "[registry.\"reg.example\"]\n  ca = [\"/certs/ca.crt\", \"/certs/other.crt\"]\n",
+            "[registry.\"reg.example\"]\n  ca = [\"/certs/ca.crt\", \"/certs/other.crt\"]\n  http = false\n",
             File.ReadAllText(config));
         Assert.EndsWith("push=true,registry.insecure=true", run.Calls[0].Single(a => a.StartsWith("type=image,", StringComparison.Ordinal)));
     }

@@ -13,6 +13,15 @@ internal sealed record TestHost : IScriptHost
 
     public Func<string, bool> MountPoint { get; init; } = IsMountPoint;
 
+    /// <summary>[ -r PATH ]: the tests run as root, who reads every file.</summary>
+    public Func<string, bool> Readable { get; init; } = _ => true;
+
+    /// <summary>rootlesskit can start (or is not needed): true as the tests run (root).</summary>
+    public bool RootlessKitStarts { get; init; } = true;
+
+    /// <summary>The user id the script reports; the tests' own by default.</summary>
+    public string UserIdText { get; init; } = CurrentUserId();
+
     public int ProbeStatus { get; init; }
 
     public string Time { get; init; } = "";
@@ -30,12 +39,21 @@ internal sealed record TestHost : IScriptHost
         HostQuestion.RegularFile => RegularFile(path),
         HostQuestion.Socket => Socket(path),
         HostQuestion.MountPoint => MountPoint(path),
+        HostQuestion.Readable => Readable(path),
+        HostQuestion.RootlessKitStarts => RootlessKitStarts,
         _ => throw new ArgumentOutOfRangeException(nameof(question)),
     };
 
     public int Probe(IReadOnlyList<string> argv) => ProbeStatus;
 
     public string Now() => Time;
+
+    public string UserId() => UserIdText;
+
+    /// <summary>The effective uid, from the Uid line of /proc/self/status (real, effective, saved, fs).</summary>
+    private static string CurrentUserId() =>
+        File.ReadLines("/proc/self/status").First(l => l.StartsWith("Uid:", StringComparison.Ordinal))
+            .Split(['\t', ' '], StringSplitOptions.RemoveEmptyEntries)[2];
 
     private static bool IsSocket(string path)
     {

@@ -33,9 +33,11 @@ internal sealed class BuildKitDefinition : BuilderDefinition
             + "kaniko's TLS flags"),
     ];
 
+    /// <summary>What a plain <c>docker run</c> needs for daemonless BuildKit (BuildKit's docs for its rootless image).</summary>
+    public const string DaemonlessRunOptions = "--security-opt seccomp=unconfined --security-opt apparmor=unconfined";
+
     public override string RunRequirements =>
-        "Daemonless BuildKit runs rootlesskit as uid 1000 and needs 'docker run --security-opt seccomp=unconfined "
-        + "--security-opt apparmor=unconfined' (the generator sets BUILDKITD_FLAGS=" + NoProcessSandbox + "). The Model API's "
+        "Daemonless BuildKit runs rootlesskit as uid 1000 and needs 'docker run " + DaemonlessRunOptions + "' (the generator sets BUILDKITD_FLAGS=" + NoProcessSandbox + "). The Model API's "
         + "unprivileged run can only use BuildKit through a remote BUILDKIT_HOST. A remote daemon decides itself which "
         + "registries are insecure (its buildkitd.toml); kaniko's TLS flags then only reach the push.";
 
@@ -70,9 +72,16 @@ internal sealed class BuildKitDefinition : BuilderDefinition
 
     /// <summary>Daemonless: kaniko's TLS flags reach the pulls too, through a buildkitd.toml with one
     /// <c>[registry."HOST"]</c> table per registry (<c>http</c> for --insecure*, <c>insecure</c> for both spellings,
-    /// <c>ca</c> for --registry-certificate); the global flags apply to the model registry.</summary>
+    /// <c>ca</c> and <c>http = false</c> for --registry-certificate); the global flags apply to the model registry.</summary>
     private static IEnumerable<Step> DaemonlessConfig()
     {
+        // Under the container engine's default seccomp (and AppArmor) profile rootlesskit cannot create its user namespace;
+        // buildctl-daemonless.sh would only say "could not connect … after 10 trials" and print rootlesskit's log.
+        yield return If(Not(new HostCond(HostQuestion.RootlessKitStarts, Str("rootlesskit"))),
+            Fail("BUILDKIT_HOST", Cat(Str("BUILDKIT_HOST: no BuildKit daemon is named, and daemonless BuildKit cannot start here: rootlesskit (as uid "),
+                new UserIdExpr(), Str(") cannot create its user namespace under the container's default seccomp/AppArmor profiles. "
+                + "Run the generator with 'docker run " + DaemonlessRunOptions + " ...', or set BUILDKIT_HOST to a running BuildKit daemon "
+                + "(tcp://HOST:1234, in the manifest's config or with docker run -e)"))));
         yield return Set("mg_toml_hosts", "");
         yield return If(NonEmpty("mg_insecure_all"), Append("mg_toml_hosts", Ref("mg_model_host")));
         yield return ForEach("mg_h", "mg_insecure_hosts", If(Not(HasWord("mg_toml_hosts", Ref("mg_h"))), Append("mg_toml_hosts", Ref("mg_h"))));
@@ -84,7 +93,9 @@ internal sealed class BuildKitDefinition : BuilderDefinition
             If(Matches(Ref("mg_h"), UnsafeTomlPatterns),
                 Fail("EXTRA_FLAGS", Cat(Str("EXTRA_FLAGS: registry '"), Ref("mg_h"), Str("' has characters a registry host cannot have")))),
             Set("mg_toml", Cat(Ref("mg_toml"), Str("[registry.\""), Ref("mg_h"), Str("\"]\n"))),
+            Set("mg_h_http", ""),
             If(Any(HasWord("mg_http_hosts", Ref("mg_h")), All(NonEmpty("mg_http_all"), new EqualCond(Ref("mg_h"), Ref("mg_model_host")))),
+                Set("mg_h_http", "1"),
                 Set("mg_toml", Cat(Ref("mg_toml"), Str("  http = true\n")))),
             If(Any(HasWord("mg_insecure_hosts", Ref("mg_h")), All(NonEmpty("mg_insecure_all"), new EqualCond(Ref("mg_h"), Ref("mg_model_host")))),
                 Set("mg_toml", Cat(Ref("mg_toml"), Str("  insecure = true\n")))),
@@ -96,7 +107,10 @@ internal sealed class BuildKitDefinition : BuilderDefinition
                         Fail("EXTRA_FLAGS", Cat(Str("EXTRA_FLAGS: --registry-certificate path '"), Ref("mg_value"), Str("' must be letters, digits and ._/:=-")))),
                     If(NonEmpty("mg_ca"), Set("mg_ca", Cat(Ref("mg_ca"), Str(", ")))),
                     Set("mg_ca", Cat(Ref("mg_ca"), Str("\""), Ref("mg_value"), Str("\""))))),
-            If(NonEmpty("mg_ca"), Set("mg_toml", Cat(Ref("mg_toml"), Str("  ca = ["), Ref("mg_ca"), Str("]\n")))));
+            If(NonEmpty("mg_ca"), Set("mg_toml", Cat(Ref("mg_toml"), Str("  ca = ["), Ref("mg_ca"), Str("]\n")))),
+            // BuildKit takes a registry on localhost or 127.x for plain HTTP unless the table says otherwise: a certificate
+            // means HTTPS.
+            If(All(NonEmpty("mg_ca"), Empty("mg_h_http")), Set("mg_toml", Cat(Ref("mg_toml"), Str("  http = false\n")))));
         yield return Set("mg_buildkitd_flags", Ref("BUILDKITD_FLAGS"));
         yield return If(Empty("mg_buildkitd_flags"), Set("mg_buildkitd_flags", NoProcessSandbox));
         yield return If(NonEmpty("mg_toml"),

@@ -51,6 +51,15 @@ internal static class GeneratorInputs
             Fail("MODEL_DOCKERFILE", Cat(Str("MODEL_DOCKERFILE: "), Ref("mg_dockerfile"),
                 Str(" does not exist; MODEL_DOCKERFILE is relative to MODEL_BUILD_CONTEXT ("), Ref("mg_context"), Str(")"))));
 
+        // A credentials file the builder cannot read (a root-owned 0600 file mounted into an image that runs as uid 1000,
+        // as BuildKit's rootless image does) would only show as a refused push (401) after the whole build.
+        foreach (var step in OrDefault("mg_docker_config", "DOCKER_CONFIG", DefaultDockerConfig)) yield return step;
+        yield return Set("mg_config_json", Cat(Ref("mg_docker_config"), Str("/config.json")));
+        yield return If(All(new HostCond(HostQuestion.RegularFile, Ref("mg_config_json")), Not(new HostCond(HostQuestion.Readable, Ref("mg_config_json")))),
+            Fail("DOCKER_CONFIG", Cat(Str("DOCKER_CONFIG: "), Ref("mg_config_json"), Str(" exists but this generator runs as uid "), new UserIdExpr(),
+                Str(", which cannot read it (the registry would refuse the push: 401). Mount a credentials file uid "), new UserIdExpr(),
+                Str(" can read: owned by uid "), new UserIdExpr(), Str(" (chown), or mode 0644 (chmod 0644 on the host file)"))));
+
         // CONTRACTS §1 (destination) and §3 (label prefix); an empty MODEL_REGISTRY means no registry prefix.
         yield return Set("mg_repository", Cat(Str($"{manifest.Name}/{manifest.Version}/"), Ref("MODEL_NAME"), Str(":"), Ref("MODEL_TAG")));
         yield return IfElse(NonEmpty("MODEL_REGISTRY"),

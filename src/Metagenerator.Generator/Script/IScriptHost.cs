@@ -9,6 +9,9 @@ internal interface IScriptHost
     /// <summary>The exit status of a capability check (<see cref="ProbeStep"/>).</summary>
     int Probe(IReadOnlyList<string> argv);
 
+    /// <summary>The numeric user id the script runs as.</summary>
+    string UserId();
+
     /// <summary>The current UTC time in the script's <c>CREATED</c> format.</summary>
     string Now();
 }

@@ -46,5 +46,7 @@ internal static class ScriptOracle
         }
 
         public string Now() => inner.Now();
+
+        public string UserId() => inner.UserId();
     }
 }

@@ -88,6 +88,7 @@ internal static class ScriptRenderer
         {
             LitExpr l => ShellQuote.Literal(l.Text),
             RefExpr r => $"\"${{{Name(r.Name)}}}\"",
+            UserIdExpr => "\"$(id -u)\"",
             StripExpr s => $"\"${{{Name(s.Name)}{(s.FromEnd ? "%" : "#")}{(s.Longest ? (s.FromEnd ? "%" : "#") : "")}{Pattern(s.Pattern)}}}\"",
             _ => throw new InvalidOperationException($"unknown value {p}"),
         }));
@@ -128,6 +129,8 @@ internal static class ScriptRenderer
         HostCond { Question: HostQuestion.RegularFile } h => $"[ -f {Value(h.Path)} ]",
         HostCond { Question: HostQuestion.Socket } h => $"[ -S {Value(h.Path)} ]",
         HostCond { Question: HostQuestion.MountPoint } h => $"mg_is_mount_point {Value(h.Path)}",
+        HostCond { Question: HostQuestion.Readable } h => $"[ -r {Value(h.Path)} ]",
+        HostCond { Question: HostQuestion.RootlessKitStarts } h => $"mg_rootlesskit_starts {Value(h.Path)}",
         _ => throw new InvalidOperationException($"unknown test {cond}"),
     };
 

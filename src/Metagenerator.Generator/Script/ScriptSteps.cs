@@ -20,6 +20,9 @@ internal sealed record CatExpr(IReadOnlyList<Expr> Parts) : Expr;
 /// (<c>${v#p}</c>, <c>${v##p}</c>, <c>${v%p}</c>, <c>${v%%p}</c>).</summary>
 internal sealed record StripExpr(string Name, string Pattern, bool FromEnd, bool Longest) : Expr;
 
+/// <summary>The numeric user id the script runs as (<c>"$(id -u)"</c>).</summary>
+internal sealed record UserIdExpr : Expr;
+
 /// <summary>A test.</summary>
 internal abstract record Cond;
 
@@ -61,6 +64,13 @@ internal enum HostQuestion
 
     /// <summary>PATH is a mount point: it is listed in <c>/proc/self/mountinfo</c>.</summary>
     MountPoint,
+
+    /// <summary><c>[ -r PATH ]</c>: the script's user can read it.</summary>
+    Readable,
+
+    /// <summary>rootlesskit (named by PATH) can start a child in a new user namespace here, or is not needed (the script runs as
+    /// root, or PATH is not installed).</summary>
+    RootlessKitStarts,
 }
 
 /// <summary>A question about the machine (a file, a socket, a mount point).</summary>

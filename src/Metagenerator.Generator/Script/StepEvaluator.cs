@@ -71,6 +71,7 @@ internal sealed class StepEvaluator
         LitExpr l => l.Text,
         RefExpr r => Get(r.Name),
         CatExpr c => string.Concat(c.Parts.Select(Value)),
+        UserIdExpr => _host.UserId(),
         StripExpr s => Strip(Get(s.Name), s.Pattern, s.FromEnd, s.Longest),
         _ => throw new InvalidOperationException($"unknown value {expr}"),
     };

@@ -25,6 +25,9 @@ public sealed record StandInImage
     /// <summary><c>docker import --change</c> instructions (ENV, USER, WORKDIR, ENTRYPOINT, CMD).</summary>
     public IReadOnlyList<string> Changes { get; init; } = [];
 
+    /// <summary>mmdebstrap steps to skip beyond output/dev, e.g. <c>cleanup/run</c> to keep directories a hook made in /run.</summary>
+    public IReadOnlyList<string> Skips { get; init; } = [];
+
     /// <summary>Host files and directories copied in by a hook: they take part in the cache key.</summary>
     public IReadOnlyList<string> HostInputs { get; init; } = [];
 
@@ -37,6 +40,7 @@ public sealed record StandInImage
     {
         var text = new StringBuilder();
         text.AppendLine(Variant).AppendLine(string.Join(',', Packages)).AppendLine(string.Join('\n', CustomizeHooks));
+        if (Skips.Count > 0) text.AppendLine("skip " + string.Join(',', Skips)); // absent from older recipes: their hashes stay
         foreach (var input in HostInputs)
         {
             // A host directory counts by the names in it (an SDK upgrade adds a version directory; times change with
@@ -74,6 +78,7 @@ public sealed record StandInImage
         if (File.Exists(tar)) return tar;
         var partial = tar + ".partial";
         var args = new List<string> { "--variant=" + Variant, "--skip=output/dev", "--mode=root", "--format=tar" };
+        foreach (var skip in Skips) args.Add("--skip=" + skip);
         if (Packages.Count > 0) args.Add("--include=" + string.Join(',', Packages));
         foreach (var hook in CustomizeHooks) args.Add("--customize-hook=" + hook);
         args.AddRange(["bookworm", partial]);
