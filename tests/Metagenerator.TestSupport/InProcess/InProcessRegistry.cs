@@ -69,6 +69,9 @@ public sealed partial class InProcessRegistry : HttpMessageHandler
     /// </summary>
     public Func<HttpRequestMessage, HttpResponseMessage?>? Intercept { get; set; }
 
+    /// <summary>How long to hold a request before serving it (without blocking a thread), so that requests overlap as over a network; null for none.</summary>
+    public Func<HttpRequestMessage, TimeSpan>? Delay { get; set; }
+
     /// <summary>One line per request received: <c>METHOD /path</c> (no query), in arrival order.</summary>
     public IReadOnlyCollection<string> Requests => _requests;
 
@@ -145,6 +148,7 @@ public sealed partial class InProcessRegistry : HttpMessageHandler
             injected.RequestMessage = request;
             return injected;
         }
+        if (Delay?.Invoke(request) is { } delay && delay > TimeSpan.Zero) await Task.Delay(delay, ct).ConfigureAwait(false);
         var body = request.Content is null ? [] : await request.Content.ReadAsByteArrayAsync(ct).ConfigureAwait(false);
         var response = Serve(request, uri, body);
         response.RequestMessage = request;
