@@ -69,7 +69,7 @@ public sealed class SinkUnitTests
         var image = await _setup.ImageAsync(client, layers: 10, layerSize: 4 * 1024);
         // Slow closing PUTs keep sessions open, so more than four would overlap if the sink allowed it.
         Registry.Delay = r => r.Method == HttpMethod.Put && r.RequestUri!.AbsolutePath.Contains("/blobs/uploads/", StringComparison.Ordinal)
-            ? TimeSpan.FromMilliseconds(50) : TimeSpan.Zero;
+            ? TimeSpan.FromMilliseconds(300) : TimeSpan.Zero;
 
         await new RegistryImageSink(client).WriteImageAsync(image, [$"{InProcessSetup.Host}/many:1"]);
 
