@@ -3,12 +3,14 @@
 # alternating old/new so drift in machine load hits both alike; then the unit tier (scripts/test --filter Tier=unit,
 # build included) the same way. Prints each run's wall time, the medians and the new/old ratio.
 # Usage: bench/test-time.sh [OLD [NEW [ROUNDS]]]   (defaults: 3cf00e2, HEAD, 1 round)
+# MG_BENCH_KINDS="unit" times only the unit tier ("all unit" by default).
 # Run it on a quiet machine: the ratio is only meaningful when nothing else competes for the CPUs.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 old=$(git -C "$repo" rev-parse "${1:-3cf00e2}")
 new=$(git -C "$repo" rev-parse "${2:-HEAD}")
 rounds=${3:-1}
+kinds=${MG_BENCH_KINDS:-all unit}
 work=$(mktemp -d /tmp/mg-test-time.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 declare -A times=()
@@ -36,11 +38,13 @@ for round in $(seq "$rounds"); do
   order="old new"; [ $((round % 2)) -eq 0 ] && order="new old"
   for which in $order; do
     commit=$old; [ "$which" = new ] && commit=$new
-    clone "$which" "$commit"; timed "$which" "$which-all"
-    clone "$which" "$commit"; timed "$which" "$which-unit" --filter Tier=unit
+    for kind in $kinds; do
+      clone "$which" "$commit"
+      if [ "$kind" = unit ]; then timed "$which" "$which-unit" --filter Tier=unit; else timed "$which" "$which-all"; fi
+    done
   done
 done
-for kind in all unit; do
+for kind in $kinds; do
   o=$(median <<<"${times[old-$kind]}"); n=$(median <<<"${times[new-$kind]}")
   printf '%-5s old %8.1f s  new %8.1f s  new/old %.2f\n' "$kind" "$o" "$n" "$(echo "$n / $o" | bc -l)"
 done
