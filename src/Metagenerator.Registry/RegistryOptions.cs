@@ -61,6 +61,12 @@ public sealed record RegistryOptions
     /// <summary>Receives one line per registry request (method, host, path, status, time) for verbose output; never headers, queries or bodies. May be called from several threads at once.</summary>
     public Action<string>? Log { get; init; }
 
+    /// <summary>
+    /// The handler that sends requests, beneath deadlines, retries and authentication (as ggcr's <c>remote.WithTransport</c>);
+    /// null for sockets under the TLS options above. The client does not dispose it. Tests give an in-process registry.
+    /// </summary>
+    public HttpMessageHandler? Transport { get; init; }
+
     /// <summary>How many blobs are pushed at the same time.</summary>
     public int MaxParallelBlobs { get; init; } = 4;
 

@@ -11,31 +11,12 @@ namespace Metagenerator.Cli.Tests;
 /// and the messages a user sees when something is wrong. Secrets never appear in output.
 /// </summary>
 [Tier(Tier.Registry)]
-public sealed class BuildCommandTests : IAsyncLifetime
+public sealed class BuildCommandTests(PlainAndProtectedRegistries registries) : IClassFixture<PlainAndProtectedRegistries>
 {
-    private const string Password = "s3cr3t-Pa55word!";
-    private TempDirectory _state = null!;
-    private LocalRegistry _plain = null!;
-    private LocalRegistry _protected = null!;
-    private TestCertificates _certs = null!;
-
-    public async Task InitializeAsync()
-    {
-        _state = new TempDirectory("mg-cli-registries");
-        _certs = await TestCertificates.CreateAsync(_state.Combine("certs"));
-        var htpasswd = await Htpasswd.WriteAsync(_state.Combine("htpasswd"), new Dictionary<string, string> { ["alice"] = Password });
-        _plain = await LocalRegistry.StartAsync();
-        _protected = await LocalRegistry.StartAsync(new LocalRegistryOptions { Tls = _certs, HtpasswdPath = htpasswd });
-        await TestImages.PushBaseAsync(_plain.Host, "base", "1");
-        await TestImages.PushBaseAsync(_protected.Host, "base", "1", new SkopeoAuth(_certs.SkopeoCertDirectory, "alice", Password));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _plain.DisposeAsync();
-        await _protected.DisposeAsync();
-        _state.Dispose();
-    }
+    private const string Password = PlainAndProtectedRegistries.Password;
+    private readonly LocalRegistry _plain = registries.Plain;
+    private readonly LocalRegistry _protected = registries.Protected;
+    private readonly TestCertificates _certs = registries.Certs;
 
     /// <summary>A workspace as CONTRACTS §5 describes it: manifest, model-src/ and (optionally) config.json.</summary>
     private static TempDirectory Workspace(string registry, string? password = null)

@@ -14,34 +14,22 @@ namespace Metagenerator.Cli.Tests;
 /// outputs that are links, FIFOs, devices or standard output. Judged with skopeo, umoci, GNU tar and stat.
 /// </summary>
 [Tier(Tier.Registry)]
-public sealed class HardeningTests : IAsyncLifetime
+public sealed class HardeningTests : IClassFixture<PlainAndProtectedRegistries>, IAsyncDisposable
 {
-    private const string Password = "Hard3n-Pa55word!";
-    private TempDirectory _state = null!;
-    private LocalRegistry _plain = null!;
-    private LocalRegistry _protected = null!;
-    private FaultProxy _proxy = null!;
-    private TestCertificates _certs = null!;
+    private const string Password = PlainAndProtectedRegistries.Password;
+    private readonly LocalRegistry _plain;
+    private readonly LocalRegistry _protected;
+    private readonly TestCertificates _certs;
+    // Faults injected by one test must not reach another: each test gets its own proxy (cheap, in-process).
+    private readonly FaultProxy _proxy;
 
-    public async Task InitializeAsync()
+    public HardeningTests(PlainAndProtectedRegistries registries)
     {
-        _state = new TempDirectory("mg-cli-hardening");
-        _certs = await TestCertificates.CreateAsync(_state.Combine("certs"));
-        var htpasswd = await Htpasswd.WriteAsync(_state.Combine("htpasswd"), new Dictionary<string, string> { ["alice"] = Password });
-        _plain = await LocalRegistry.StartAsync();
-        _protected = await LocalRegistry.StartAsync(new LocalRegistryOptions { Tls = _certs, HtpasswdPath = htpasswd });
+        (_plain, _protected, _certs) = (registries.Plain, registries.Protected, registries.Certs);
         _proxy = FaultProxy.Start(_plain.Port);
-        await TestImages.PushBaseAsync(_plain.Host, "base", "1");
-        await TestImages.PushBaseAsync(_protected.Host, "base", "1", new SkopeoAuth(_certs.SkopeoCertDirectory, "alice", Password));
     }
 
-    public async Task DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _plain.DisposeAsync();
-        await _protected.DisposeAsync();
-        _state.Dispose();
-    }
+    public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
     private static string ManifestText(string registry) => $"""
         demo-gen:

@@ -13,48 +13,69 @@ namespace Metagenerator.Cli.Tests;
 /// Metagenerator.Build.Tests (GeneratorInspectionTests); here they are labelled images made with umoci.
 /// </summary>
 [Tier(Tier.Registry)]
-public sealed class InspectCommandTests : IAsyncLifetime
+public sealed class InspectCommandTests : IClassFixture<InspectCommandTests.SharedRegistries>
 {
     private const string Password = "inspect-Pa55word!";
     private const string Created = "2026-11-30T01:09:41.803560+00:00";
-    private TempDirectory _state = null!;
-    private LocalRegistry _plain = null!;
-    private LocalRegistry _protected = null!;
-    private TestCertificates _certs = null!;
-    private TempDirectory _seed = null!;
-    private TempDirectory _extended = null!;
-    private string _seedDigest = null!;
+    private readonly LocalRegistry _plain;
+    private readonly LocalRegistry _protected;
+    private readonly TestCertificates _certs;
+    private readonly TempDirectory _seed;
+    private readonly TempDirectory _extended;
+    private readonly string _seedDigest;
+
+    public InspectCommandTests(SharedRegistries shared)
+    {
+        (_plain, _protected, _certs) = (shared.Plain, shared.Protected, shared.Certs);
+        (_seed, _extended, _seedDigest) = (shared.Seed, shared.Extended, shared.SeedDigest);
+    }
 
     private string Insecure => "--insecure-registry=" + _plain.Host;
 
-    public async Task InitializeAsync()
+    /// <summary>
+    /// The registries and generator images every test of the class reads, made once: tests only read them or push
+    /// under their own names (repositories and tags no other test reads), so they stay independent.
+    /// </summary>
+    public sealed class SharedRegistries : IAsyncLifetime
     {
-        _state = new TempDirectory("mg-cli-inspect");
-        _certs = await TestCertificates.CreateAsync(_state.Combine("certs"));
-        var htpasswd = await Htpasswd.WriteAsync(_state.Combine("htpasswd"), new Dictionary<string, string> { ["alice"] = Password });
-        _plain = await LocalRegistry.StartAsync();
-        _protected = await LocalRegistry.StartAsync(new LocalRegistryOptions { Tls = _certs, HtpasswdPath = htpasswd });
-        await TestImages.PushBaseAsync(_plain.Host, "base", "1");
-        await TestImages.PushBaseAsync(_protected.Host, "base", "1", new SkopeoAuth(_certs.SkopeoCertDirectory, "alice", Password));
+        public TempDirectory State { get; private set; } = null!;
+        public LocalRegistry Plain { get; private set; } = null!;
+        public LocalRegistry Protected { get; private set; } = null!;
+        public TestCertificates Certs { get; private set; } = null!;
+        public TempDirectory Seed { get; private set; } = null!;
+        public TempDirectory Extended { get; private set; } = null!;
+        public string SeedDigest { get; private set; } = null!;
 
-        _seed = Workspace("seed-example", _plain.Host, "Dockerfile_model");
-        _seedDigest = (await BuildAsync(_seed, $"{_plain.Host}/base:1", Insecure)).Split('@')[1];
-        _extended = Workspace("realworld-extended", _plain.Host, "Dockerfile");
-        await BuildAsync(_extended, $"{_plain.Host}/base:1", Insecure);
-        await PushModelAsync(_plain.Host, "example-generator/v3/grid-a:v1", new Dictionary<string, string>
+        public async Task InitializeAsync()
         {
-            ["example-generator.v3.grid-a.v1.GRID_DATA"] = "/grid_data/other.json",
-            ["example-generator.v3.grid-a.v1.CREATED"] = Created,
-        });
-    }
+            State = new TempDirectory("mg-cli-inspect");
+            Certs = await TestCertificates.CreateAsync(State.Combine("certs"));
+            var htpasswd = await Htpasswd.WriteAsync(State.Combine("htpasswd"), new Dictionary<string, string> { ["alice"] = Password });
+            Plain = await LocalRegistry.StartAsync();
+            Protected = await LocalRegistry.StartAsync(new LocalRegistryOptions { Tls = Certs, HtpasswdPath = htpasswd });
+            await TestImages.PushBaseAsync(Plain.Host, "base", "1");
+            await TestImages.PushBaseAsync(Protected.Host, "base", "1", new SkopeoAuth(Certs.SkopeoCertDirectory, "alice", Password));
 
-    public async Task DisposeAsync()
-    {
-        await _plain.DisposeAsync();
-        await _protected.DisposeAsync();
-        _seed.Dispose();
-        _extended.Dispose();
-        _state.Dispose();
+            var insecure = "--insecure-registry=" + Plain.Host;
+            Seed = Workspace("seed-example", Plain.Host, "Dockerfile_model");
+            SeedDigest = (await BuildAsync(Seed, $"{Plain.Host}/base:1", insecure)).Split('@')[1];
+            Extended = Workspace("realworld-extended", Plain.Host, "Dockerfile");
+            await BuildAsync(Extended, $"{Plain.Host}/base:1", insecure);
+            await PushModelAsync(State, Plain.Host, "example-generator/v3/grid-a:v1", new Dictionary<string, string>
+            {
+                ["example-generator.v3.grid-a.v1.GRID_DATA"] = "/grid_data/other.json",
+                ["example-generator.v3.grid-a.v1.CREATED"] = Created,
+            });
+        }
+
+        public async Task DisposeAsync()
+        {
+            await Plain.DisposeAsync();
+            await Protected.DisposeAsync();
+            Seed.Dispose();
+            Extended.Dispose();
+            State.Dispose();
+        }
     }
 
     /// <summary>A workspace with a fixture manifest (registries pointed at <paramref name="registry"/>) and its model Dockerfile.</summary>
@@ -78,9 +99,9 @@ public sealed class InspectCommandTests : IAsyncLifetime
     }
 
     /// <summary>A labelled image made with umoci from the test base, copied to HOST/REPOSITORY:TAG with skopeo.</summary>
-    private async Task PushModelAsync(string host, string repositoryAndTag, IReadOnlyDictionary<string, string> labels)
+    private static async Task PushModelAsync(TempDirectory state, string host, string repositoryAndTag, IReadOnlyDictionary<string, string> labels)
     {
-        var layout = _state.Combine("model-" + Guid.NewGuid().ToString("N"));
+        var layout = state.Combine("model-" + Guid.NewGuid().ToString("N"));
         (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", $"oci:{await TestImages.BaseLayoutAsync()}:{TestImages.BaseTag}", $"oci:{layout}:m"])).EnsureSuccess();
         (await ExternalTool.RunAsync("umoci", ["config", "--image", $"{layout}:m", .. labels.SelectMany(l => new[] { "--config.label", $"{l.Key}={l.Value}" })])).EnsureSuccess();
         (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--dest-tls-verify=false", $"oci:{layout}:m", $"docker://{host}/{repositoryAndTag}"])).EnsureSuccess();

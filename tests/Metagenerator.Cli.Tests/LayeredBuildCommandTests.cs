@@ -6,17 +6,10 @@ namespace Metagenerator.Cli.Tests;
 
 /// <summary>`metagenerator build` as a process: the per-layer lines, --large-file-threshold, and its bad values.</summary>
 [Tier(Tier.Registry)]
-public sealed class LayeredBuildCommandTests : IAsyncLifetime
+public sealed class LayeredBuildCommandTests(PlainRegistryWithBase shared) : IClassFixture<PlainRegistryWithBase>
 {
-    private LocalRegistry _registry = null!;
-
-    public async Task InitializeAsync()
-    {
-        _registry = await LocalRegistry.StartAsync();
-        await TestImages.PushBaseAsync(_registry.Host, "base", "1");
-    }
-
-    public async Task DisposeAsync() => await _registry.DisposeAsync();
+    // Shared by the class: one test pushes (layered-gen), the others build with --no-push.
+    private readonly LocalRegistry _registry = shared.Registry;
 
     private TempDirectory Workspace()
     {

@@ -9,25 +9,21 @@ namespace Metagenerator.Registry.Tests;
 
 /// <summary>Pushes through a fault-injecting proxy: transient faults are retried within PushRetry; otherwise a clear error, and the tag never points at an incomplete image.</summary>
 [Tier(Tier.Registry)]
-public sealed class RegistryFaultTests : IAsyncLifetime
+public sealed class RegistryFaultTests : IClassFixture<PlainRegistryWithBase>, IAsyncDisposable
 {
-    private LocalRegistry _registry = null!;
-    private FaultProxy _proxy = null!;
-    private string _baseRef = null!;
+    private readonly LocalRegistry _registry;
+    // The registry is shared by the class; each test puts its faults in a proxy of its own.
+    private readonly FaultProxy _proxy;
+    private readonly string _baseRef;
 
-    public async Task InitializeAsync()
+    public RegistryFaultTests(PlainRegistryWithBase shared)
     {
-        _registry = await LocalRegistry.StartAsync();
+        _registry = shared.Registry;
         _proxy = FaultProxy.Start(_registry.Port);
-        await TestImages.PushBaseAsync(_registry.Host);
         _baseRef = $"{_proxy.Host}/base:1";
     }
 
-    public async Task DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _registry.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
     private RegistryClient Client(int retry) => new(new RegistryOptions
     {

@@ -7,28 +7,32 @@ namespace Metagenerator.Registry.Tests;
 
 /// <summary>Tag lists and the catalog, page by page, from a real docker-registry (which pages with Link headers and <c>n</c>/<c>last</c>).</summary>
 [Tier(Tier.Registry)]
-public sealed class RegistryListingTests : IAsyncLifetime
+public sealed class RegistryListingTests(RegistryListingTests.FiveRepositories shared) : IClassFixture<RegistryListingTests.FiveRepositories>, IDisposable
 {
     private const string User = "alice";
     private const string Password = "listing-Pa55";
     private readonly TempDirectory _dir = new("mg-listing");
-    private LocalRegistry _registry = null!;
+    private readonly LocalRegistry _registry = shared.Registry;
 
-    public async Task InitializeAsync()
-    {
-        _registry = await LocalRegistry.StartAsync();
-        var first = await TestImages.PushBaseAsync(_registry.Host, "models/a", "v1");
-        // Registry-side copies: five repositories and five tags, more than the page size of 2 used below.
-        foreach (var repository in new[] { "models/b", "models/c", "models/d", "other" })
-            await CopyAsync(first, $"{_registry.Host}/{repository}:v1");
-        foreach (var tag in new[] { "v2", "v3", "v4", "v5" })
-            await CopyAsync(first, $"{_registry.Host}/models/a:{tag}");
-    }
+    public void Dispose() => _dir.Dispose();
 
-    public async Task DisposeAsync()
+    /// <summary>One registry, read by every test of the class (none writes to it): five repositories and five tags, more than the page size of 2 used below.</summary>
+    public sealed class FiveRepositories : IAsyncLifetime
     {
-        await _registry.DisposeAsync();
-        _dir.Dispose();
+        public LocalRegistry Registry { get; private set; } = null!;
+
+        public async Task InitializeAsync()
+        {
+            Registry = await LocalRegistry.StartAsync();
+            var first = await TestImages.PushBaseAsync(Registry.Host, "models/a", "v1");
+            // Registry-side copies.
+            foreach (var repository in new[] { "models/b", "models/c", "models/d", "other" })
+                await CopyAsync(first, $"{Registry.Host}/{repository}:v1");
+            foreach (var tag in new[] { "v2", "v3", "v4", "v5" })
+                await CopyAsync(first, $"{Registry.Host}/models/a:{tag}");
+        }
+
+        public async Task DisposeAsync() => await Registry.DisposeAsync();
     }
 
     private static async Task CopyAsync(string from, string to) =>

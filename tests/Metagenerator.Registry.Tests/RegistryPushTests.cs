@@ -7,6 +7,7 @@ using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Registry.Tests;
 
 /// <summary>Reading and pushing against a real docker-registry over plain HTTP; results checked with skopeo.</summary>
+/// <remarks>The sink's concurrency limit and the error of a missing tag are our own logic: Unit/SinkUnitTests and Unit/ErrorUnitTests.</remarks>
 [Tier(Tier.Registry)]
 public sealed class RegistryPushTests
 {
@@ -113,24 +114,6 @@ public sealed class RegistryPushTests
     }
 
     [NeedsToolsFact("skopeo", "docker-registry")]
-    public async Task At_most_four_blobs_are_uploaded_at_once()
-    {
-        await using var registry = await LocalRegistry.StartAsync();
-        await using var proxy = FaultProxy.Start(registry.Port);
-        await TestImages.PushBaseAsync(registry.Host);
-        using var client = new RegistryClient(Plain(proxy.Host));
-        var baseImage = await new RegistryImageSource(client).ReadImageAsync($"{proxy.Host}/base:1", Platform.LinuxAmd64);
-        var image = TestImage.WithRandomLayers(baseImage, count: 7, size: 16 * 1024);
-        proxy.Inject(r => r.IsBlobUpload, new Fault.Delay(TimeSpan.FromMilliseconds(300)), times: 100);
-
-        await new RegistryImageSink(client).WriteImageAsync(image, [$"{proxy.Host}/wide:1"]);
-
-        Assert.Equal(8, proxy.BlobUploads); // 7 layers + config; the base layer is mounted
-        Assert.Equal(4, proxy.MaxConcurrentBlobUploads);
-        Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync($"{registry.Host}/wide:1")).EnsureSuccess().StdOut);
-    }
-
-    [NeedsToolsFact("skopeo", "docker-registry")]
     public async Task An_index_is_resolved_to_the_requested_platform()
     {
         await using var registry = await LocalRegistry.StartAsync();
@@ -158,18 +141,6 @@ public sealed class RegistryPushTests
         var e = await Assert.ThrowsAsync<RegistryException>(() => source.ReadImageAsync($"{registry.Host}/base:multi", Platform.Parse("linux/s390x")));
         Assert.Contains("no variant for platform linux/s390x", e.Message);
         Assert.Contains("linux/arm64/v8, linux/amd64", e.Message);
-    }
-
-    [NeedsToolsFact("skopeo", "docker-registry")]
-    public async Task A_missing_tag_names_the_manifest_and_the_registry_error()
-    {
-        await using var registry = await LocalRegistry.StartAsync();
-        using var client = new RegistryClient(Plain(registry.Host));
-        var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryImageSource(client).ReadImageAsync($"{registry.Host}/nothing:here", Platform.LinuxAmd64));
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, e.StatusCode);
-        Assert.Contains($"reading manifest here from {registry.Host}/nothing: 404", e.Message);
-        Assert.Contains(e.Errors, x => x.ErrorCode is RegistryErrorCode.NameUnknown or RegistryErrorCode.ManifestUnknown);
-        Assert.False(e.IsTransient);
     }
 }
 

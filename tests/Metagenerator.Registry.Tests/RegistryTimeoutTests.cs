@@ -6,26 +6,17 @@ namespace Metagenerator.Registry.Tests;
 
 /// <summary>Every wait is bounded: a registry that stops answering is reported (which request, how long), and a long wait is announced.</summary>
 [Tier(Tier.Registry)]
-public sealed class RegistryTimeoutTests : IAsyncLifetime
+public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>, IAsyncDisposable
 {
     // Only a guard against a hang of the code under test; the timeouts under test are seconds.
     private static readonly TimeSpan HangGuard = TimeSpan.FromMinutes(1);
 
-    private LocalRegistry _registry = null!;
-    private FaultProxy _proxy = null!;
+    // The registry is shared by the class; each test puts its faults in a proxy of its own.
+    private readonly FaultProxy _proxy;
 
-    public async Task InitializeAsync()
-    {
-        _registry = await LocalRegistry.StartAsync();
-        _proxy = FaultProxy.Start(_registry.Port);
-        await TestImages.PushBaseAsync(_registry.Host);
-    }
+    public RegistryTimeoutTests(PlainRegistryWithBase shared) => _proxy = FaultProxy.Start(shared.Registry.Port);
 
-    public async Task DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _registry.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
     private RegistryOptions Options(List<string>? waiting = null) => new()
     {

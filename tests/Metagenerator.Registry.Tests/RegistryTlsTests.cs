@@ -7,24 +7,10 @@ namespace Metagenerator.Registry.Tests;
 
 /// <summary>A registry serving TLS with a CA the test makes: verified by default, trusted with --registry-certificate, skippable.</summary>
 [Tier(Tier.Registry)]
-public sealed class RegistryTlsTests : IAsyncLifetime
+public sealed class RegistryTlsTests(TlsRegistryWithBase shared) : IClassFixture<TlsRegistryWithBase>
 {
-    private readonly TempDirectory _dir = new("mg-tls");
-    private TestCertificates _certs = null!;
-    private LocalRegistry _registry = null!;
-
-    public async Task InitializeAsync()
-    {
-        _certs = await TestCertificates.CreateAsync(_dir.Combine("certs"));
-        _registry = await LocalRegistry.StartAsync(new LocalRegistryOptions { Tls = _certs });
-        await TestImages.PushBaseAsync(_registry.Host, auth: new SkopeoAuth(CertDirectory: _certs.SkopeoCertDirectory));
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _registry.DisposeAsync();
-        _dir.Dispose();
-    }
+    private readonly TestCertificates _certs = shared.Certs;
+    private readonly LocalRegistry _registry = shared.Registry;
 
     private async Task<string> RoundTripAsync(RegistryOptions options, string repository)
     {

@@ -21,7 +21,8 @@ internal sealed class RegistryHttp : IDisposable
     {
         Options = options;
         Tls = new RegistryTlsPolicy(options);
-        var sockets = new SocketsHttpHandler
+        // A transport given in the options (an in-process registry in tests) replaces only the sockets; the handlers above stay.
+        HttpMessageHandler sockets = options.Transport is { } transport ? new BorrowedHandler(transport) : new SocketsHttpHandler
         {
             ConnectTimeout = TimeSpan.FromSeconds(30),
             PooledConnectionIdleTimeout = TimeSpan.FromSeconds(60),
@@ -122,4 +123,12 @@ internal sealed class RegistryHttp : IDisposable
         ErrorFactory.FromNetwork(e, ctx, Tls.IsPlainHttp(ctx.Registry), Tls.FailureReason(ctx.Origin.Host));
 
     public void Dispose() => _http.Dispose();
+
+    /// <summary>Sends through a handler this client does not own, so disposing the client leaves it usable.</summary>
+    private sealed class BorrowedHandler(HttpMessageHandler transport) : HttpMessageHandler
+    {
+        private readonly HttpMessageInvoker _invoker = new(transport, disposeHandler: false);
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct) => _invoker.SendAsync(request, ct);
+    }
 }
