@@ -1,4 +1,4 @@
-namespace Metagenerator;
+namespace Metagenerator.Errors;
 
 /// <summary>Who can fix a failure, which decides the exit code the CLI gives it.</summary>
 public enum ErrorCategory

@@ -1,4 +1,4 @@
-namespace Metagenerator;
+namespace Metagenerator.Errors;
 
 /// <summary>The kinds of fix a library can suggest without knowing how the user talks to it (flags, settings).</summary>
 public enum RemedyKind

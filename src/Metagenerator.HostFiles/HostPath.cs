@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.HostFiles;
 
 /// <summary>Where a host file really is, once every symlink on its path is resolved.</summary>
 public static partial class HostPath

@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.HostFiles;
 
 /// <summary>
 /// A file the user named as an output. A regular file (or a name that does not exist yet) is written to a temporary

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Unicode;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.HostFiles;
 
 /// <summary>
 /// File names and symlink targets as the bytes the kernel holds. .NET decodes them as UTF-8 and turns

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.HostFiles;
 
 /// <summary>
 /// Reads a small input file (a manifest, a credentials file, an ignore file) that a user names: only a regular file

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.HostFiles;
 
 /// <summary>The type of a directory entry, as lstat reports it.</summary>
 internal enum UnixFileKind
