@@ -1,8 +1,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Metagenerator.Oci;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Build;
 
 /// <summary>
 /// Splits what layer sources hold into layers by how often it changes: each large file goes into one of a fixed number of
@@ -103,6 +104,3 @@ public sealed class LayerPart
     /// <summary>The bytes of the files' contents.</summary>
     public long FileBytes { get; }
 }
-
-/// <summary>Entries collected from other sources by <see cref="LayerPartitioner"/>; written as they are.</summary>
-internal sealed record CollectedSource(IReadOnlyList<LayerEntry> Entries) : LayerSource;

@@ -1,4 +1,4 @@
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>What can be told about a generator image's base from the image alone.</summary>
 /// <param name="Source">Where this comes from: <c>history</c> (the layers below the history entry <c>metagenerator build</c>

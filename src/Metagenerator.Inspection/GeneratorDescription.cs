@@ -1,6 +1,6 @@
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>A generator as the Model API describes it, read from the labels under <c>&lt;name&gt;.&lt;version&gt;.</c> (CONTRACTS §2, §7).</summary>
 public sealed record GeneratorDescription

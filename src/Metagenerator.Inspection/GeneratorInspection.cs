@@ -1,4 +1,4 @@
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>What <c>inspect</c> found: the image's facts and the generator its labels describe.</summary>
 public sealed record GeneratorInspection

@@ -5,7 +5,7 @@ using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;
 
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>Reads generator images and the model images they built the way the Model API does (CONTRACTS §7): a tag's
 /// manifest, then the config blob it names, whose labels become nested maps split on dots.</summary>

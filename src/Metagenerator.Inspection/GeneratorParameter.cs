@@ -1,4 +1,4 @@
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>A parameter as a generator image's labels describe it (CONTRACTS §2, §6).</summary>
 /// <param name="Name">The parameter (an environment variable name).</param>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>Everything one <c>inspect</c> run found: the generator, and when asked, its model images and the label differences.</summary>
 /// <param name="Inspection">The generator image and its description.</param>

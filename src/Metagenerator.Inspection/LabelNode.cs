@@ -1,4 +1,4 @@
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>A node of the Model API's view of image labels: a text value (<see cref="LabelText"/>) or a map (<see cref="LabelTree"/>).</summary>
 public abstract class LabelNode

@@ -1,4 +1,4 @@
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>Image labels turned into nested maps the way the Model API does it: keys split on <c>.</c>, values kept as text.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Inspection;
 
 /// <summary>A model image a generator built, as the Model API lists it (CONTRACTS §3, §7).</summary>
 public sealed record ModelDescription

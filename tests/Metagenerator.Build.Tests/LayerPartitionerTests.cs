@@ -2,7 +2,7 @@ using Metagenerator.Oci;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Oci.Tests;
+namespace Metagenerator.Build.Tests;
 
 [Tier(Tier.Unit)]
 public class LayerPartitionerTests

@@ -52,9 +52,9 @@ public class BuilderKindParserTests
 /// <summary>The EXTRA_FLAGS scan's steps, evaluated (the agreement tests show the rendered script does the same).</summary>
 public class ExtraFlagScanTests
 {
-    private static Script.StepEvaluator Scan(string extraFlags)
+    private static Evaluation.StepEvaluator Scan(string extraFlags)
     {
-        var evaluator = new Script.StepEvaluator(new Dictionary<string, string> { ["EXTRA_FLAGS"] = extraFlags }, new TestHost());
+        var evaluator = new Evaluation.StepEvaluator(new Dictionary<string, string> { ["EXTRA_FLAGS"] = extraFlags }, new TestHost());
         evaluator.Run(Script.ExtraFlagScan.Steps());
         return evaluator;
     }

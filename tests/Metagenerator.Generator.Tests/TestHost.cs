@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Metagenerator.Generator.Script;
+using Metagenerator.Generator.Tests.Evaluation;
 
 namespace Metagenerator.Generator.Tests;
 

@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
+using Metagenerator.Build;
+using Metagenerator.Build.Tests;
 using Metagenerator.Generator;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
@@ -7,7 +9,7 @@ using Metagenerator.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
 
-namespace Metagenerator.Build.Tests.Inspection;
+namespace Metagenerator.Inspection.Tests;
 
 /// <summary>
 /// One registry holding what the Model API would find: the seed and the extended fixture generators built by <c>build</c>

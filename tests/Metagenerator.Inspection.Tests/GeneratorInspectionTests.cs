@@ -1,11 +1,12 @@
 using System.Text;
-using Metagenerator.Build.Inspection;
+using Metagenerator.Cli.Output;
+using Metagenerator.Inspection;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Build.Tests.Inspection;
+namespace Metagenerator.Inspection.Tests;
 
 /// <summary>Generator and model images built by <c>build</c> and by a generator run, read back as the Model API reads them.</summary>
 [Tier(Tier.Registry)]

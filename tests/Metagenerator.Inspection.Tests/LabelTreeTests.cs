@@ -1,7 +1,7 @@
-using Metagenerator.Build.Inspection;
+using Metagenerator.Inspection;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Build.Tests.Inspection;
+namespace Metagenerator.Inspection.Tests;
 
 /// <summary>Labels become nested maps exactly as the Model API's <c>convert_to_nested_dict</c> makes them.</summary>
 [Tier(Tier.Unit)]

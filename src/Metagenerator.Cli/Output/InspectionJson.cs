@@ -1,9 +1,10 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Metagenerator.Inspection;
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Cli.Output;
 
 /// <summary>The JSON form of an <see cref="InspectionReport"/>, for scripts (README: <c>inspect --format json</c>).</summary>
 /// <remarks>Maps keep label order; parameter maps are keyed by name; a value the labels do not give is null.</remarks>

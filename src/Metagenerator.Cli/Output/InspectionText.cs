@@ -1,7 +1,8 @@
 using System.Text;
+using Metagenerator.Inspection;
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Build.Inspection;
+namespace Metagenerator.Cli.Output;
 
 /// <summary>The human-readable form of an <see cref="InspectionReport"/>: sections, two-space indents, one value a line
 /// (line breaks in values as <c>\n</c>).</summary>

@@ -6,7 +6,7 @@ namespace Metagenerator.Generator.Builders;
 
 /// <summary>One builder, declared once: the steps that derive its variables from the common ones and the EXTRA_FLAGS
 /// scan, and the command templates that use them. <see cref="GeneratorScript"/> renders both as shell; the tests'
-/// oracle (<see cref="ScriptOracle"/>) evaluates the same definition in C#.</summary>
+/// oracle (<c>ScriptOracle</c> in the tests) evaluates the same definition in C#.</summary>
 internal abstract class BuilderDefinition
 {
     /// <summary>Which builder this is.</summary>

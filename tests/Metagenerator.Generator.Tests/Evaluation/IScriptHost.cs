@@ -1,4 +1,6 @@
-namespace Metagenerator.Generator.Script;
+using Metagenerator.Generator.Script;
+
+namespace Metagenerator.Generator.Tests.Evaluation;
 
 /// <summary>What the generator script learns from the machine it runs on; the C# evaluation asks an implementation of this.</summary>
 internal interface IScriptHost

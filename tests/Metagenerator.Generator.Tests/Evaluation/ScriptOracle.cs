@@ -1,7 +1,8 @@
 using Metagenerator.Generator.Builders;
+using Metagenerator.Generator.Script;
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Generator.Tests.Evaluation;
 
 /// <summary>What a generator run does, computed in C# from the same definitions the script is rendered from.</summary>
 /// <param name="Calls">Every program the script starts, in order (capability checks included), program first.</param>

@@ -1,4 +1,6 @@
-namespace Metagenerator.Generator.Script;
+using Metagenerator.Generator.Script;
+
+namespace Metagenerator.Generator.Tests.Evaluation;
 
 /// <summary>Carries out script steps in C# with the shell's semantics: the tests' oracle for what the rendered script does.</summary>
 internal sealed class StepEvaluator

@@ -1,4 +1,6 @@
-namespace Metagenerator.Generator.Script;
+using Metagenerator.Generator.Script;
+
+namespace Metagenerator.Generator.Tests.Evaluation;
 
 /// <summary>Evaluates command templates with the values the script holds: the C# twin of how the script builds argv.</summary>
 internal static class TemplateEvaluator
