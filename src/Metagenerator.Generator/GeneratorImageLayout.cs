@@ -1,9 +1,9 @@
-using Metagenerator.Generator;
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Build;
+namespace Metagenerator.Generator;
 
-/// <summary>Where things live inside the generator image (CONTRACTS §4).</summary>
+/// <summary>Where things live inside the generator image (CONTRACTS §4): the one owner of these paths, read by the
+/// script (its defaults) and by the build (where it puts files, the entrypoint).</summary>
 public static class GeneratorImageLayout
 {
     /// <summary>The working directory; the Model API mounts config.json here.</summary>

@@ -18,9 +18,6 @@ namespace Metagenerator.Generator;
 /// </remarks>
 public static class GeneratorScript
 {
-    /// <summary>Where the build step puts the script inside the generator image.</summary>
-    public const string ImagePath = "/workspace/generator.sh";
-
     /// <summary>Renders the entrypoint script of <paramref name="manifest"/> for <paramref name="builder"/>.</summary>
     /// <exception cref="InvalidInputException">A config key or build parameter cannot be a script variable.</exception>
     /// <exception cref="ArgumentException">A value holds a NUL (the manifest loader refuses those first).</exception>

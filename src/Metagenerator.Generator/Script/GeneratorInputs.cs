@@ -8,10 +8,10 @@ namespace Metagenerator.Generator.Script;
 internal static class GeneratorInputs
 {
     /// <summary>The default model source directory inside a generator image.</summary>
-    public const string DefaultContextDir = "/workspace/model-src";
+    public const string DefaultContextDir = GeneratorImageLayout.ModelSource;
 
     /// <summary>The default of <c>DOCKER_CONFIG</c> inside a generator image (where <c>config.json</c> is mounted).</summary>
-    public const string DefaultDockerConfig = "/workspace";
+    public const string DefaultDockerConfig = GeneratorImageLayout.Workspace;
 
     /// <summary>The steps, in order.</summary>
     public static IEnumerable<Step> Steps(GeneratorManifest manifest)
