@@ -1,6 +1,6 @@
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Generator;
+namespace Metagenerator.Entrypoint;
 
 /// <summary>The default generator base image per builder: an image that contains the builder and a POSIX shell.</summary>
 /// <remarks>Pinned tags, so a generator built today runs the same builder tomorrow. Overridable with

@@ -1,6 +1,6 @@
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Generator;
+namespace Metagenerator.Entrypoint;
 
 /// <summary>Where things live inside the generator image (CONTRACTS §4): the one owner of these paths, read by the
 /// script (its defaults) and by the build (where it puts files, the entrypoint).</summary>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator;
+namespace Metagenerator.Entrypoint;
 
 /// <summary>The generator's input error messages, written into the script's steps once.</summary>
 internal static class GeneratorMessages

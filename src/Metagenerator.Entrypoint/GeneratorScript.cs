@@ -1,9 +1,9 @@
 using System.Text;
-using Metagenerator.Generator.Builders;
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Builders;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Generator;
+namespace Metagenerator.Entrypoint;
 
 /// <summary>Renders the generator image's entrypoint: a POSIX sh script (busybox sh compatible) that builds and pushes the model image.</summary>
 /// <remarks>

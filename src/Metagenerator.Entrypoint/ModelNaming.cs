@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator;
+namespace Metagenerator.Entrypoint;
 
 /// <summary>The rules the generator script applies to its reserved inputs, written once as shell patterns: the script
 /// checks them with <c>case</c>, the C# evaluation of the script with the same patterns.</summary>

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Inspection;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;

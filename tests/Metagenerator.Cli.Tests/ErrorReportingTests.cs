@@ -69,7 +69,7 @@ public class ErrorReportingTests
     public void Every_library_exception_type_has_a_category()
     {
         var libraries = new[] { typeof(MetageneratorException), typeof(ManifestException), typeof(Registry.RegistryException),
-            typeof(Generator.GeneratorInputException), typeof(Build.GeneratorBuild), typeof(UsageException) }
+            typeof(Entrypoint.GeneratorInputException), typeof(Build.GeneratorBuild), typeof(UsageException) }
             .Select(t => t.Assembly).Distinct().ToList();
         Assert.Equal(6, libraries.Count);
         var exceptionTypes = libraries.SelectMany(a => a.GetTypes()).Where(t => typeof(Exception).IsAssignableFrom(t)).ToList();

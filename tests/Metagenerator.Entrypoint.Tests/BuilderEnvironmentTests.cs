@@ -1,8 +1,8 @@
 using System.Net.Sockets;
-using Metagenerator.Generator.Builders;
+using Metagenerator.Entrypoint.Builders;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The builders as their images really are (issue 13): stand-in environments that set what the real base images
 /// set, stand-in programs that record their argv; each run is also checked against the C# evaluation of the definition.</summary>

@@ -1,5 +1,5 @@
 using Metagenerator.TestSupport.Tiers;
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 [Tier(Tier.Unit)]
 public class BuilderKindParserTests

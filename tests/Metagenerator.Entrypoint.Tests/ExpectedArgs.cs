@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The expected build arguments and labels of the two fixture invocations, spelled out, for any flag syntax.</summary>
 internal static class ExpectedArgs

@@ -1,5 +1,5 @@
 using Metagenerator.TestSupport.Tiers;
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>Issue 10 item 1, the script's part: names and tags the Model API refuses still build, with a warning that names its rule.</summary>
 [Tier(Tier.Tools)]

@@ -1,7 +1,7 @@
-using static Metagenerator.Generator.Tests.ExpectedArgs;
+using static Metagenerator.Entrypoint.Tests.ExpectedArgs;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 [Tier(Tier.Unit)]
 public class BuildahArgumentsTests

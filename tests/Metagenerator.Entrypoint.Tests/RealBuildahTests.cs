@@ -2,7 +2,7 @@ using Metagenerator.TestSupport.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The buildah generator script under busybox sh with the host's real buildah (vfs storage, chroot isolation),
 /// building FROM a base in a local docker-registry and pushing the model image there.</summary>

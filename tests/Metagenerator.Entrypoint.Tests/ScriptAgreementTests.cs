@@ -1,5 +1,5 @@
 using Metagenerator.TestSupport.Tiers;
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The rendered script, run under busybox sh with stand-in builders, passes exactly the argv the C# argument
 /// functions compute for the same environment.</summary>

@@ -1,5 +1,5 @@
 using Metagenerator.TestSupport.Tiers;
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The script's command lines compared with spelled-out lists (not with the C# functions): kaniko with the warmer
 /// and buildkit, for the seed and extended fixtures, with EXTRA_FLAGS.</summary>

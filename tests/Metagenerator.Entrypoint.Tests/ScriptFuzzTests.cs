@@ -2,7 +2,7 @@ using System.Text;
 using Metagenerator.Manifest;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>Random hostile text in manifest defaults, runtime labels, the environment and EXTRA_FLAGS: the script and its
 /// C# twin agree on every argv (or on refusing the input), and nothing the text spells out runs.</summary>

@@ -1,9 +1,9 @@
 using System.Text.RegularExpressions;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>
 /// Every variable the rendered generator script reads or sets is the manifest's own (a config key or build parameter),

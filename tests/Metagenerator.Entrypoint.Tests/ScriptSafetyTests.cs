@@ -1,7 +1,7 @@
 using Metagenerator.Manifest;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>No manifest or environment value is ever interpreted as shell code: hostile values reach the builder as exactly
 /// those bytes and nothing they spell out runs.</summary>

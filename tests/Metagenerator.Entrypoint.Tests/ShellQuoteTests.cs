@@ -1,7 +1,7 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 [Tier(Tier.Unit)]
 public class ShellQuoteTests

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using Metagenerator.TestSupport;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The result of running a rendered generator script under busybox sh with stand-in builders.</summary>
 internal sealed record ScriptRun(int ExitCode, string StdOut, string StdErr, IReadOnlyList<IReadOnlyList<string>> Calls)

@@ -1,8 +1,8 @@
 using System.Diagnostics;
-using Metagenerator.Generator.Script;
-using Metagenerator.Generator.Tests.Evaluation;
+using Metagenerator.Entrypoint.Script;
+using Metagenerator.Entrypoint.Tests.Evaluation;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The machine as the C# evaluation of a script sees it: by default this machine (files, sockets, mount points),
 /// with a docker that has buildx; each answer can be replaced for argv tests that name paths that do not exist here.</summary>

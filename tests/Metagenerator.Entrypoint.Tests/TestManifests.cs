@@ -1,6 +1,6 @@
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Generator.Tests;
+namespace Metagenerator.Entrypoint.Tests;
 
 /// <summary>The two real manifests (seed example and real-world extended), loaded by the manifest library.</summary>
 internal static class TestManifests

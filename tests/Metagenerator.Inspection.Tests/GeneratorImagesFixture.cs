@@ -2,7 +2,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Metagenerator.Build;
 using Metagenerator.Build.Tests;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;

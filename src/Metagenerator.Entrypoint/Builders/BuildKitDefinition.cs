@@ -1,9 +1,9 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.Manifest;
-using static Metagenerator.Generator.Script.Arg;
-using static Metagenerator.Generator.Script.Stmt;
+using static Metagenerator.Entrypoint.Script.Arg;
+using static Metagenerator.Entrypoint.Script.Stmt;
 
-namespace Metagenerator.Generator.Builders;
+namespace Metagenerator.Entrypoint.Builders;
 
 /// <summary>BuildKit: <c>buildctl --addr $BUILDKIT_HOST build</c> against a running daemon, else <c>buildctl-daemonless.sh build</c>.</summary>
 internal sealed class BuildKitDefinition : BuilderDefinition

@@ -1,9 +1,9 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.Manifest;
-using static Metagenerator.Generator.Script.Arg;
-using static Metagenerator.Generator.Script.Stmt;
+using static Metagenerator.Entrypoint.Script.Arg;
+using static Metagenerator.Entrypoint.Script.Stmt;
 
-namespace Metagenerator.Generator.Builders;
+namespace Metagenerator.Entrypoint.Builders;
 
 /// <summary>buildah: <c>buildah bud</c> then <c>buildah push</c>, with kaniko's TLS and cache flags translated.</summary>
 internal sealed class BuildahDefinition : BuilderDefinition

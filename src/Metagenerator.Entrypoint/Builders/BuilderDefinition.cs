@@ -1,8 +1,8 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.Manifest;
-using static Metagenerator.Generator.Script.Arg;
+using static Metagenerator.Entrypoint.Script.Arg;
 
-namespace Metagenerator.Generator.Builders;
+namespace Metagenerator.Entrypoint.Builders;
 
 /// <summary>One builder, declared once: the steps that derive its variables from the common ones and the EXTRA_FLAGS
 /// scan, and the command templates that use them. <see cref="GeneratorScript"/> renders both as shell; the tests'

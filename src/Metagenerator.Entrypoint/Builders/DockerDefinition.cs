@@ -1,9 +1,9 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.Manifest;
-using static Metagenerator.Generator.Script.Arg;
-using static Metagenerator.Generator.Script.Stmt;
+using static Metagenerator.Entrypoint.Script.Arg;
+using static Metagenerator.Entrypoint.Script.Stmt;
 
-namespace Metagenerator.Generator.Builders;
+namespace Metagenerator.Entrypoint.Builders;
 
 /// <summary>Docker: <c>docker buildx build --push</c> against the engine the docker CLI reaches; without the buildx
 /// plugin (Debian's docker.io, older CLIs), <c>docker build</c> followed by <c>docker push</c>.</summary>

@@ -1,9 +1,9 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.Manifest;
-using static Metagenerator.Generator.Script.Arg;
-using static Metagenerator.Generator.Script.Stmt;
+using static Metagenerator.Entrypoint.Script.Arg;
+using static Metagenerator.Entrypoint.Script.Stmt;
 
-namespace Metagenerator.Generator.Builders;
+namespace Metagenerator.Entrypoint.Builders;
 
 /// <summary>kaniko: the cache warmer where it pays, then the executor with the original generator's arguments (CONTRACTS §4).</summary>
 internal sealed class KanikoDefinition : BuilderDefinition

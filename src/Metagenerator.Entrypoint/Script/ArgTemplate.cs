@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>A piece of one argument: fixed text, or the value of a script variable.</summary>
 internal abstract record ArgPart;

@@ -1,6 +1,6 @@
-using static Metagenerator.Generator.Script.Stmt;
+using static Metagenerator.Entrypoint.Script.Stmt;
 
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>The scan of <c>EXTRA_FLAGS</c> (kaniko's flag names): split on whitespace, quotes not interpreted; kaniko's
 /// TLS and cache flags are noted for the builders that spell them differently.</summary>

@@ -1,7 +1,7 @@
 using Metagenerator.Manifest;
-using static Metagenerator.Generator.Script.Stmt;
+using static Metagenerator.Entrypoint.Script.Stmt;
 
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>The steps every generator script runs first, whatever the builder: the defaults, the checks of its reserved
 /// inputs, the destination and label prefix of CONTRACTS §1 and §3.</summary>

@@ -1,6 +1,6 @@
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>Which names may become shell variables in the generator script.</summary>
 public static class ScriptNames

@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>Writes script steps as POSIX sh: values only as single-quoted literals or double-quoted expansions.</summary>
 internal static class ScriptRenderer

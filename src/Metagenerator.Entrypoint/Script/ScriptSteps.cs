@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 // The generator script's first half (input checks, EXTRA_FLAGS scan, each builder's derived values) as data. ScriptRenderer
 // writes it as POSIX sh; StepEvaluator carries it out in C# for the tests' oracle. Every variable is a string, as in

@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>Turns arbitrary text into a POSIX shell single-quoted literal, the one quoting that interprets nothing.</summary>
 public static class ShellQuote

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>Writes POSIX sh text. Values only ever appear as single-quoted literals or as double-quoted variable expansions.</summary>
 internal sealed class ShellWriter

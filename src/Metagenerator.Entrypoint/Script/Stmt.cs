@@ -1,4 +1,4 @@
-namespace Metagenerator.Generator.Script;
+namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>Short constructors that keep script step definitions readable.</summary>
 internal static class Stmt

@@ -1,6 +1,6 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 
-namespace Metagenerator.Generator.Tests.Evaluation;
+namespace Metagenerator.Entrypoint.Tests.Evaluation;
 
 /// <summary>What the generator script learns from the machine it runs on; the C# evaluation asks an implementation of this.</summary>
 internal interface IScriptHost

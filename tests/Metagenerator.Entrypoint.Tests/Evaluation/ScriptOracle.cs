@@ -1,8 +1,8 @@
-using Metagenerator.Generator.Builders;
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Builders;
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.Manifest;
 
-namespace Metagenerator.Generator.Tests.Evaluation;
+namespace Metagenerator.Entrypoint.Tests.Evaluation;
 
 /// <summary>What a generator run does, computed in C# from the same definitions the script is rendered from.</summary>
 /// <param name="Calls">Every program the script starts, in order (capability checks included), program first.</param>

@@ -1,6 +1,6 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 
-namespace Metagenerator.Generator.Tests.Evaluation;
+namespace Metagenerator.Entrypoint.Tests.Evaluation;
 
 /// <summary>POSIX shell pattern matching (<c>case</c>, <c>${v%pattern}</c>): <c>*</c>, <c>?</c>, <c>[set]</c>, <c>[!set]</c>
 /// with ranges; every other character matches itself. The script's patterns are written by this project.</summary>

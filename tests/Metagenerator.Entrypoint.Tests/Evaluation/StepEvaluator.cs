@@ -1,6 +1,6 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 
-namespace Metagenerator.Generator.Tests.Evaluation;
+namespace Metagenerator.Entrypoint.Tests.Evaluation;
 
 /// <summary>Carries out script steps in C# with the shell's semantics: the tests' oracle for what the rendered script does.</summary>
 internal sealed class StepEvaluator

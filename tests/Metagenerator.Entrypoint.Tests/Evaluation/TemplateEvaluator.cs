@@ -1,6 +1,6 @@
-using Metagenerator.Generator.Script;
+using Metagenerator.Entrypoint.Script;
 
-namespace Metagenerator.Generator.Tests.Evaluation;
+namespace Metagenerator.Entrypoint.Tests.Evaluation;
 
 /// <summary>Evaluates command templates with the values the script holds: the C# twin of how the script builds argv.</summary>
 internal static class TemplateEvaluator
