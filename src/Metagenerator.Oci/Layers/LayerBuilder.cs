@@ -1,6 +1,6 @@
 using ZstdSharp;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>Builds one reproducible layer blob from a <see cref="LayerSpec"/>, in one streaming pass.</summary>
 /// <remarks>
