@@ -146,6 +146,3 @@ public static class GeneratorBuild
         return all;
     }
 }
-
-/// <summary>A destination or base reference that cannot be parsed; invalid input.</summary>
-public sealed class InvalidReferenceException(string message) : MetageneratorException(message, ErrorCategory.InvalidInput);

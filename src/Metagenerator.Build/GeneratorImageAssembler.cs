@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json.Nodes;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Oci;
 using Metagenerator.Manifest;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Metagenerator.Build.Inspection;
+using Metagenerator.Inspection;
 
 namespace Metagenerator.Docker;
 

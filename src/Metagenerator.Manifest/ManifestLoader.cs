@@ -34,11 +34,11 @@ public static class ManifestLoader
     {
         if (Directory.Exists(path)) throw Single(path, $"is a directory; pass the manifest file (e.g. {Path.Combine(path, DefaultFileName)})");
         if (!File.Exists(path)) throw Single(path, $"file not found; create it ('metagenerator init' writes an example {DefaultFileName}) or pass the manifest's path");
-        if (Oci.SmallInputFile.Problem(path) is { } problem) throw Single(path, $"{problem}; a generator manifest must be a regular file");
+        if (HostFiles.SmallInputFile.Problem(path) is { } problem) throw Single(path, $"{problem}; a generator manifest must be a regular file");
         byte[]? bytes;
         try
         {
-            Oci.SmallInputFile.TryReadAtMost(path, SourceDocumentReader.MaxBytes, out bytes);
+            HostFiles.SmallInputFile.TryReadAtMost(path, SourceDocumentReader.MaxBytes, out bytes);
         }
         catch (UnauthorizedAccessException)
         {

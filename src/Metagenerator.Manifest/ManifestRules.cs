@@ -233,8 +233,8 @@ public static partial class ManifestRules
     /// <summary>Checks an image reference in <c>build.cache</c> or <c>build.base_image</c> (which may also be <c>oci:DIR[:TAG]</c>).</summary>
     public static string? CheckImageReference(string reference, bool allowOciLayout)
     {
-        if (allowOciLayout && Oci.OciLayoutReference.IsOciLayoutReference(reference))
-            return Oci.OciLayoutReference.TryParse(reference, out _, out var layoutError) ? null : $"not a valid OCI layout reference: {layoutError}";
+        if (allowOciLayout && Oci.Layout.OciLayoutReference.IsOciLayoutReference(reference))
+            return Oci.Layout.OciLayoutReference.TryParse(reference, out _, out var layoutError) ? null : $"not a valid OCI layout reference: {layoutError}";
         return Oci.ImageReference.TryParse(reference, out _, out var error) ? null : $"not a valid image reference: {error}";
     }
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;

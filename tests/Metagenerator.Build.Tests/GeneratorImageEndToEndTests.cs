@@ -2,7 +2,7 @@ using Metagenerator.TestSupport.Registry;
 using System.Text.Json;
 using Metagenerator.TestSupport;
 
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport.Tiers;

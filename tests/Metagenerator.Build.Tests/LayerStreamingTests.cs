@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Metagenerator.Build.Inspection;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
+using Metagenerator.Inspection;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;

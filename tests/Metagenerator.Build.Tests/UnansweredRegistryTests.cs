@@ -1,4 +1,4 @@
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;

@@ -38,8 +38,8 @@ public class ErrorReportingTests
         Assert.Equal(ExitCodes.InvalidInput, ErrorReporting.Describe(new ManifestException([new ManifestError("m.yml", 1, 1, "x", "bad")])).Code);
         Assert.Equal(ExitCodes.InvalidInput, ErrorReporting.Describe(new UsageException("bad flag")).Code);
         Assert.Equal(ExitCodes.InvalidInput, ErrorReporting.Describe(new InvalidInputException("bad value")).Code);
-        Assert.Equal(ExitCodes.RegistryFailure, ErrorReporting.Describe(new Registry.RegistryException("refused", "pushing", "r.example", null)).Code);
-        Assert.Equal(ExitCodes.RegistryFailure, ErrorReporting.Describe(new Oci.OciLayoutException("/l", "corrupt blob", category: ErrorCategory.Registry)).Code);
+        Assert.Equal(ExitCodes.RegistryFailure, ErrorReporting.Describe(new Registry.Errors.RegistryException("refused", "pushing", "r.example", null)).Code);
+        Assert.Equal(ExitCodes.RegistryFailure, ErrorReporting.Describe(new Oci.Layout.OciLayoutException("/l", "corrupt blob", category: ErrorCategory.Registry)).Code);
     }
 
     [Theory]
@@ -57,7 +57,7 @@ public class ErrorReportingTests
     [Fact]
     public void A_remedy_becomes_flag_names_only_in_the_cli()
     {
-        var e = new Registry.RegistryException("r.example:5000: certificate not trusted", "pinging", "r.example:5000", null,
+        var e = new Registry.Errors.RegistryException("r.example:5000: certificate not trusted", "pinging", "r.example:5000", null,
             remedy: new Remedy(RemedyKind.TrustRegistryCertificate, "r.example:5000"));
         var message = ErrorReporting.Describe(e).Message;
         Assert.Contains("--registry-certificate r.example:5000=CA.pem", message);
@@ -68,10 +68,11 @@ public class ErrorReportingTests
     [Fact]
     public void Every_library_exception_type_has_a_category()
     {
-        var libraries = new[] { typeof(MetageneratorException), typeof(ManifestException), typeof(Registry.RegistryException),
-            typeof(Generator.GeneratorInputException), typeof(Build.GeneratorBuild), typeof(UsageException) }
+        var libraries = new[] { typeof(MetageneratorException), typeof(ManifestException), typeof(Registry.Errors.RegistryException),
+            typeof(Entrypoint.GeneratorInputException), typeof(Build.GeneratorBuild), typeof(UsageException),
+            typeof(Oci.Layout.OciLayoutException), typeof(Inspection.GeneratorInspector) }
             .Select(t => t.Assembly).Distinct().ToList();
-        Assert.Equal(6, libraries.Count);
+        Assert.Equal(8, libraries.Count);
         var exceptionTypes = libraries.SelectMany(a => a.GetTypes()).Where(t => typeof(Exception).IsAssignableFrom(t)).ToList();
         Assert.True(exceptionTypes.Count >= 10, $"found only {exceptionTypes.Count} exception types");
         var uncategorised = exceptionTypes.Where(t => !typeof(MetageneratorException).IsAssignableFrom(t)).Select(t => t.FullName).ToList();

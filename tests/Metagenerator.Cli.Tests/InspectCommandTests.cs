@@ -10,7 +10,7 @@ namespace Metagenerator.Cli.Tests;
 /// `metagenerator inspect` as a process against real registries, on generator images `metagenerator build` pushed (both
 /// schemas): text and JSON output, label comparison with a local manifest (exit 4), model listing, and the same registry
 /// access as `build` (config.json, TLS flags, EXTRA_FLAGS). Model images built by a real generator run are covered in
-/// Metagenerator.Build.Tests (GeneratorInspectionTests); here they are labelled images made with umoci.
+/// Metagenerator.Inspection.Tests (GeneratorInspectionTests); here they are labelled images made with umoci.
 /// </summary>
 [Tier(Tier.Registry)]
 public sealed class InspectCommandTests : IClassFixture<InspectCommandTests.SharedRegistries>

@@ -1,4 +1,4 @@
-using Metagenerator.Build.Inspection;
+using Metagenerator.Inspection;
 using Metagenerator.Cli.Output;
 using Metagenerator.Manifest;
 using Metagenerator.Registry;

@@ -1,4 +1,4 @@
-using Metagenerator.Build.Inspection;
+using Metagenerator.Inspection;
 
 namespace Metagenerator.Docker.Tests;
 

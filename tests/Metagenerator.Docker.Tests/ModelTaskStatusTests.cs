@@ -1,4 +1,4 @@
-using Metagenerator.Build.Inspection;
+using Metagenerator.Inspection;
 using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Docker.Tests;

@@ -7,7 +7,7 @@ namespace Metagenerator.Registry.Tests;
 [Tier(Tier.Unit)]
 public sealed class RegistryLayerBoundaryTests
 {
-    private static readonly Type[] LayerBuilding = [typeof(Oci.GrowingLayerFile), typeof(Oci.LayerBuilder), typeof(Oci.LayerSpec)];
+    private static readonly Type[] LayerBuilding = [typeof(Oci.Layers.GrowingLayerFile), typeof(Oci.Layers.LayerBuilder), typeof(Oci.Layers.LayerSpec)];
 
     [Fact]
     public void No_public_member_of_the_registry_takes_or_returns_a_type_of_the_layer_builder()

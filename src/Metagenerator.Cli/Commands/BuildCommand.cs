@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using Metagenerator.Build;
 using Metagenerator.Cli.Output;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using Metagenerator.Build.Inspection;
 using Metagenerator.Cli.Output;
+using Metagenerator.Inspection;
 using Metagenerator.Manifest;
 using Metagenerator.Registry;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Metagenerator.Generator;
+using Metagenerator.Entrypoint;
 using Metagenerator.Manifest;
 
 namespace Metagenerator.Cli.Commands;

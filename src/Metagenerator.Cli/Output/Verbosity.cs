@@ -16,7 +16,7 @@ public enum Verbosity
 public static class VerbosityParser
 {
     /// <summary>The accepted names, for help and errors: the generator script's list, in the order of <see cref="Verbosity"/>.</summary>
-    public static IReadOnlyList<string> Names => Generator.ModelNaming.VerbosityLevels;
+    public static IReadOnlyList<string> Names => Entrypoint.ModelNaming.VerbosityLevels;
 
     /// <summary>Parses a level name (case-insensitive); <c>warning</c> is accepted for <c>warn</c>.</summary>
     public static bool TryParse(string? text, out Verbosity verbosity)

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Archive;
 
 /// <summary>Writes an image as a <c>docker save</c>-style tar that <c>docker load</c>, <c>podman load</c> and <c>skopeo … docker-archive:FILE</c> read.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Blobs;
 
 /// <summary>
 /// A blob's bytes do not match the digest or size its descriptor gives: the image's source (a registry, or an OCI

@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Blobs;
 
 /// <summary>The one copy loop of the local sinks: copy a blob, hash it on the way, and check it against its descriptor.</summary>
 internal static class BlobCopy

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Blobs;
 
 /// <summary>
 /// A read-only pass-through stream that checks a blob against its descriptor as it is read: more bytes than the

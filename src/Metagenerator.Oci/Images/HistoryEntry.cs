@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Images;
 
 /// <summary>One entry of the config's <c>history</c> array.</summary>
 /// <remarks>https://github.com/opencontainers/image-spec/blob/main/config.md (history)</remarks>

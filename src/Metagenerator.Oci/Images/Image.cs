@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Images;
 
 /// <summary>An immutable image held as its exact manifest and config bytes plus its layers.</summary>
 public sealed class Image : IImage

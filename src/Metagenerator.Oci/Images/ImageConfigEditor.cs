@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Images;
 
 /// <summary>Common edits of an image config held as a <see cref="JsonObject"/> (the whole config blob, with its inner <c>config</c> object).</summary>
 /// <remarks>Unknown fields of the base config are left untouched. https://github.com/opencontainers/image-spec/blob/main/config.md</remarks>

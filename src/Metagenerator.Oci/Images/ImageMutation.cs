@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Images;
 
 /// <summary>Pure functions that derive a new image from an existing one (nothing is changed in place).</summary>
 /// <remarks>

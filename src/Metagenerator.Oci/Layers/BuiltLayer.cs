@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>A layer blob written to a local file by <see cref="LayerBuilder"/>.</summary>
 public sealed class BuiltLayer : ILayer

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.ExceptionServices;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>
 /// A write-only stream that hands fixed-size chunks to a consumer thread writing to <c>inner</c>,

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>
 /// A parsed <c>.dockerignore</c> with Docker's matching rules (moby/patternmatcher).

@@ -1,6 +1,6 @@
 using Microsoft.Win32.SafeHandles;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>
 /// A layer blob while <see cref="LayerBuilder"/> writes it, readable as it grows: a push can send the compressed

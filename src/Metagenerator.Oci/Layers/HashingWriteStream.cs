@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>A write-only pass-through stream that hashes and counts what goes through it.</summary>
 internal sealed class HashingWriteStream(Stream inner, bool leaveOpen) : WriteFilterStream(inner, leaveOpen)

@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>A layer could not be built because of one file or path, named in <see cref="Path"/>.</summary>
 public sealed class LayerBuildException : MetageneratorException

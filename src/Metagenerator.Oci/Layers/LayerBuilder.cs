@@ -1,7 +1,7 @@
 using Microsoft.Win32.SafeHandles;
 using ZstdSharp;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>Builds one reproducible layer blob from a <see cref="LayerSpec"/>, in one streaming pass.</summary>
 /// <remarks>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 internal enum LayerEntryKind
 {

@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>What goes into one reproducible layer and how it is compressed.</summary>
 public sealed record LayerSpec

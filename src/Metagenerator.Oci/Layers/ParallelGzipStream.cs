@@ -4,7 +4,7 @@ using System.IO.Compression;
 using System.IO.Hashing;
 using System.Runtime.ExceptionServices;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>
 /// A write-only stream that gzips what is written to it on several cores, pigz-style, into one gzip

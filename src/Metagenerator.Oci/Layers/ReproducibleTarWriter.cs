@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>
 /// Writes a POSIX tar (ustar headers, PAX extended headers only where ustar cannot hold a field)

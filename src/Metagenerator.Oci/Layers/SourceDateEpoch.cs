@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>The reproducible-builds timestamp: <c>SOURCE_DATE_EPOCH</c> (seconds since 1970) or a fixed default.</summary>
 /// <remarks>https://reproducible-builds.org/specs/source-date-epoch/</remarks>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layers;
 
 /// <summary>
 /// Base of the write-only pass-through streams in the layer pipeline: subclasses see each chunk

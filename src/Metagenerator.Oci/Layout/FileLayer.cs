@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layout;
 
 /// <summary>A layer blob stored in a local file (e.g. in an OCI layout's <c>blobs/</c>).</summary>
 public sealed class FileLayer(Descriptor descriptor, string filePath) : ILayer

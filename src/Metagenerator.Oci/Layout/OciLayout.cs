@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layout;
 
 /// <summary>A local OCI image layout directory: <c>oci-layout</c>, <c>index.json</c>, <c>blobs/&lt;alg&gt;/&lt;hex&gt;</c>.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layout;
 
 /// <summary>An OCI layout directory is missing, malformed, or lacks the requested image.</summary>
 /// <remarks>The layout is the user's input (exit 2) unless the caller says otherwise, e.g. for corrupt base-image data.</remarks>

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 
-namespace Metagenerator.Oci;
+namespace Metagenerator.Oci.Layout;
 
 /// <summary>The command-line form of a local OCI layout image: <c>oci:DIR[:TAG]</c> (as skopeo spells it).</summary>
 public sealed record OciLayoutReference(string Directory, string? Tag)

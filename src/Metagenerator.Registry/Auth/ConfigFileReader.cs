@@ -1,6 +1,6 @@
 using Metagenerator.Oci;
 
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Auth;
 
 /// <summary>
 /// Reads the Docker config file through <see cref="SmallInputFile"/>: only a regular file (symlinks followed), and at

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Auth;
 
 /// <summary>Runs <c>docker-credential-NAME get</c> (the Docker credential helper protocol).</summary>
 /// <remarks>

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Auth;
 
 /// <summary>Credentials from a Docker <c>config.json</c>, as <c>docker login</c> writes it.</summary>
 /// <remarks>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Auth;
 
 /// <summary>Looks up credentials for a registry host.</summary>
 public interface ICredentialProvider

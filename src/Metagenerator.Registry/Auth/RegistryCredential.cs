@@ -1,4 +1,4 @@
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Auth;
 
 /// <summary>Credentials for one registry, from a Docker config file or a credential helper.</summary>
 /// <remarks><see cref="ToString"/> is redacted: a credential must never reach a log or message.</remarks>

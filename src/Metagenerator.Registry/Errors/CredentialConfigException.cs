@@ -1,4 +1,4 @@
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Errors;
 
 /// <summary>A Docker config file or credential helper could not be used; the message names the file, key or helper.</summary>
 public sealed class CredentialConfigException : MetageneratorException

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Errors;
 
 /// <summary>The registry (or its token server) refused us: wrong credentials, or none where some are needed.</summary>
 /// <remarks>The message names the credentials source that was consulted (a config file or helper), never the secret.</remarks>

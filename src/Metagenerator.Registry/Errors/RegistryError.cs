@@ -1,4 +1,4 @@
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Errors;
 
 /// <summary>One entry of a registry's error body (<c>{"errors":[{"code","message","detail"}]}</c>).</summary>
 /// <remarks>https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes</remarks>

@@ -1,4 +1,4 @@
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Errors;
 
 /// <summary>The error codes of the OCI Distribution spec, as a registry names them in its error body.</summary>
 /// <remarks>https://github.com/opencontainers/distribution-spec/blob/main/spec.md#error-codes</remarks>

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Metagenerator.Registry;
+namespace Metagenerator.Registry.Errors;
 
 /// <summary>A registry request failed: which operation, against which registry and repository, and what the registry said.</summary>
 /// <remarks>Messages never contain credentials or tokens; error bodies are read up to 64 KiB.</remarks>
