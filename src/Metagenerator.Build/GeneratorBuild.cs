@@ -130,7 +130,7 @@ public static class GeneratorBuild
         return null;
     }
 
-    /// <summary>GENERATOR_REGISTRY/NAME:VERSION first (CONTRACTS §1), then each <c>--destination</c>.</summary>
+    /// <summary>GENERATOR_REGISTRY/NAME:VERSION first (docs/contracts.md §1), then each <c>--destination</c>.</summary>
     public static IReadOnlyList<ImageReference> Destinations(GeneratorBuildRequest request)
     {
         var manifest = request.Image.Manifest;

@@ -40,13 +40,13 @@ public sealed record GeneratorRunResult(string ContainerId, long? ExitCode)
 }
 
 /// <summary>
-/// Runs a generator image the way the Model API's create-model request does (CONTRACTS §7): pull, then a container with
+/// Runs a generator image the way the Model API's create-model request does (docs/contracts.md §7): pull, then a container with
 /// no command, no privileges, the request's environment and config.json mounted read-only; its output streamed as it
 /// comes; the container removed at the end, also when the run is cancelled or times out.
 /// </summary>
 public sealed class GeneratorRunner(DockerEngineClient engine)
 {
-    /// <summary>The path the credentials file is mounted at (CONTRACTS §4).</summary>
+    /// <summary>The path the credentials file is mounted at (docs/contracts.md §4).</summary>
     public const string ConfigJsonTarget = "/workspace/config.json";
 
     /// <summary>How long removing the container may take once the run is over or abandoned.</summary>

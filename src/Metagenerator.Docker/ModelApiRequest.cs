@@ -6,7 +6,7 @@ using Metagenerator.Manifest;
 namespace Metagenerator.Docker;
 
 /// <summary>
-/// A create-model request as the Model API handles it (CONTRACTS §7): its checks, and the environment it runs the
+/// A create-model request as the Model API handles it (docs/contracts.md §7): its checks, and the environment it runs the
 /// generator with. Pure, so that what is sent can be tested without an engine.
 /// </summary>
 public sealed partial record ModelApiRequest
@@ -35,7 +35,7 @@ public sealed partial record ModelApiRequest
     /// <summary>EXTRA_FLAGS as the Model API composes it.</summary>
     public string ExtraFlags => SkipTlsVerify ? "--skip-tls-verify --cache=true" : "--cache=true";
 
-    /// <summary>Where the model image goes: MODEL_REGISTRY/&lt;generator&gt;/&lt;version&gt;/&lt;model&gt;:&lt;tag&gt; (CONTRACTS §1).</summary>
+    /// <summary>Where the model image goes: MODEL_REGISTRY/&lt;generator&gt;/&lt;version&gt;/&lt;model&gt;:&lt;tag&gt; (docs/contracts.md §1).</summary>
     public string ModelImage => $"{ModelRepository}:{ModelTag}";
 
     /// <summary>The model image's repository, with its registry.</summary>

@@ -29,7 +29,7 @@ public enum ModelTaskState
     OtherCreated,
 }
 
-/// <summary>What the Model API's task status would say, and why (CONTRACTS §7: finished when the model image's CREATED
+/// <summary>What the Model API's task status would say, and why (docs/contracts.md §7: finished when the model image's CREATED
 /// label equals the request's time).</summary>
 /// <param name="State">The state.</param>
 /// <param name="Message">One sentence for people.</param>

@@ -2,7 +2,7 @@ using Metagenerator.Manifest;
 
 namespace Metagenerator.Entrypoint;
 
-/// <summary>Where things live inside the generator image (CONTRACTS §4): the one owner of these paths, read by the
+/// <summary>Where things live inside the generator image (docs/contracts.md §4): the one owner of these paths, read by the
 /// script (its defaults) and by the build (where it puts files, the entrypoint).</summary>
 public static class GeneratorImageLayout
 {

@@ -2,7 +2,7 @@ using Metagenerator.Manifest;
 
 namespace Metagenerator.Inspection;
 
-/// <summary>A generator as the Model API describes it, read from the labels under <c>&lt;name&gt;.&lt;version&gt;.</c> (CONTRACTS §2, §7).</summary>
+/// <summary>A generator as the Model API describes it, read from the labels under <c>&lt;name&gt;.&lt;version&gt;.</c> (docs/contracts.md §2, §7).</summary>
 public sealed record GeneratorDescription
 {
     /// <summary>The generator name (the first part of the label prefix).</summary>

@@ -7,7 +7,7 @@ using Metagenerator.Registry;
 
 namespace Metagenerator.Inspection;
 
-/// <summary>Reads generator images and the model images they built the way the Model API does (CONTRACTS §7): a tag's
+/// <summary>Reads generator images and the model images they built the way the Model API does (docs/contracts.md §7): a tag's
 /// manifest, then the config blob it names, whose labels become nested maps split on dots.</summary>
 public sealed class GeneratorInspector
 {
@@ -96,7 +96,7 @@ public sealed class GeneratorInspector
     }
 
     /// <summary>Where <paramref name="generator"/>'s model images live: the registry host and the repository prefix
-    /// <c>[path/]name/version/</c> that <c>config.MODEL_REGISTRY</c> gives (CONTRACTS §1).</summary>
+    /// <c>[path/]name/version/</c> that <c>config.MODEL_REGISTRY</c> gives (docs/contracts.md §1).</summary>
     /// <exception cref="NotAGeneratorImageException">The labels give no usable MODEL_REGISTRY.</exception>
     public static (string Registry, string RepositoryPrefix) ModelLocation(GeneratorDescription generator)
     {

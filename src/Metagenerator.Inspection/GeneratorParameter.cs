@@ -1,6 +1,6 @@
 namespace Metagenerator.Inspection;
 
-/// <summary>A parameter as a generator image's labels describe it (CONTRACTS §2, §6).</summary>
+/// <summary>A parameter as a generator image's labels describe it (docs/contracts.md §2, §6).</summary>
 /// <param name="Name">The parameter (an environment variable name).</param>
 /// <param name="Info">Its <c>info</c> label, or null.</param>
 /// <param name="Default">Its <c>default</c> label (build and optional parameters), or null.</param>

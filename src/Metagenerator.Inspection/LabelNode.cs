@@ -8,7 +8,7 @@ public abstract class LabelNode
     }
 }
 
-/// <summary>A label value, taken as text exactly as stored (CONTRACTS §7: <c>build.cache</c> stays its JSON text).</summary>
+/// <summary>A label value, taken as text exactly as stored (docs/contracts.md §7: <c>build.cache</c> stays its JSON text).</summary>
 public sealed class LabelText(string text) : LabelNode
 {
     /// <summary>The value.</summary>

@@ -1,6 +1,6 @@
 namespace Metagenerator.Inspection;
 
-/// <summary>A model image a generator built, as the Model API lists it (CONTRACTS §3, §7).</summary>
+/// <summary>A model image a generator built, as the Model API lists it (docs/contracts.md §3, §7).</summary>
 public sealed record ModelDescription
 {
     /// <summary>The model name (the last repository component).</summary>

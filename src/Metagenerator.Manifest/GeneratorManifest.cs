@@ -1,6 +1,6 @@
 namespace Metagenerator.Manifest;
 
-/// <summary>Which manifest schema of CONTRACTS §6 a manifest uses.</summary>
+/// <summary>Which manifest schema of docs/contracts.md §6 a manifest uses.</summary>
 public enum ManifestSchema
 {
     /// <summary><c>parameters</c> are build parameters (<c>info</c> + <c>default</c>).</summary>
@@ -56,7 +56,7 @@ public sealed record GeneratorManifest
     /// <summary><c>build.base_image</c>, when set: the generator base image reference.</summary>
     public string? BaseImage { get; init; }
 
-    /// <summary>The generator-image labels of CONTRACTS §2 (plus the OCI title/version labels), in manifest order.</summary>
+    /// <summary>The generator-image labels of docs/contracts.md §2 (plus the OCI title/version labels), in manifest order.</summary>
     public required IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; }
 
     /// <summary>The manifest file's exact bytes, which go into the image unchanged.</summary>

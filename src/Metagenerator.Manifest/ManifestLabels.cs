@@ -6,7 +6,7 @@ using Metagenerator.Manifest.Yaml;
 namespace Metagenerator.Manifest;
 
 /// <summary>
-/// Generator-image labels per CONTRACTS §2: the manifest body except <c>version</c>, flattened under
+/// Generator-image labels per docs/contracts.md §2: the manifest body except <c>version</c>, flattened under
 /// <c>&lt;name&gt;.&lt;version&gt;.</c>, nested map keys joined with dots, scalars as their source text, lists
 /// (and whatever they hold) as compact JSON; then the OCI title and version labels.
 /// </summary>

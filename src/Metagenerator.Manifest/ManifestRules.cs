@@ -14,7 +14,7 @@ public static partial class ManifestRules
     /// <summary>The builders the generator script can drive (<see cref="BuilderKindParser.AllowedNames"/>).</summary>
     public static IReadOnlyList<string> Builders => BuilderKindParser.AllowedNames;
 
-    /// <summary>The Model API's route pattern for generator names and versions (CONTRACTS §7), quoted in messages.</summary>
+    /// <summary>The Model API's route pattern for generator names and versions (docs/contracts.md §7), quoted in messages.</summary>
     public const string ModelApiNamePattern = "^[a-zA-Z0-9][a-zA-Z0-9-]+$";
 
     /// <summary>The longest version: an image tag holds at most 128 characters.</summary>

@@ -16,7 +16,7 @@ public static class ReservedNames
     /// <summary>Bash, which is /bin/sh in some builder images, gives meaning to many variables with this prefix (BASH_ENV, BASH_ARGV0, BASH_XTRACEFD…).</summary>
     public const string BashPrefix = "BASH_";
 
-    /// <summary>The generator's inputs (CONTRACTS §4) and the build arguments it sets itself.</summary>
+    /// <summary>The generator's inputs (docs/contracts.md §4) and the build arguments it sets itself.</summary>
     public static IReadOnlySet<string> GeneratorInputs { get; } = new HashSet<string>(StringComparer.Ordinal)
     {
         "MODEL_NAME", "MODEL_TAG", "CREATED", "EXTRA_FLAGS", "GENERATOR_NAME", "GENERATOR_TAG",

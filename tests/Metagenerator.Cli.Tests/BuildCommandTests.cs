@@ -18,7 +18,7 @@ public sealed class BuildCommandTests(PlainAndProtectedRegistries registries) : 
     private readonly LocalRegistry _protected = registries.Protected;
     private readonly TestCertificates _certs = registries.Certs;
 
-    /// <summary>A workspace as CONTRACTS §5 describes it: manifest, model-src/ and (optionally) config.json.</summary>
+    /// <summary>A workspace as docs/contracts.md §5 describes it: manifest, model-src/ and (optionally) config.json.</summary>
     private static TempDirectory Workspace(string registry, string? password = null)
     {
         var dir = new TempDirectory("mg-workspace");

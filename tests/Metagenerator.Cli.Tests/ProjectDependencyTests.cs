@@ -21,8 +21,10 @@ public class ProjectDependencyTests
         { "Metagenerator.Manifest", "Metagenerator.Manifest", ["Metagenerator.Errors", "Metagenerator.HostFiles", "Metagenerator.Oci", "YamlDotNet"] },
         { "Metagenerator.Entrypoint", "Metagenerator.Entrypoint", ["Metagenerator.Errors", "Metagenerator.Manifest"] },
         { "Metagenerator.Inspection", "Metagenerator.Inspection", ["Metagenerator.Errors", "Metagenerator.Oci", "Metagenerator.Registry", "Metagenerator.Manifest"] },
+        // generate: the Model API's request and task status over the Docker Engine API; it reads images as inspect does.
+        { "Metagenerator.Docker", "Metagenerator.Docker", ["Metagenerator.Errors", "Metagenerator.Oci", "Metagenerator.Registry", "Metagenerator.Manifest", "Metagenerator.Inspection"] },
         { "Metagenerator.Build", "Metagenerator.Build", ["Metagenerator.Errors", "Metagenerator.HostFiles", "Metagenerator.Oci", "Metagenerator.Registry", "Metagenerator.Manifest", "Metagenerator.Entrypoint"] },
-        { "Metagenerator.Cli", "metagenerator", ["Metagenerator.Errors", "Metagenerator.HostFiles", "Metagenerator.Oci", "Metagenerator.Registry", "Metagenerator.Manifest", "Metagenerator.Entrypoint", "Metagenerator.Inspection", "Metagenerator.Build", "System.CommandLine"] },
+        { "Metagenerator.Cli", "metagenerator", ["Metagenerator.Errors", "Metagenerator.HostFiles", "Metagenerator.Oci", "Metagenerator.Registry", "Metagenerator.Manifest", "Metagenerator.Entrypoint", "Metagenerator.Inspection", "Metagenerator.Build", "Metagenerator.Docker", "System.CommandLine"] },
     };
 
     [Theory]

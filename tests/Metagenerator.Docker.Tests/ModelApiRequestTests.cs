@@ -2,7 +2,7 @@ using Metagenerator.TestSupport.Tiers;
 
 namespace Metagenerator.Docker.Tests;
 
-/// <summary>The create-model request as the Model API handles it (CONTRACTS §7): CREATED, EXTRA_FLAGS, environment, refusals.</summary>
+/// <summary>The create-model request as the Model API handles it (docs/contracts.md §7): CREATED, EXTRA_FLAGS, environment, refusals.</summary>
 [Tier(Tier.Unit)]
 public class ModelApiRequestTests
 {

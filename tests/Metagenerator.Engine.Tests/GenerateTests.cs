@@ -5,7 +5,7 @@ using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>
-/// <c>metagenerator generate</c> against the real engine: the run the Model API does (CONTRACTS §7), compared with a
+/// <c>metagenerator generate</c> against the real engine: the run the Model API does (docs/contracts.md §7), compared with a
 /// hand-written <c>docker run</c>; its refusals before any container; and its errors.
 /// </summary>
 [Collection(EngineCollection.Name)]
@@ -46,7 +46,7 @@ public class GenerateTests(EngineFixture fixture)
         Assert.Equal(before, await fixture.ContainersAsync());
         var byGenerate = await RegistryInspection.LabelsAsync(destination);
 
-        // The same request written by hand after CONTRACTS §7, with the same CREATED: the same labels, byte for byte.
+        // The same request written by hand after docs/contracts.md §7, with the same CREATED: the same labels, byte for byte.
         var byHand = await _runs.RunLikeModelApiAsync(ws, GeneratorRuns.BuildahLeastPrivilege, new Dictionary<string, string?>
         {
             ["CREATED"] = created, ["KNOWLEDGE_GRAPH_ENABLED"] = "true", ["GRID_DATA"] = null, ["MODEL_INFO"] = null,

@@ -3,7 +3,7 @@ using Metagenerator.TestSupport;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>
-/// Generator images as the Model API runs them (CONTRACTS §7): built and pushed by the metagenerator image, then
+/// Generator images as the Model API runs them (docs/contracts.md §7): built and pushed by the metagenerator image, then
 /// <c>docker run --rm</c> with no command, the Model API's environment and the credentials mounted read-only.
 /// </summary>
 internal sealed class GeneratorRuns(EngineFixture fixture)
@@ -61,7 +61,7 @@ internal sealed class GeneratorRuns(EngineFixture fixture)
         return fixture.RunAsync(args);
     }
 
-    /// <summary>Checks the model image in the registry: destination, every label of CONTRACTS §3, CREATED verbatim, build arguments inside.</summary>
+    /// <summary>Checks the model image in the registry: destination, every label of docs/contracts.md §3, CREATED verbatim, build arguments inside.</summary>
     public async Task AssertModelImageAsync(ModelWorkspace ws, string modelName = "grid-a", string modelTag = "v1")
     {
         var destination = $"{ws.Registry}/{ws.GeneratorName}/{ws.Version}/{modelName}:{modelTag}";

@@ -56,7 +56,7 @@ internal sealed class KanikoRuns(EngineFixture fixture)
     }
 
     /// <summary>
-    /// The Model API's pull and run of <paramref name="generatorImage"/> (CONTRACTS §7: no command, unprivileged, config.json
+    /// The Model API's pull and run of <paramref name="generatorImage"/> (docs/contracts.md §7: no command, unprivileged, config.json
     /// mounted read-only, CREATED with microseconds, EXTRA_FLAGS <c>--skip-tls-verify --cache=true</c>) with
     /// <paramref name="environment"/> on top (null removes a variable), <paramref name="containerOptions"/> before the
     /// image (a cache volume), and <paramref name="config"/> instead of the user's credentials when given.

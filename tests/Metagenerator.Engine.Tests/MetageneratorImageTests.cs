@@ -5,7 +5,7 @@ using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>
-/// CONTRACTS §5 for real: the image built by <c>docker build -t metagenerator .</c>, run by a Docker engine with the
+/// docs/contracts.md §5 for real: the image built by <c>docker build -t metagenerator .</c>, run by a Docker engine with the
 /// seed's documented command lines. Additions the environment forces are named where they appear: <c>--network host</c>
 /// (the registry listens on the host's 127.0.0.1) and the registry's private CA mounted as the container's CA bundle
 /// (a user with a private registry CA does the same).

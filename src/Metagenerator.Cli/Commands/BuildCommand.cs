@@ -9,7 +9,7 @@ using Metagenerator.Registry;
 
 namespace Metagenerator.Cli.Commands;
 
-/// <summary><c>build</c>: assembles the generator image and pushes or writes it (CONTRACTS §5).</summary>
+/// <summary><c>build</c>: assembles the generator image and pushes or writes it (docs/contracts.md §5).</summary>
 internal static class BuildCommand
 {
     private static readonly Argument<string> Manifest = ManifestCommands.RejectingFlags(new Argument<string>("MANIFEST")

@@ -12,7 +12,7 @@ using Metagenerator.Registry;
 
 namespace Metagenerator.Cli.Commands;
 
-/// <summary><c>generate</c>: runs a generator image as the Model API's create-model request does (CONTRACTS §7), against a
+/// <summary><c>generate</c>: runs a generator image as the Model API's create-model request does (docs/contracts.md §7), against a
 /// Docker engine, and reports what the Model API's task status would say.</summary>
 internal static class GenerateCommand
 {

@@ -6,7 +6,7 @@ using Metagenerator.Registry;
 
 namespace Metagenerator.Cli.Commands;
 
-/// <summary><c>inspect</c>: a generator image (and the model images it built) as the Model API sees it (CONTRACTS §7).</summary>
+/// <summary><c>inspect</c>: a generator image (and the model images it built) as the Model API sees it (docs/contracts.md §7).</summary>
 internal static class InspectCommand
 {
     private static readonly Argument<string> Reference = ManifestCommands.RejectingFlags(new Argument<string>("REF")

@@ -1,7 +1,7 @@
 namespace Metagenerator.Cli.Commands;
 
 /// <summary>
-/// The metagenerator image's command line (CONTRACTS §5): the image sets <see cref="Variable"/> to <c>build</c>, so
+/// The metagenerator image's command line (docs/contracts.md §5): the image sets <see cref="Variable"/> to <c>build</c>, so
 /// <c>docker run … metagenerator</c> with no arguments builds <c>/workspace/GENERATOR-MANIFEST.yml</c> and
 /// <c>/workspace/model-src</c> (the working directory is <c>/workspace</c>), <c>metagenerator MANIFEST MODEL-SRC</c>
 /// builds custom names, and the other commands stay reachable by name. Outside the image nothing changes.

@@ -34,7 +34,7 @@ internal abstract class BuilderDefinition
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
-    /// <summary>The build arguments of CONTRACTS §4, as (name, value) in order.</summary>
+    /// <summary>The build arguments of docs/contracts.md §4, as (name, value) in order.</summary>
     protected static IEnumerable<(string Name, ArgPart Value)> BuildArgs(GeneratorManifest m)
     {
         yield return ("GENERATOR_NAME", L(m.Name));
@@ -45,7 +45,7 @@ internal abstract class BuilderDefinition
         foreach (var p in m.BuildParameters) yield return (p.Name, V(p.Name));
     }
 
-    /// <summary>The model-image labels of CONTRACTS §3 as <c>KEY=VALUE</c> words, each after <paramref name="flag"/>; the
+    /// <summary>The model-image labels of docs/contracts.md §3 as <c>KEY=VALUE</c> words, each after <paramref name="flag"/>; the
     /// <c>info</c> label only when <c>MODEL_INFO</c> is non-empty.</summary>
     /// <param name="m">The manifest.</param>
     /// <param name="flag">The flag word before each label (<c>--label</c>, <c>--opt</c>).</param>

@@ -5,7 +5,7 @@ using static Metagenerator.Entrypoint.Script.Stmt;
 
 namespace Metagenerator.Entrypoint.Builders;
 
-/// <summary>kaniko: the cache warmer where it pays, then the executor with the original generator's arguments (CONTRACTS §4).</summary>
+/// <summary>kaniko: the cache warmer where it pays, then the executor with the original generator's arguments (docs/contracts.md §4).</summary>
 internal sealed class KanikoDefinition : BuilderDefinition
 {
     public static readonly KanikoDefinition Instance = new();

@@ -4,7 +4,7 @@ using static Metagenerator.Entrypoint.Script.Stmt;
 namespace Metagenerator.Entrypoint.Script;
 
 /// <summary>The steps every generator script runs first, whatever the builder: the defaults, the checks of its reserved
-/// inputs, the destination and label prefix of CONTRACTS §1 and §3.</summary>
+/// inputs, the destination and label prefix of docs/contracts.md §1 and §3.</summary>
 internal static class GeneratorInputs
 {
     /// <summary>The default model source directory inside a generator image.</summary>
@@ -60,7 +60,7 @@ internal static class GeneratorInputs
                 Str(", which cannot read it (the registry would refuse the push: 401). Mount a credentials file uid "), new UserIdExpr(),
                 Str(" can read: owned by uid "), new UserIdExpr(), Str(" (chown), or mode 0644 (chmod 0644 on the host file)"))));
 
-        // CONTRACTS §1 (destination) and §3 (label prefix); an empty MODEL_REGISTRY means no registry prefix.
+        // docs/contracts.md §1 (destination) and §3 (label prefix); an empty MODEL_REGISTRY means no registry prefix.
         yield return Set("mg_repository", Cat(Str($"{manifest.Name}/{manifest.Version}/"), Ref("MODEL_NAME"), Str(":"), Ref("MODEL_TAG")));
         yield return IfElse(NonEmpty("MODEL_REGISTRY"),
             [Set("mg_dest", Cat(Ref("MODEL_REGISTRY"), Str("/"), Ref("mg_repository")))],
