@@ -23,6 +23,10 @@ Usage: bench/run.sh [options]
   --mg PATH               metagenerator binary to measure (also: MG=PATH in the environment);
                           default: NativeAOT-publish src/Metagenerator.Cli to bench/.out/bin
   --large-mb N            size of the large model source in MB (default 80)
+  --base busybox|kaniko   the generator base every builder starts FROM (default busybox);
+                          kaniko: the kaniko stand-in image (gcr.io/kaniko-project/
+                          executor:v1.24.0-debug), pushed to the bench registry: the seed's
+                          base, and metagenerator's default for the kaniko builder
   --results DIR           where latest.md and latest.csv go (default bench/results)
   --update-readme         also rewrite the "latest" block of bench/README.md and README.md
                           (only with --runs >= 5)
@@ -49,7 +53,7 @@ source "$LIB/measure.sh"
 source "$LIB/report.sh"
 
 RUNS=5 WARMUP=1 SCENARIOS=$ALL_SCENARIOS TOOLS=mg,peer,kaniko,floor KANIKO_SCENARIOS=""
-COMPRESSION=gzip LEVEL="" LARGE_MB=80 RESULTS="$ROOT/bench/results" KEEP=0 UPDATE_README=0
+COMPRESSION=gzip LEVEL="" LARGE_MB=80 BASE_KIND=busybox RESULTS="$ROOT/bench/results" KEEP=0 UPDATE_README=0
 MG_PATH="${MG:-}"
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -62,6 +66,7 @@ while [ $# -gt 0 ]; do
         --compression-level) LEVEL=${2:?--compression-level needs a number}; shift 2 ;;
         --mg) MG_PATH=${2:?--mg needs a path}; shift 2 ;;
         --large-mb) LARGE_MB=${2:?--large-mb needs a number}; shift 2 ;;
+        --base) BASE_KIND=${2:?--base needs busybox or kaniko}; shift 2 ;;
         --results) RESULTS=${2:?--results needs a directory}; shift 2 ;;
         --update-readme) UPDATE_README=1; shift ;;
         --keep) KEEP=1; shift ;;
@@ -75,6 +80,7 @@ done
 [[ $LARGE_MB =~ ^[0-9]+$ ]] && [ "$LARGE_MB" -ge 3 ] || die "--large-mb must be an integer >= 3, got '$LARGE_MB'"
 [ -z "$LEVEL" ] || [[ $LEVEL =~ ^-?[0-9]+$ ]] || die "--compression-level must be an integer, got '$LEVEL'"
 case "$COMPRESSION" in gzip|zstd) ;; *) die "--compression must be gzip or zstd, got '$COMPRESSION'" ;; esac
+case "$BASE_KIND" in busybox|kaniko) ;; *) die "--base must be busybox or kaniko, got '$BASE_KIND'" ;; esac
 [ "$RUNS" -ge 5 ] || say "warning: --runs $RUNS < 5: fine for trying the harness, not for reporting (issue 5 asks >= 5)"
 [ "$UPDATE_README" = 0 ] || [ "$RUNS" -ge 5 ] || die "--update-readme needs --runs >= 5 (a reportable run)"
 
@@ -130,15 +136,22 @@ MG_VERSION=${MG_VERSION:-unknown}
 # ---------------------------------------------------------------- registry, base, kaniko
 start_registry
 say "registry: http://$REG (pid $REG_PID, storage $WORK/registry)"
-make_base
-say "base image: $BASE_REF (busybox)"
-if [ "$DO_KANIKO" = 1 ]; then
+if [ "$DO_KANIKO" = 1 ] || [ "$BASE_KIND" = kaniko ]; then
     if setup_kaniko; then
         say "kaniko: $KANIKO_NOTE (dockerd pid $ENGINE_PID, directory $ENGINE_DIR)"
+    elif [ "$BASE_KIND" = kaniko ]; then
+        die "--base kaniko needs the kaniko stand-in image, which could not be made: ${KANIKO_NOTE#skipped: }"
     else
         DO_KANIKO=0
         say "kaniko peer $KANIKO_NOTE; the rest of the benchmark runs"
     fi
+fi
+if [ "$BASE_KIND" = kaniko ]; then
+    push_kaniko_base
+    say "base image: $BASE_REF ($BASE_NOTE)"
+else
+    make_base
+    say "base image: $BASE_REF (busybox)"
 fi
 
 make_sources "${SCENARIO_LIST[@]}"

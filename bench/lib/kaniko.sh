@@ -2,7 +2,10 @@
 # peer builds, in a private Docker engine this benchmark starts. Nothing is pulled: the kaniko
 # image is a stand-in made from the real kaniko binaries in METAGENERATOR_BUILDERS_ARCHIVE,
 # laid out as upstream's gcr.io/kaniko-project/executor:v1.24.0-debug is.
-# Sourced by bench/run.sh; uses WORK, ROOT, say, die; sets KANIKO_IMAGE, KANIKO_NOTE, ENGINE_*.
+# With --base kaniko the same stand-in, pushed to the bench registry, is every builder's
+# generator base (push_kaniko_base), as it was the seed's.
+# Sourced by bench/run.sh; uses WORK, ROOT, REG, say, die; sets KANIKO_IMAGE, KANIKO_NOTE,
+# ENGINE_*, and with push_kaniko_base BASE_REF and BASE_NOTE.
 
 KANIKO_IMAGE=gcr.io/kaniko-project/executor:v1.24.0-debug
 KANIKO_NOTE=""
@@ -102,4 +105,15 @@ setup_kaniko() {
     start_engine || { KANIKO_NOTE="skipped: the private dockerd did not start (see the messages above)"; return 1; }
     make_kaniko_image
     KANIKO_NOTE="kaniko ${KANIKO_VERSION:-?} (real executor from $(basename "$KANIKO_ARCHIVE")) in a stand-in of $KANIKO_IMAGE, run by a private dockerd ($(docker_cli version --format '{{.Server.Version}}'), $ENGINE_DRIVER storage) with --network host"
+}
+
+# push_kaniko_base: --base kaniko. The seed's generator image was FROM the kaniko debug image
+# (metagenerator's default generator base for the kaniko builder too), so the stand-in goes to
+# the bench registry and every builder starts FROM it. The private engine pushes it over plain
+# HTTP: dockerd treats registries on 127.0.0.0/8 as insecure by default.
+push_kaniko_base() {
+    BASE_REF="$REG/bench/kaniko-executor:v1.24.0-debug"
+    { docker_cli tag "$KANIKO_IMAGE" "$BASE_REF" && docker_cli push "$BASE_REF"; } >"$WORK/base.log" 2>&1 ||
+        { cat "$WORK/base.log" >&2; die "could not push the kaniko stand-in to $BASE_REF"; }
+    BASE_NOTE="the kaniko stand-in $KANIKO_IMAGE (executor, warmer, busybox), pushed by the private dockerd, layers $(image_layer_bytes "$BASE_REF") bytes compressed"
 }

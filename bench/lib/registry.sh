@@ -1,8 +1,9 @@
 # bench/lib/registry.sh: the local registry the benchmark pushes to, the upload counts read
 # from its access log, and the busybox base image every builder starts FROM.
-# Sourced by bench/run.sh; uses WORK, say, die; sets REG, REG_PID, BASE_REF.
+# Sourced by bench/run.sh; uses WORK, say, die; sets REG, REG_PID, BASE_REF, BASE_NOTE.
+# (With --base kaniko the base is the kaniko stand-in instead: push_kaniko_base in kaniko.sh.)
 
-REG="" REG_PID="" BASE_REF=""
+REG="" REG_PID="" BASE_REF="" BASE_NOTE=""
 
 # A TCP connect that fails means nobody listens there; the registry start below is
 # checked anyway, and retried on another port if it lost a race for this one.
@@ -105,6 +106,17 @@ make_base() {
         "${ba[@]}" push --quiet --tls-verify=false localhost/bench-base:1 "docker://$BASE_REF"
     } >"$WORK/base.log" 2>&1 || { cat "$WORK/base.log" >&2; die "could not create the base image $BASE_REF"; }
     rm -rf "$store"
+    BASE_NOTE="static busybox on scratch, built with buildah"
+}
+
+# image_layer_bytes REF: the sum of the layer sizes in REF's manifest in the local registry
+# (the compressed bytes a builder that pulls the base downloads).
+image_layer_bytes() {
+    local repo=${1#"$REG"/} tag
+    tag=${repo##*:} repo=${repo%:*}
+    curl -fsS -H 'Accept: application/vnd.docker.distribution.manifest.v2+json' \
+        -H 'Accept: application/vnd.oci.image.manifest.v1+json' "http://$REG/v2/$repo/manifests/$tag" |
+        awk 'BEGIN { RS = "[{}]" } /"layers"/ { on = 1 } on && /"size"/ { match($0, /"size": *[0-9]+/); s = substr($0, RSTART, RLENGTH); gsub(/[^0-9]/, "", s); t += s } END { print t + 0 }'
 }
 
 # drop_repository REPO: removes a repository from the registry's storage (its blobs stay), so

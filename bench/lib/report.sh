@@ -12,6 +12,7 @@ write_report() {
         echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); host: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo); elapsed: $((T1 - T0)) s; load average at start $LOAD0, at end $LOAD1 (other work on the machine makes the times noisy)"
         echo "- repository commit: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet -- . ':!bench/results' ':!bench/README.md' ':!README.md' 2>/dev/null || echo ' (with uncommitted changes)')"
         echo "- runs: $RUNS measured after $WARMUP warm-up round(s), tools alternating in each round; compression: $COMPRESSION${LEVEL:+ (level $LEVEL)}"
+        echo "- generator base (--base $BASE_KIND), FROM for every builder: \`$BASE_REF\`, $BASE_NOTE"
         if [ "$DO_MG" = 1 ]; then echo "- metagenerator: \`$MG_PATH\` ($MG_VERSION)"; else echo "- metagenerator: not run (--tools $TOOLS); labels and generator.sh from \`$MG_PATH\`"; fi
         if [ "$DO_PEER" = 1 ]; then echo "- peer: $(buildah --version); fresh vfs store per run; blob-info cache: $PEER_CACHE_NOTE"; else echo "- peer: not run (--tools $TOOLS)"; fi
         if [ "$DO_KANIKO" = 1 ]; then echo "- kaniko (the seed's way): $KANIKO_NOTE; a fresh container per run"; else echo "- kaniko (the seed's way): ${KANIKO_NOTE:-not run (--tools $TOOLS)}"; fi
