@@ -104,6 +104,30 @@ check "model sources are deterministic (same bytes as a fresh generation)" \
     bash -c "bash bench/lib/gen-source.sh small '$T/again' && diff -r '$T/again' '$WORK/sources/small' >/dev/null"
 rm -rf "$WORK"
 
+# ---- --base kaniko (when the builders archive and dockerd are here): one small round, and
+# every builder's image starts with the kaniko stand-in's layers
+if grep -q '^bench: kaniko: ' "$T/stderr"; then
+    bench/run.sh --base kaniko --runs 1 --warmup 0 --scenarios small --mg "$STANDIN" --results "$T/res4" --keep \
+        >"$T/out8" 2>"$T/err8"; rc=$?
+    check "--base kaniko: run.sh exits 0 (see $T/err8 on failure)" test "$rc" = 0
+    KWORK=$(sed -n 's/^bench: work directory kept: //p' "$T/err8")
+    KREG="$KWORK/registry/docker/registry/v2"
+    # layer digests of a pushed image, in order, from its manifest in the registry's storage
+    layers_of() {
+        tr -d '\n ' <"$KREG/blobs/sha256/${1:7:2}/${1:7}/data" 2>/dev/null |
+            sed -n 's/.*"layers":\[//p' | grep -oE 'sha256:[0-9a-f]{64}'
+    }
+    base_tag="$KREG/repositories/bench/kaniko-executor/_manifests/tags/v1.24.0-debug/current/link"
+    base_layers=$(layers_of "$(cat "$base_tag" 2>/dev/null)" | sort -u)
+    check "--base kaniko: the stand-in was pushed to bench/kaniko-executor:v1.24.0-debug with layers" test -n "$base_layers"
+    for run in small-metagenerator-1/digest small-buildah-1/digest small-kaniko-1/kaniko/digest; do
+        first=$(layers_of "$(cat "$KWORK/runs/$run" 2>/dev/null)" | sort -u | grep -cxF "$base_layers")
+        check "--base kaniko: ${run%%/*}'s image holds the stand-in's layers" test "$first" = "$(echo "$base_layers" | wc -l)"
+    done
+    check "--base kaniko: the report names the base" grep -q '^- generator base (--base kaniko), FROM for every builder: `127.0.0.1:[0-9]*/bench/kaniko-executor:v1.24.0-debug`' "$T/out8"
+    rm -rf "$KWORK"
+fi
+
 # ---- error paths
 STANDIN_FAIL=1 bench/run.sh --runs 1 --warmup 0 --scenarios small --mg "$STANDIN" --results "$T/res2" >/dev/null 2>"$T/err1"
 rc=$?
@@ -123,6 +147,12 @@ STANDIN_NO_LABELS=1 bench/run.sh --runs 1 --warmup 0 --scenarios small --tools m
 check "a binary whose 'labels' fails stops the run (exit 2), naming the command" test "$rc" = 2 -a "$(grep -c "labels' failed for .*GENERATOR-MANIFEST.yml" "$T/err6")" = 1
 bench/run.sh --runs 2 --update-readme --mg "$STANDIN" >/dev/null 2>"$T/err7"; rc=$?
 check "--update-readme with fewer than 5 runs is refused (exit 2)" test "$rc" = 2 -a "$(grep -c 'update-readme needs --runs >= 5' "$T/err7")" = 1
+bench/run.sh --base alpine --scenarios small >/dev/null 2>"$T/err9"; rc=$?
+check "an unknown --base is exit code 2 naming it" test "$rc" = 2 -a "$(grep -c "base must be busybox or kaniko, got 'alpine'" "$T/err9")" = 1
+METAGENERATOR_BUILDERS_ARCHIVE=/nonexistent/builders.tar.xz bench/run.sh --base kaniko --runs 1 --warmup 0 --scenarios small \
+    --mg "$STANDIN" --results "$T/res3" >/dev/null 2>"$T/err10"; rc=$?
+check "--base kaniko without the builders archive stops (exit 2) saying why" \
+    test "$rc" = 2 -a "$(grep -c "base kaniko needs the kaniko stand-in image, which could not be made: no builders archive" "$T/err10")" = 1
 bench/run.sh --scenarios small,huge >/dev/null 2>"$T/err3"; rc=$?
 check "an unknown scenario is exit code 2 naming it" test "$rc" = 2 -a "$(grep -c "unknown scenario 'huge'" "$T/err3")" = 1
 bench/run.sh --mg /nonexistent/metagenerator --scenarios small >/dev/null 2>"$T/err4"; rc=$?
