@@ -27,10 +27,13 @@ internal sealed class BuildKitGenerators(EngineFixture fixture)
         IReadOnlyList<string> parameters, IReadOnlyDictionary<string, string>? extraConfig = null)
     {
         var baseImage = await fixture.BuildKitBaseAsync();
-        var ws = new ModelWorkspace(fixture.Registry.Host, generatorName, version, "buildkit", baseImage, await fixture.ModelBaseAsync());
+        // The kaniko tests push the same fixtures under the same names: a registry path of their own keeps the generator
+        // and model images apart (and the engine's local copy of one from standing in for the other).
+        var registry = fixture.Registry.Host + "/buildkit";
+        var ws = new ModelWorkspace(registry, generatorName, version, "buildkit", baseImage, await fixture.ModelBaseAsync());
         var text = File.ReadAllText(Path.Combine(SharedFixtures, fixtureName, "GENERATOR-MANIFEST.yml"))
-            .Replace("reformers-dev.ait.ac.at:8082", fixture.Registry.Host)
-            .Replace("reformers-dev.ait.ac.at:8083", fixture.Registry.Host)
+            .Replace("reformers-dev.ait.ac.at:8082", registry)
+            .Replace("reformers-dev.ait.ac.at:8083", registry)
             .Replace("\n  build:\n", $"\n  build:\n    builder: buildkit\n    base_image: {baseImage}\n");
         Assert.Contains("builder: buildkit", text);
         if (extraConfig is not null)

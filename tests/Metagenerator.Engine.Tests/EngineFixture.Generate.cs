@@ -31,9 +31,10 @@ public sealed partial class EngineFixture
     /// built program, not the metagenerator image: its <c>docker build</c> is the slowest step of these tests and proves
     /// nothing about <c>generate</c>) has pushed to the registry.
     /// </summary>
-    internal async Task<ModelWorkspace> PushGeneratorWithCliAsync(string name, string builder, string generatorBase)
+    internal async Task<ModelWorkspace> PushGeneratorWithCliAsync(string name, string builder, string generatorBase, Action<ModelWorkspace>? edit = null)
     {
         var ws = new ModelWorkspace(Registry.Host, name, "v1", builder, generatorBase, await ModelBaseAsync());
+        edit?.Invoke(ws);
         ws.AddConfigJson(ConfigJson);
         var build = await ExternalTool.RunAsync(ExternalTool.Require("dotnet"),
             ["exec", MetageneratorDll, "build", "--workspace", ws.Path, "--registry-certificate", $"{Registry.Host}={CaBundle}"], ws.Path,

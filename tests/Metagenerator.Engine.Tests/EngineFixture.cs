@@ -107,7 +107,7 @@ public sealed partial class EngineFixture : IAsyncLifetime
     /// <summary>Debian + docker CLI, pushed to the registry; the reference to use as <c>build.base_image</c>.</summary>
     public Task<string> DockerBaseAsync() => _dockerBase.Value;
 
-    /// <summary>A static busybox image (sh, mkdir, cat, printf) in the registry, for model Dockerfiles' FROM.</summary>
+    /// <summary>A static busybox image (sh, mkdir, cat, ls, printf, sleep) in the registry, for model Dockerfiles' FROM.</summary>
     public Task<string> ModelBaseAsync() => _modelBase.Value;
 
     /// <summary><c>docker run --rm --network host ARGS</c> (the registry listens on the host's 127.0.0.1).</summary>
@@ -155,7 +155,7 @@ public sealed partial class EngineFixture : IAsyncLifetime
         var rootfs = _dir.Combine("model-base");
         Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
         File.Copy(ExternalTool.Require("busybox"), Path.Combine(rootfs, "bin", "busybox"));
-        foreach (var applet in new[] { "sh", "mkdir", "cat", "ls", "printf" })
+        foreach (var applet in new[] { "sh", "mkdir", "cat", "ls", "printf", "sleep" })
             File.CreateSymbolicLink(Path.Combine(rootfs, "bin", applet), "busybox");
         var tar = _dir.Combine("model-base.tar");
         (await ExternalTool.RunAsync("tar", ["-C", rootfs, "-cf", tar, "."])).EnsureSuccess();

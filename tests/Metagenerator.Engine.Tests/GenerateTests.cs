@@ -115,7 +115,9 @@ public class GenerateTests(EngineFixture fixture)
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task A_generator_past_the_timeout_is_stopped_and_removed()
     {
-        using var ws = await fixture.PushGeneratorWithCliAsync("gen-slow", "buildah", await fixture.BuildahBaseAsync());
+        // The model's build sleeps far past the timeout: the test does not depend on how fast buildah is.
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-slow", "buildah", await fixture.BuildahBaseAsync(),
+            ws => File.AppendAllText(ws.Combine("model-src", "Dockerfile_model"), "RUN sleep 600\n"));
         var before = await fixture.ContainersAsync();
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--timeout", "2s"]);
