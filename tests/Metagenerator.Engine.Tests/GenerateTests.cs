@@ -117,7 +117,7 @@ public class GenerateTests(EngineFixture fixture)
     {
         // The model's build sleeps far past the timeout: the test does not depend on how fast buildah is.
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-slow", "buildah", await fixture.BuildahBaseAsync(),
-            ws => File.AppendAllText(ws.Combine("model-src", "Dockerfile_model"), "RUN sleep 600\n"));
+            ws => File.AppendAllText(ws.Combine("model-src", "Dockerfile_model"), "\nRUN sleep 600\n"));
         var before = await fixture.ContainersAsync();
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--timeout", "2s"]);
