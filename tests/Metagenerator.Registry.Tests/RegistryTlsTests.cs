@@ -61,12 +61,4 @@ public sealed class RegistryTlsTests(TlsRegistryWithBase shared) : IClassFixture
     [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
     public async Task Skip_tls_verify_for_all_works() =>
         await RoundTripAsync(new RegistryOptions { SkipTlsVerify = true }, "skip-all");
-
-    [NeedsToolsFact("docker-registry", "openssl", "skopeo")]
-    public void A_missing_registry_certificate_file_is_a_clear_error()
-    {
-        var e = Assert.Throws<RegistryException>(() => new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["r.example"] = "/nonexistent/ca.pem" } }));
-        Assert.Contains("/nonexistent/ca.pem given for r.example", e.Message);
-        Assert.Contains("does not exist", e.Message);
-    }
 }

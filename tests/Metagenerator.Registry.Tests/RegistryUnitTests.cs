@@ -89,4 +89,13 @@ public sealed class RegistryUnitTests
         var foreign = references.Where(n => !(n.StartsWith("System", StringComparison.Ordinal) || n is "netstandard" or "mscorlib" or "Metagenerator.Oci" or "Metagenerator.Errors" or "Metagenerator.HostFiles" || n.StartsWith("Microsoft.Win32", StringComparison.Ordinal))).ToList();
         Assert.Empty(foreign);
     }
+
+    // No registry needed: the client refuses a missing CA file when it is made.
+    [Fact]
+    public void A_missing_registry_certificate_file_is_a_clear_error()
+    {
+        var e = Assert.Throws<RegistryException>(() => new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["r.example"] = "/nonexistent/ca.pem" } }));
+        Assert.Contains("/nonexistent/ca.pem given for r.example", e.Message);
+        Assert.Contains("does not exist", e.Message);
+    }
 }
