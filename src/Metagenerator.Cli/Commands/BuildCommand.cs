@@ -58,8 +58,7 @@ internal static class BuildCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
-        if (!VerbosityParser.TryParse(parse.GetValue(VerbosityOption), out var verbosity))
-            throw new UsageException($"--verbosity '{parse.GetValue(VerbosityOption)}' is not a level; use one of {string.Join(", ", VerbosityParser.Names)}");
+        var verbosity = VerbosityParser.FromOption(parse.GetValue(VerbosityOption));
         var reporter = new ConsoleReporter(verbosity);
         if (parse.GetValue(RegistryAccess.PushRetry) < 0) throw new UsageException("--push-retry must be 0 or more");
 

@@ -55,8 +55,7 @@ internal static class GenerateCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
-        if (!VerbosityParser.TryParse(parse.GetValue(VerbosityOption), out var verbosity))
-            throw new UsageException($"--verbosity '{parse.GetValue(VerbosityOption)}' is not a level; use one of {string.Join(", ", VerbosityParser.Names)}");
+        var verbosity = VerbosityParser.FromOption(parse.GetValue(VerbosityOption));
         var reporter = new ConsoleReporter(verbosity);
         var workspace = Environment.CurrentDirectory;
         var json = parse.GetValue(Format) == "json";

@@ -34,8 +34,7 @@ internal static class InspectCommand
 
     private static async Task<int> RunAsync(ParseResult parse, CancellationToken ct)
     {
-        if (!VerbosityParser.TryParse(parse.GetValue(VerbosityOption), out var verbosity))
-            throw new UsageException($"--verbosity '{parse.GetValue(VerbosityOption)}' is not a level; use one of {string.Join(", ", VerbosityParser.Names)}");
+        var verbosity = VerbosityParser.FromOption(parse.GetValue(VerbosityOption));
         var reporter = new ConsoleReporter(verbosity);
         var workspace = Environment.CurrentDirectory;
         // Local inputs are checked before any network work.

@@ -30,4 +30,9 @@ public static class VerbosityParser
         verbosity = (Verbosity)index;
         return true;
     }
+
+    /// <summary>The level a <c>--verbosity</c> value names; any other text is a usage error that lists the names.</summary>
+    public static Verbosity FromOption(string? text) =>
+        TryParse(text, out var verbosity) ? verbosity
+            : throw new UsageException($"--verbosity '{text}' is not a level; use one of {string.Join(", ", Names)}");
 }
