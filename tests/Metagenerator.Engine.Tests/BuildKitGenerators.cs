@@ -4,7 +4,7 @@ namespace Metagenerator.Engine.Tests;
 
 /// <summary>
 /// BuildKit generator images on the BuildKit stand-in (<c>moby/buildkit:v0.18.2-rootless</c>), built and pushed by the
-/// metagenerator image: the engine tests' extended workspace, or a real manifest from ../shared/fixtures with its
+/// metagenerator image: the engine tests' extended workspace, or a real manifest (../shared/fixtures, as copied into the manifest tests' TestData) with its
 /// registries pointed at the test registry.
 /// </summary>
 internal sealed class BuildKitGenerators(EngineFixture fixture)
@@ -19,7 +19,7 @@ internal sealed class BuildKitGenerators(EngineFixture fixture)
     }
 
     /// <summary>
-    /// A real manifest (<c>../shared/fixtures/FIXTURE/GENERATOR-MANIFEST.yml</c>) with GENERATOR_REGISTRY/MODEL_REGISTRY
+    /// A real manifest (<c>tests/Metagenerator.Manifest.Tests/TestData/FIXTURE/GENERATOR-MANIFEST.yml</c>, copied from ../shared/fixtures) with GENERATOR_REGISTRY/MODEL_REGISTRY
     /// set to the test registry, <c>build.builder: buildkit</c> on the stand-in, optionally more <c>config</c> keys, and a
     /// model Dockerfile that writes the build parameters it receives (one per line, in <paramref name="parameters"/>' order) to /out/args.
     /// </summary>
@@ -51,8 +51,8 @@ internal sealed class BuildKitGenerators(EngineFixture fixture)
         return ws;
     }
 
-    /// <summary>../shared/fixtures, beside the repository.</summary>
-    public static string SharedFixtures => Path.GetFullPath(Path.Combine(EngineFixture.RepositoryRoot(), "..", "shared", "fixtures"));
+    /// <summary>The ecosystem's real manifests as copied into the repository (../shared/fixtures is not beside every clone).</summary>
+    public static string SharedFixtures => Path.Combine(EngineFixture.RepositoryRoot(), "tests", "Metagenerator.Manifest.Tests", "TestData");
 
     /// <summary>The lines the model image's RUN step wrote to /out/args, and whether the image holds any generator file.</summary>
     public async Task<(string Args, bool HasWorkspace)> ModelContentAsync(string modelImage)
