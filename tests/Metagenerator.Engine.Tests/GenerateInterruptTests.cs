@@ -13,7 +13,9 @@ public class GenerateInterruptTests(EngineFixture fixture)
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task SIGINT_while_the_generator_runs_stops_and_removes_its_container()
     {
-        using var ws = await fixture.PushGeneratorWithCliAsync("gen-interrupted", "buildah", await fixture.BuildahBaseAsync());
+        // The model's build sleeps: the generator is still running when the signal comes, however fast buildah is.
+        using var ws = await fixture.PushGeneratorWithCliAsync("gen-interrupted", "buildah", await fixture.BuildahBaseAsync(),
+            ws => File.AppendAllText(ws.Combine("model-src", "Dockerfile_model"), "\nRUN sleep 600\n"));
         var before = await fixture.ContainersAsync();
         var psi = new ProcessStartInfo(ExternalTool.Require("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in new[]
