@@ -140,7 +140,8 @@ public sealed class HardeningTests : IClassFixture<PlainAndProtectedRegistries>,
                 await process.WaitForExitAsync(exiting.Token);
 
             var err = await stderr;
-            Assert.Equal(expectedCode, process.ExitCode);
+            // Seen once in a loaded full run: exit 3 instead of the signal's code; say what the build printed.
+            Assert.True(process.ExitCode == expectedCode, $"exit code {process.ExitCode}, expected {expectedCode}; stderr:\n{err}");
             var lines = err.Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.StartsWith($"error: {expectedMessage}", lines[^1]);
             Assert.DoesNotContain("   at ", err);
