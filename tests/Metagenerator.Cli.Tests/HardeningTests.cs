@@ -109,13 +109,8 @@ public sealed class HardeningTests : IClassFixture<PlainAndProtectedRegistries>,
         Process? started = null;
         try
         {
-            var psi = new ProcessStartInfo(ExternalTool.Require("dotnet"))
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-                WorkingDirectory = ws.Path,
-            };
+            var psi = SignalTarget.StartInfo(ExternalTool.Require("dotnet"));
+            psi.WorkingDirectory = ws.Path;
             foreach (var a in new[] { "exec", Path.Combine(AppContext.BaseDirectory, "metagenerator.dll"), "build", "--generator-base", $"{_plain.Host}/base:1",
                 "--insecure-registry", _plain.Host, "--insecure-registry", _proxy.Host }) psi.ArgumentList.Add(a);
             psi.Environment["TMPDIR"] = tmp.Path;

@@ -17,7 +17,7 @@ public class GenerateInterruptTests(EngineFixture fixture)
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-interrupted", "buildah", await fixture.BuildahBaseAsync(),
             ws => File.AppendAllText(ws.Combine("model-src", "Dockerfile_model"), "\nRUN sleep 600\n"));
         var before = await fixture.ContainersAsync();
-        var psi = new ProcessStartInfo(ExternalTool.Require("dotnet")) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var psi = SignalTarget.StartInfo(ExternalTool.Require("dotnet"));
         foreach (var arg in new[]
                  {
                      "exec", Path.Combine(AppContext.BaseDirectory, "metagenerator.dll"), "generate", ws.GeneratorImage, "--model-name", "grid-a",
