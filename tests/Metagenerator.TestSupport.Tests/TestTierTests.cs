@@ -1,6 +1,6 @@
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Cli.Tests;
+namespace Metagenerator.TestSupport.Tests;
 
 /// <summary>The skip rule of the tool-dependent tests: a missing tool skips with its name outside CI, never under CI.</summary>
 [Tier(Tier.Unit)]
