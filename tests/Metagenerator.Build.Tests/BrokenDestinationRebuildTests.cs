@@ -1,4 +1,3 @@
-using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
@@ -13,67 +12,37 @@ namespace Metagenerator.Build.Tests;
 /// consistent image. Against a real docker-registry.
 /// </summary>
 [Tier(Tier.Registry)]
-public sealed class BrokenDestinationRebuildTests : IAsyncLifetime
+public sealed class BrokenDestinationRebuildTests(PlainRegistryWithBase shared) : IClassFixture<PlainRegistryWithBase>
 {
-    private LocalRegistry _registry = null!;
-    private string _base = null!;
-    private readonly TempDirectory _records = new("mg-records");
-
-    public async Task InitializeAsync()
-    {
-        _registry = await LocalRegistry.StartAsync();
-        _base = await TestImages.PushBaseAsync(_registry.Host, "broken-base", "1");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _registry.DisposeAsync();
-        _records.Dispose();
-    }
-
-    private RegistryOptions Options => new() { InsecureRegistries = new HashSet<string> { _registry.Host } };
-
-    private GeneratorBuildRequest Request(GeneratorManifest manifest, string modelSource) => new()
-    {
-        Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = modelSource },
-        BaseImage = _base,
-        Registry = Options,
-        LayerRecordDirectory = _records.Path,
-    };
-
     [NeedsToolsFact("docker-registry")]
     public async Task A_deleted_small_files_layer_is_built_again_and_the_rebuild_succeeds()
     {
-        using var dir = new TempDirectory();
-        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
-        var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        using var ws = new RebuildWorkspace(shared, "broken-deleted-layer");
+        var first = await ws.BuildAsync();
         var destination = Assert.Single(first.Pushed);
         var smallFiles = first.NewLayers.Single(l => l.Contents.StartsWith("model source: small files")).Descriptor;
         using (var http = new HttpClient())
         {
-            using var deleted = await http.DeleteAsync($"http://{_registry.Host}/v2/{destination.Repository}/blobs/{smallFiles.Digest}");
+            using var deleted = await http.DeleteAsync($"http://{ws.Registry.Host}/v2/{destination.Repository}/blobs/{smallFiles.Digest}");
             Assert.True(deleted.IsSuccessStatusCode, $"DELETE answered {deleted.StatusCode}");
         }
         var debug = new List<string>();
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { }, debug: debug.Add);
+        var second = await ws.BuildAsync(debug: debug.Add);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.False(second.NewLayers.Single(l => l.Descriptor.Digest == smallFiles.Digest).Reused);
         Assert.Contains(debug, l => l.Contains($"nothing to reuse for layer {smallFiles.Digest}") && l.Contains("does not have it"));
-        await AssertTagReadableAsync(destination, first.Digest);
+        await AssertTagReadableAsync(ws, destination, first.Digest);
     }
 
     [NeedsToolsFact("docker-registry")]
     public async Task A_layer_listed_with_its_size_off_by_one_is_built_again_and_the_rebuild_succeeds()
     {
-        using var dir = new TempDirectory();
-        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
-        var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        using var ws = new RebuildWorkspace(shared, "broken-layer-size");
+        var first = await ws.BuildAsync();
         var destination = Assert.Single(first.Pushed);
-        using (var client = new RegistryClient(Options))
+        using (var client = new RegistryClient(ws.Options))
         {
             var repository = client.Repository(destination.Registry, destination.Repository);
             var imageManifest = OciJson.ParseManifest((await repository.GetAsync(destination.Tag!)).Bytes);
@@ -83,16 +52,16 @@ public sealed class BrokenDestinationRebuildTests : IAsyncLifetime
             await repository.PutAsync(destination.Tag!, OciJson.Serialize(imageManifest with { Layers = layers }), imageManifest.MediaType);
         }
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var second = await ws.BuildAsync();
 
         Assert.Equal(first.Digest, second.Digest);
-        await AssertTagReadableAsync(destination, first.Digest);
+        await AssertTagReadableAsync(ws, destination, first.Digest);
     }
 
     /// <summary>The tag names <paramref name="digest"/>, and every blob of that image can be read and matches its digest.</summary>
-    private async Task AssertTagReadableAsync(ImageReference destination, Digest digest)
+    private static async Task AssertTagReadableAsync(RebuildWorkspace ws, ImageReference destination, Digest digest)
     {
-        using var client = new RegistryClient(Options);
+        using var client = new RegistryClient(ws.Options);
         var image = await new RegistryImageSource(client).ReadImageAsync(destination with { Digest = null }, Platform.LinuxAmd64);
         Assert.Equal(digest, ((IImage)image).Digest);
         foreach (var layer in image.Layers)

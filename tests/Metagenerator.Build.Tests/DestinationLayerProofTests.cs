@@ -2,7 +2,6 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json.Nodes;
-using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
@@ -17,50 +16,22 @@ namespace Metagenerator.Build.Tests;
 /// republish the planted layer. Against a real docker-registry.
 /// </summary>
 [Tier(Tier.Registry)]
-public sealed class DestinationLayerProofTests : IAsyncLifetime
+public sealed class DestinationLayerProofTests(PlainRegistryWithBase shared) : IClassFixture<PlainRegistryWithBase>
 {
-    private LocalRegistry _registry = null!;
-    private string _base = null!;
-    private readonly TempDirectory _records = new("mg-records");
-
-    public async Task InitializeAsync()
-    {
-        _registry = await LocalRegistry.StartAsync();
-        _base = await TestImages.PushBaseAsync(_registry.Host, "proof-base", "1");
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _registry.DisposeAsync();
-        _records.Dispose();
-    }
-
-    private RegistryOptions Options => new() { InsecureRegistries = new HashSet<string> { _registry.Host } };
-
-    private GeneratorBuildRequest Request(GeneratorManifest manifest, string modelSource) => new()
-    {
-        Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = modelSource },
-        BaseImage = _base,
-        Registry = Options,
-        LayerRecordDirectory = _records.Path,
-    };
-
     [NeedsToolsFact("docker-registry")]
     public async Task A_swapped_top_layer_with_the_config_kept_is_rebuilt_not_republished()
     {
-        using var dir = new TempDirectory();
-        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
-        var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        using var ws = new RebuildWorkspace(shared, "proof-swapped-top");
+        var first = await ws.BuildAsync();
         var destination = Assert.Single(first.Pushed);
-        var planted = await PlantTopLayerAsync(destination);
+        var planted = await PlantTopLayerAsync(ws, destination);
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var second = await ws.BuildAsync();
 
         Assert.False(second.NewLayers[^1].Reused);
         Assert.NotEqual(planted, second.NewLayers[^1].Descriptor.Digest);
         Assert.Equal(first.Digest, second.Digest);
-        using var client = new RegistryClient(Options);
+        using var client = new RegistryClient(ws.Options);
         var tagged = await client.Repository(destination.Registry, destination.Repository).GetAsync(destination.Tag!);
         Assert.Equal(first.Digest, tagged.Digest);
         await AssertDiffIdsMatchLayersAsync(client, destination);
@@ -69,12 +40,10 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
     [NeedsToolsFact("docker-registry")]
     public async Task An_unchanged_rebuild_reuses_the_layers_its_records_prove()
     {
-        using var dir = new TempDirectory();
-        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
-        var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        using var ws = new RebuildWorkspace(shared, "proof-records-reuse");
+        var first = await ws.BuildAsync();
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var second = await ws.BuildAsync();
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.All(second.NewLayers, l => Assert.True(l.Reused));
@@ -83,13 +52,11 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
     [NeedsToolsFact("docker-registry")]
     public async Task Without_records_nothing_is_reused_and_the_image_is_the_same()
     {
-        using var dir = new TempDirectory();
-        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
-        var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        using var ws = new RebuildWorkspace(shared, "proof-no-records");
+        var first = await ws.BuildAsync();
         var debug = new List<string>();
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { LayerRecordDirectory = _records.Combine("empty") }, null, _ => { }, debug: debug.Add);
+        var second = await ws.BuildAsync(ws.Request with { LayerRecordDirectory = ws.Dir.Combine("no-records") }, debug.Add);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.DoesNotContain(second.NewLayers, l => l.Reused);
@@ -99,22 +66,20 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
     [NeedsToolsFact("docker-registry")]
     public async Task Records_inside_the_model_source_are_not_used_so_the_image_does_not_change()
     {
-        using var dir = new TempDirectory();
-        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
-        var source = TestModels.WriteModelSource(dir, manifest);
-        var request = Request(manifest, source) with { LayerRecordDirectory = Path.Combine(source, ".cache", "metagenerator", "layers") };
-        var first = await GeneratorBuild.RunAsync(request, null, _ => { });
+        using var ws = new RebuildWorkspace(shared, "proof-records-inside");
+        var request = ws.Request with { LayerRecordDirectory = Path.Combine(ws.Source, ".cache", "metagenerator", "layers") };
+        var first = await ws.BuildAsync(request);
 
-        var second = await GeneratorBuild.RunAsync(request, null, _ => { });
+        var second = await ws.BuildAsync(request);
 
-        Assert.False(Directory.Exists(Path.Combine(source, ".cache")));
+        Assert.False(Directory.Exists(Path.Combine(ws.Source, ".cache")));
         Assert.Equal(first.Digest, second.Digest);
     }
 
     /// <summary>Replaces the tag's top layer by a gzip tar with other content; the config (and its diff_ids) stays. Returns the planted blob's digest.</summary>
-    private async Task<Digest> PlantTopLayerAsync(ImageReference reference)
+    private static async Task<Digest> PlantTopLayerAsync(RebuildWorkspace ws, ImageReference reference)
     {
-        using var client = new RegistryClient(Options);
+        using var client = new RegistryClient(ws.Options);
         var repository = client.Repository(reference.Registry, reference.Repository);
         var imageManifest = OciJson.ParseManifest((await repository.GetAsync(reference.Digest!.Value.ToString())).Bytes);
         var tar = new MemoryStream();

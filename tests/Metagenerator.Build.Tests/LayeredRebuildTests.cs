@@ -15,34 +15,33 @@ namespace Metagenerator.Build.Tests;
 /// rebuild uploads only the layers whose content changed (plus the config); everything else is reused by diffID.
 /// </summary>
 [Tier(Tier.Registry)]
-public sealed class LayeredRebuildTests : IAsyncLifetime
+public sealed class LayeredRebuildTests : IClassFixture<PlainRegistryWithBase>, IAsyncDisposable
 {
     /// <summary>Small enough that test files of 64 KiB are large, large enough that the Python files and the Dockerfile are not.</summary>
     private const long Threshold = 16 * 1024;
 
-    private LocalRegistry _registry = null!;
-    private FaultProxy _proxy = null!;
-    private string _base = null!;
+    // The registry is shared by the class: each test builds a generator of its own name, so it pushes to (and reuses
+    // from) a repository no other test touches. The counting proxy is the test's own.
+    private readonly FaultProxy _proxy;
+    private readonly string _base;
 
-    public async Task InitializeAsync()
+    public LayeredRebuildTests(PlainRegistryWithBase shared)
     {
-        _registry = await LocalRegistry.StartAsync();
-        _proxy = FaultProxy.Start(_registry.Port);
-        _base = (await TestImages.PushBaseAsync(_registry.Host, "layered-base", "1")).Replace(_registry.Host, _proxy.Host);
+        _proxy = FaultProxy.Start(shared.Registry.Port);
+        _base = $"{_proxy.Host}/base:1";
     }
 
-    public async Task DisposeAsync()
-    {
-        await _proxy.DisposeAsync();
-        await _registry.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
-    /// <summary>A workspace with the seed manifest and a model source holding small files and three large files in three different hash groups.</summary>
+    /// <summary>
+    /// A workspace with the seed manifest renamed to <paramref name="name"/> (the repository its builds push to) and a
+    /// model source holding small files and three large files in three different hash groups.
+    /// </summary>
     private sealed class Workspace : IDisposable
     {
-        public Workspace(string registry)
+        public Workspace(string registry, string name)
         {
-            ManifestPath = TestModels.WriteManifest(Dir, "seed-example", registry);
+            ManifestPath = TestModels.WriteManifest(Dir, "seed-example", registry, name: name);
             Source = TestModels.WriteModelSource(Dir, Manifest);
             Dir.WriteFile("model-src/model/forecast.py", "def forecast():\n    return 42\n");
             foreach (var path in LargeFilesInDistinctGroups(4).Take(3)) WriteLarge(path, seed: 1);
@@ -79,20 +78,19 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         return paths;
     }
 
-    private GeneratorBuildRequest Request(Workspace ws, string repository) => new()
+    private GeneratorBuildRequest Request(Workspace ws) => new()
     {
         Image = new GeneratorImageSpec { Manifest = ws.Manifest, ModelSource = ws.Source, LargeFileThreshold = Threshold },
         BaseImage = _base,
-        Destinations = [$"{_proxy.Host}/{repository}:v3"],
         Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { _proxy.Host } },
     };
 
-    /// <summary>Runs a build and returns it with the descriptors of the blobs it uploaded.</summary>
-    private async Task<(GeneratorBuildResult Result, List<Descriptor> Uploaded)> BuildAsync(Workspace ws, string repository)
+    /// <summary>Runs a build (pushing to GENERATOR_REGISTRY/NAME:v3) and returns it with the descriptors of the blobs it uploaded.</summary>
+    private async Task<(GeneratorBuildResult Result, List<Descriptor> Uploaded)> BuildAsync(Workspace ws)
     {
         _proxy.Reset();
         var uploaded = new List<Descriptor>();
-        var result = await GeneratorBuild.RunAsync(Request(ws, repository),
+        var result = await GeneratorBuild.RunAsync(Request(ws),
             new SyncProgress(e => { if (e.Kind == TransferKind.Uploaded) lock (uploaded) uploaded.Add(e.Blob); }), _ => { });
         return (result, uploaded);
     }
@@ -112,8 +110,8 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task First_build_has_one_layer_per_large_file_group_then_the_small_files_then_manifest_and_script()
     {
-        using var ws = new Workspace(_proxy.Host);
-        var (result, uploaded) = await BuildAsync(ws, "layered/first");
+        using var ws = new Workspace(_proxy.Host, "layered-first");
+        var (result, uploaded) = await BuildAsync(ws);
 
         var contents = result.NewLayers.Select(l => l.Contents).ToList();
         Assert.Equal(5, contents.Count);
@@ -130,9 +128,9 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Unchanged_rebuild_uploads_no_blob()
     {
-        using var ws = new Workspace(_proxy.Host);
-        var (first, _) = await BuildAsync(ws, "layered/unchanged");
-        var (second, uploaded) = await BuildAsync(ws, "layered/unchanged");
+        using var ws = new Workspace(_proxy.Host, "layered-unchanged");
+        var (first, _) = await BuildAsync(ws);
+        var (second, uploaded) = await BuildAsync(ws);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.All(second.NewLayers, l => Assert.True(l.Reused, l.Contents));
@@ -143,10 +141,10 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Changing_one_small_file_uploads_only_the_small_files_layer_and_the_config()
     {
-        using var ws = new Workspace(_proxy.Host);
-        var (first, _) = await BuildAsync(ws, "layered/small");
+        using var ws = new Workspace(_proxy.Host, "layered-small");
+        var (first, _) = await BuildAsync(ws);
         ws.Dir.WriteFile("model-src/model/forecast.py", "def forecast():\n    return 43\n");
-        var (second, uploaded) = await BuildAsync(ws, "layered/small");
+        var (second, uploaded) = await BuildAsync(ws);
 
         var changed = LayerHolding(second, "model/forecast.py");
         AssertUploadedExactly(uploaded, changed);
@@ -158,11 +156,11 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Changing_one_large_file_uploads_only_its_groups_layer_and_the_config()
     {
-        using var ws = new Workspace(_proxy.Host);
-        var (first, _) = await BuildAsync(ws, "layered/large");
+        using var ws = new Workspace(_proxy.Host, "layered-large");
+        var (first, _) = await BuildAsync(ws);
         var target = LargeFilesInDistinctGroups(4)[1];
         ws.WriteLarge(target, seed: 2);
-        var (second, uploaded) = await BuildAsync(ws, "layered/large");
+        var (second, uploaded) = await BuildAsync(ws);
 
         var changed = LayerHolding(second, target);
         AssertUploadedExactly(uploaded, changed);
@@ -173,11 +171,11 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Adding_a_large_file_adds_its_groups_layer_and_moves_no_other_file()
     {
-        using var ws = new Workspace(_proxy.Host);
-        var (first, _) = await BuildAsync(ws, "layered/add");
+        using var ws = new Workspace(_proxy.Host, "layered-add");
+        var (first, _) = await BuildAsync(ws);
         var added = LargeFilesInDistinctGroups(4)[3]; // a group no other file is in
         ws.WriteLarge(added, seed: 3);
-        var (second, uploaded) = await BuildAsync(ws, "layered/add");
+        var (second, uploaded) = await BuildAsync(ws);
 
         var addedLayer = LayerHolding(second, added);
         AssertUploadedExactly(uploaded, addedLayer);
@@ -194,10 +192,10 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Editing_the_manifest_uploads_only_the_last_layer_and_the_config()
     {
-        using var ws = new Workspace(_proxy.Host);
-        var (first, _) = await BuildAsync(ws, "layered/manifest");
+        using var ws = new Workspace(_proxy.Host, "layered-manifest");
+        var (first, _) = await BuildAsync(ws);
         File.WriteAllText(ws.ManifestPath, File.ReadAllText(ws.ManifestPath).Replace("default: /grid_data/grid.json", "default: /grid_data/other.json"));
-        var (second, uploaded) = await BuildAsync(ws, "layered/manifest");
+        var (second, uploaded) = await BuildAsync(ws);
 
         AssertUploadedExactly(uploaded, second.NewLayers[^1]);
         Assert.Equal(first.NewLayers.SkipLast(1).Select(l => l.Descriptor), second.NewLayers.SkipLast(1).Select(l => l.Descriptor));
@@ -207,9 +205,9 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     [NeedsToolsFact("umoci", "tar", "docker-registry", "skopeo")]
     public async Task Layers_together_hold_exactly_the_tree_one_layer_would_hold()
     {
-        using var ws = new Workspace(_proxy.Host);
+        using var ws = new Workspace(_proxy.Host, "layered-tree");
         Directory.CreateDirectory(Path.Combine(ws.Source, "empty/nested"));
-        var request = Request(ws, "unused") with { Push = false, OciLayout = ws.Dir.Combine("layout") };
+        var request = Request(ws) with { Push = false, OciLayout = ws.Dir.Combine("layout") };
         var result = await GeneratorBuild.RunAsync(request, null, _ => { });
         Assert.Equal(5, result.NewLayers.Count);
 

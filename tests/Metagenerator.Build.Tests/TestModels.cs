@@ -10,14 +10,23 @@ internal static class TestModels
 
     /// <summary>
     /// Copies a fixture manifest into <paramref name="dir"/> with GENERATOR_REGISTRY and MODEL_REGISTRY set to
-    /// <paramref name="registry"/>, and the seed's <c>version: v3</c> changed to <paramref name="version"/> when given.
+    /// <paramref name="registry"/>, the seed's <c>version: v3</c> changed to <paramref name="version"/> when given, and
+    /// the seed's generator name <c>example-generator</c> (so the repository it is pushed to) changed to
+    /// <paramref name="name"/> when given: tests sharing a registry each push to a repository of their own.
     /// </summary>
-    public static string WriteManifest(TempDirectory dir, string fixture, string registry, string? version = null)
+    public static string WriteManifest(TempDirectory dir, string fixture, string registry, string? version = null, string? name = null)
     {
         var text = File.ReadAllText(Fixture(fixture))
             .Replace("reformers-dev.ait.ac.at:8082", registry)
             .Replace("reformers-dev.ait.ac.at:8083", registry);
         if (version is not null) text = text.Replace("version: v3", $"version: {version}");
+        if (name is not null)
+        {
+            const string seedName = "\nexample-generator:\n";
+            if (!text.Contains(seedName, StringComparison.Ordinal))
+                throw new InvalidOperationException($"fixture {fixture} has no generator named example-generator to rename");
+            text = text.Replace(seedName, $"\n{name}:\n");
+        }
         return dir.WriteFile("GENERATOR-MANIFEST.yml", text);
     }
 

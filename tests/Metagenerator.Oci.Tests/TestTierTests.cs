@@ -1,8 +1,13 @@
 using Metagenerator.TestSupport.Tiers;
 
-namespace Metagenerator.Cli.Tests;
+namespace Metagenerator.Oci.Tests;
 
-/// <summary>The skip rule of the tool-dependent tests: a missing tool skips with its name outside CI, never under CI.</summary>
+/// <summary>
+/// The skip rule of the tool-dependent tests (TestSupport's <see cref="ToolAvailability"/>): a missing tool skips with
+/// its name outside CI, never under CI. Hosted here, beside the tests of the other small libraries beneath the image
+/// model (Errors, HostFiles): Oci.Tests is the test project of the one product library TestSupport builds on, and a
+/// test project of its own for three tests would add its build and test host to every run.
+/// </summary>
 [Tier(Tier.Unit)]
 public sealed class TestTierTests
 {
