@@ -125,6 +125,8 @@ public sealed class BuildCommandTests(PlainAndProtectedRegistries registries) : 
             "--registry-certificate", $"{_protected.Host}={_certs.CaCertificatePath}");
         Assert.Equal(3, result.ExitCode);
         Assert.Contains(_protected.Host, result.StdErr);
+        // "Says where it looked": the working directory's config.json is one of the places searched.
+        Assert.Contains(Path.Combine(ws.Path, "config.json"), result.StdErr);
         AssertNoSecret(result);
     }
 

@@ -79,6 +79,7 @@ public class EngineRequestTests
     public void Other_DOCKER_HOST_schemes_are_refused_by_name(string dockerHost)
     {
         var e = Assert.Throws<DockerEngineException>(() => EngineEndpoint.Parse(dockerHost));
+        Assert.Equal(DockerEngineFailure.Unreachable, e.Failure);
         Assert.Contains(dockerHost, e.Message);
     }
 

@@ -118,8 +118,9 @@ public class ScriptSafetyTests
             BuildParameters = [new ManifestParameter(name, "x", new ManifestValue("v", 9, 5))],
         };
         var e = Assert.Throws<ManifestException>(() => GeneratorScript.Render(manifest, BuilderKind.Kaniko));
+        var error = Assert.Single(e.Errors);
+        Assert.Equal(("seed/GENERATOR-MANIFEST.yml", 9, 5), (error.File, error.Line, error.Column));
         Assert.Contains(name, e.Message);
-        Assert.Contains("seed/GENERATOR-MANIFEST.yml:9:5: error: ", e.Message);
     }
 
     [NeedsToolsFact("busybox", "bash")]

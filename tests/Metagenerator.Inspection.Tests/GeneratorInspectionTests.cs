@@ -155,7 +155,10 @@ public sealed class GeneratorInspectionTests(GeneratorImagesFixture images) : IC
         var e = await Assert.ThrowsAsync<ImageUnavailableException>(() => InspectAsync($"{images.Registry.Host}/example-generator:v9"));
 
         Assert.Equal(ErrorCategory.Registry, e.Category);
-        Assert.Contains("no such image", e.Message);
+        var registryError = Assert.IsType<Registry.Errors.RegistryException>(e.InnerException);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, registryError.StatusCode);
+        Assert.True(registryError.HasError(Registry.Errors.RegistryErrorCode.ManifestUnknown), e.Message);
+        Assert.Contains($"{images.Registry.Host}/example-generator:v9", e.Message);
     }
 
     [NeedsToolsFact("skopeo")]

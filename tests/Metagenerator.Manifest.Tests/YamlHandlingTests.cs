@@ -132,6 +132,7 @@ public class YamlHandlingTests
         var bytes = new byte[1024 * 1024 + 1];
         Array.Fill(bytes, (byte)'#');
         var e = Assert.Single(Assert.Throws<ManifestException>(() => ManifestLoader.Parse(bytes, "big.yml")).Errors);
+        Assert.Equal(("big.yml", 1, "(file)"), (e.File, e.Line, e.KeyPath));
         Assert.Contains("at most 1048576 bytes", e.Message, StringComparison.Ordinal);
     }
 
@@ -183,6 +184,7 @@ public class YamlHandlingTests
     {
         using var dir = new TempDirectory();
         var e = Assert.Single(Assert.Throws<ManifestException>(() => ManifestLoader.Load(dir.Path)).Errors);
+        Assert.Equal((dir.Path, 1, "(file)"), (e.File, e.Line, e.KeyPath));
         Assert.Contains("is a directory", e.Message, StringComparison.Ordinal);
     }
 
@@ -268,7 +270,8 @@ public class YamlHandlingTests
         var modelSrc = dir.Combine("model-src");
 
         var missingDir = Assert.Single(ManifestLoader.CheckModelSource(manifest, modelSrc));
-        Assert.Contains("does not exist", missingDir.Message, StringComparison.Ordinal);
+        Assert.Equal("example-generator.config.MODEL_DOCKERFILE", missingDir.KeyPath);
+        Assert.Contains($"'{modelSrc}' does not exist", missingDir.Message, StringComparison.Ordinal);
 
         Directory.CreateDirectory(modelSrc);
         var missing = Assert.Single(ManifestLoader.CheckModelSource(manifest, modelSrc));
@@ -289,6 +292,7 @@ public class YamlHandlingTests
         File.CreateSymbolicLink(dir.Combine("model-src", "Dockerfile"), outside);
         var manifest = TestFiles.Parse(ManifestTemplates.InitManifest);
         var e = Assert.Single(ManifestLoader.CheckModelSource(manifest, dir.Combine("model-src")));
+        Assert.Equal("example-generator.config.MODEL_DOCKERFILE", e.KeyPath);
         Assert.Contains("outside the model source", e.Message, StringComparison.Ordinal);
     }
 

@@ -84,9 +84,11 @@ public class OciLayoutTests
         var layout = new OciLayout(dir.Combine("layout"));
         await layout.WriteImageAsync(await TestImages.SmallBaseAsync(dir.Combine("w"), MediaTypeFamily.Oci), ["base"]);
         var error = await Assert.ThrowsAsync<OciLayoutException>(() => layout.ReadImageAsync("nope", Platform.LinuxAmd64));
+        Assert.Equal(layout.Directory, error.Directory);
         Assert.Contains("'nope'", error.Message);
-        Assert.Contains("base", error.Message);
+        Assert.Contains("(tags: base)", error.Message);
         var missing = await Assert.ThrowsAsync<OciLayoutException>(() => new OciLayout(dir.Combine("nothing")).ReadImageAsync("x", Platform.LinuxAmd64));
+        Assert.Equal(dir.Combine("nothing"), missing.Directory);
         Assert.Contains("index.json", missing.Message);
     }
 

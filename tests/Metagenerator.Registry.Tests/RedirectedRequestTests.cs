@@ -108,6 +108,7 @@ public sealed class RedirectedRequestTests : IDisposable
         Assert.Contains(front.Requests, r => r.Method == "PUT" && r.IsBlobUpload && r.AuthorizationScheme == "Basic");
         Assert.Contains(storage.Requests, r => r.Method == "PUT" && r.IsBlobUpload);
         Assert.All(storage.Requests, r => Assert.Null(r.AuthorizationScheme));
+        Assert.Equal(RegistryAuthFailure.ForeignOrigin, e.Failure);
         Assert.Contains(front.Host, e.Message);
         Assert.Contains(storage.Host, e.Message);
         Assert.Equal(ErrorCategory.Registry, e.Category);

@@ -62,7 +62,7 @@ public sealed class RegistryAuthTests : IDisposable
 
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => new RegistryImageSource(client).ReadImageAsync($"{registry.Host}/base:1", Platform.LinuxAmd64));
 
-        Assert.Contains("rejected the credentials", e.Message);
+        Assert.Equal(RegistryAuthFailure.CredentialsRejected, e.Failure);
         Assert.Contains(config, e.Message);
         Assert.Contains(registry.Host, e.Message);
         Assert.Equal(config, e.CredentialSource);
@@ -82,12 +82,12 @@ public sealed class RegistryAuthTests : IDisposable
 
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => client.PingAsync(registry.Host));
 
-        Assert.Contains("requires authentication", e.Message);
+        Assert.Equal(RegistryAuthFailure.CredentialsMissing, e.Failure);
         Assert.Contains($"no credentials for {registry.Host} in {config}", e.Message);
 
         using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance));
         var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.PingAsync(registry.Host));
-        Assert.Contains("no credentials are configured", e2.Message);
+        Assert.Equal(RegistryAuthFailure.CredentialsMissing, e2.Failure);
         Assert.Equal(new Remedy(RemedyKind.ProvideCredentials, registry.Host), e2.Remedy);
     }
 
@@ -196,13 +196,13 @@ public sealed class RegistryAuthTests : IDisposable
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, "not-the-Passw0rd");
         using var wrong = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => wrong.Repository(registry.Host, "base").GetAsync("1"));
-        Assert.Contains("rejected the credentials", e.Message);
+        Assert.Equal(RegistryAuthFailure.CredentialsRejected, e.Failure);
         Assert.Contains(config, e.Message);
         Assert.DoesNotContain("not-the-Passw0rd", TestConfig.AllMessages(e));
 
         using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance));
         var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.Repository(registry.Host, "base").GetAsync("1"));
-        Assert.Contains("requires authentication", e2.Message);
+        Assert.Equal(RegistryAuthFailure.CredentialsMissing, e2.Failure);
         foreach (var token in issuer.IssuedTokens)
         {
             Assert.DoesNotContain(token, TestConfig.AllMessages(e));

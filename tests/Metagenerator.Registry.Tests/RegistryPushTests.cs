@@ -139,6 +139,7 @@ public sealed class RegistryPushTests
         Assert.Equal(single.Digest, ((IImage)await source.ReadImageAsync($"{registry.Host}/base:multi", Platform.Parse("linux/arm64"))).Digest);
 
         var e = await Assert.ThrowsAsync<RegistryException>(() => source.ReadImageAsync($"{registry.Host}/base:multi", Platform.Parse("linux/s390x")));
+        Assert.Equal(new Remedy(RemedyKind.ChoosePlatform, registry.Host), e.Remedy);
         Assert.Contains("no variant for platform linux/s390x", e.Message);
         Assert.Contains("linux/arm64/v8, linux/amd64", e.Message);
     }

@@ -39,6 +39,7 @@ public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>,
 
         Assert.Contains($"pushing blob {layer.Digest.Algorithm}:{layer.Digest.Short}… to {_proxy.Host}/hang", e.Message);
         Assert.Contains("did not answer within 2 s", e.Message);
+        Assert.IsType<TimeoutException>(e.InnerException);
         Assert.Equal(ErrorCategory.Registry, e.Category);
     }
 
@@ -53,6 +54,7 @@ public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>,
 
         Assert.Contains($"reading manifest 1 from {_proxy.Host}/base", e.Message);
         Assert.Contains("did not answer within 2 s", e.Message);
+        Assert.IsType<TimeoutException>(e.InnerException);
         lock (waiting) Assert.Contains(waiting, l => l.Contains($"waiting for {_proxy.Host}") && l.Contains("reading manifest 1"));
     }
 
@@ -83,6 +85,7 @@ public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>,
 
         Assert.Contains($"reading blob {layer.Digest.Algorithm}:{layer.Digest.Short}… from {_proxy.Host}/base", e.Message);
         Assert.Contains("no bytes arrived for 2 s", e.Message);
+        Assert.IsType<TimeoutException>(e.InnerException);
     }
 
     [NeedsToolsFact("docker-registry", "skopeo")]
@@ -98,5 +101,6 @@ public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>,
 
         Assert.Contains($"pushing blob {layer.Digest.Algorithm}:{layer.Digest.Short}… to {_proxy.Host}/stall", e.Message);
         Assert.Contains("no bytes moved for 2 s", e.Message);
+        Assert.IsType<TimeoutException>(e.InnerException);
     }
 }

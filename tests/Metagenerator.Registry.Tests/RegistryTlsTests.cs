@@ -51,7 +51,7 @@ public sealed class RegistryTlsTests(TlsRegistryWithBase shared) : IClassFixture
     {
         using var client = new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["other.example"] = _certs.CaCertificatePath } });
         var e = await Assert.ThrowsAsync<RegistryException>(() => client.PingAsync(_registry.Host));
-        Assert.Contains("the certificate is not trusted", e.Message);
+        Assert.Equal(new Remedy(RemedyKind.TrustRegistryCertificate, _registry.Host), e.Remedy);
     }
 
     [NeedsToolsFact("docker-registry", "openssl", "skopeo")]

@@ -8,7 +8,7 @@ internal static class AuthFailures
     {
         var source = credential?.Source ?? credentials.Description;
         return ErrorFactory.AuthFailed(ctx, $"{ctx.Registry} rejected the credentials{Said(errors)}. {ErrorFactory.CredentialHint(ctx.Registry, credentials, source)}",
-            source, errors);
+            source, errors, failure: RegistryAuthFailure.CredentialsRejected);
     }
 
     /// <summary>The registry wants credentials and there are none for it.</summary>
@@ -16,13 +16,13 @@ internal static class AuthFailures
         ErrorFactory.AuthFailed(ctx, credentials is AnonymousCredentials
                 ? $"{ctx.Registry} requires authentication{Said(errors)}, but no credentials are configured"
                 : $"{ctx.Registry} requires authentication{Said(errors)}, but there are no credentials for {ctx.Registry} in {credentials.Description}",
-            credentials.Description, errors, new Remedy(RemedyKind.ProvideCredentials, ctx.Registry));
+            credentials.Description, errors, new Remedy(RemedyKind.ProvideCredentials, ctx.Registry), failure: RegistryAuthFailure.CredentialsMissing);
 
     /// <summary>Another origin (an upload session, a redirect) asks for authentication: the registry's credentials are not its to have.</summary>
     public static RegistryAuthException ForeignOrigin(RegistryRequestContext ctx, Uri answeredBy) =>
         ErrorFactory.AuthFailed(ctx, $"{ctx.Registry} sent the request on to {answeredBy.Authority}, which asks for authentication; " +
             $"the credentials for {ctx.Registry} are only sent to {ctx.Registry} and its token server, never to another host",
-            credentialSource: null);
+            credentialSource: null, failure: RegistryAuthFailure.ForeignOrigin);
 
     private static string Said(IReadOnlyList<RegistryError> errors) => errors.Count > 0 ? $" ({string.Join("; ", errors)})" : "";
 }

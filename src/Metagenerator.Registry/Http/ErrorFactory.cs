@@ -66,8 +66,8 @@ internal static class ErrorFactory
 
     /// <summary>The authentication failure of <paramref name="ctx"/>'s request (a 401 unless <paramref name="status"/> says otherwise), naming where credentials were looked up.</summary>
     public static RegistryAuthException AuthFailed(RegistryRequestContext ctx, string what, string? credentialSource, IReadOnlyList<RegistryError>? errors = null,
-        Remedy? remedy = null, HttpStatusCode status = HttpStatusCode.Unauthorized) =>
-        new($"{ctx.Describe()}: {what}", ctx.Operation, ctx.Registry, ctx.Repository, credentialSource, status, errors, remedy: remedy);
+        Remedy? remedy = null, HttpStatusCode status = HttpStatusCode.Unauthorized, RegistryAuthFailure failure = RegistryAuthFailure.Refused) =>
+        new($"{ctx.Describe()}: {what}", ctx.Operation, ctx.Registry, ctx.Repository, credentialSource, status, errors, remedy: remedy, failure: failure);
 
     /// <summary>An exception for a non-success response; 401/403 messages point at the credentials source.</summary>
     public static async Task<RegistryException> FromResponseAsync(HttpResponseMessage response, RegistryRequestContext ctx, ICredentialProvider credentials, CancellationToken ct)

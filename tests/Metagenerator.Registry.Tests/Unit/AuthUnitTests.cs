@@ -47,7 +47,7 @@ public sealed class AuthUnitTests : IDisposable
 
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => new RegistryImageSource(client).ReadImageAsync(setup.BaseRef, Platform.LinuxAmd64));
 
-        Assert.Contains("rejected the credentials", e.Message);
+        Assert.Equal(RegistryAuthFailure.CredentialsRejected, e.Failure);
         Assert.Contains(config, e.Message);
         Assert.Equal(config, e.CredentialSource);
         var all = TestConfig.AllMessages(e) + string.Join('\n', setup.Log);
@@ -64,7 +64,7 @@ public sealed class AuthUnitTests : IDisposable
 
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => client.PingAsync(InProcessSetup.Host));
 
-        Assert.Contains("requires authentication", e.Message);
+        Assert.Equal(RegistryAuthFailure.CredentialsMissing, e.Failure);
         Assert.Contains($"no credentials for {InProcessSetup.Host} in {config}", e.Message);
         using var anonymous = setup.Client();
         var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.PingAsync(InProcessSetup.Host));
@@ -113,6 +113,7 @@ public sealed class AuthUnitTests : IDisposable
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => new RegistryImageSource(client).ReadImageAsync(setup.BaseRef, Platform.LinuxAmd64));
 
         Assert.Equal(HttpStatusCode.Unauthorized, e.StatusCode);
+        Assert.Equal(RegistryAuthFailure.CredentialsRejected, e.Failure);
         Assert.Contains(config, e.Message);
         Assert.DoesNotContain("wrong-Passw0rd", TestConfig.AllMessages(e) + string.Join('\n', setup.Log));
     }
