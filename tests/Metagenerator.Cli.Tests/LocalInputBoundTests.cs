@@ -49,7 +49,7 @@ public sealed class LocalInputBoundTests
 
         var result = await RunAsync(dir, "inspect", "127.0.0.1:9/gen:v1", "--registry-certificate", $"127.0.0.1:9={ca}");
 
-        AssertClearError(result, 3, ca, Describe(kind));
+        AssertClearError(result, 2, ca, Describe(kind)); // a local file the user named: invalid input
     }
 
     [NeedsToolsTheory("mkfifo")]

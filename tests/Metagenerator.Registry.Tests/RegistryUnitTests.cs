@@ -92,10 +92,12 @@ public sealed class RegistryUnitTests
 
     // No registry needed: the client refuses a missing CA file when it is made.
     [Fact]
-    public void A_missing_registry_certificate_file_is_a_clear_error()
+    public void A_missing_registry_certificate_file_is_a_clear_error_of_invalid_input()
     {
-        var e = Assert.Throws<RegistryException>(() => new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["r.example"] = "/nonexistent/ca.pem" } }));
+        // A local file the user named: invalid input (exit 2), not a registry failure.
+        var e = Assert.Throws<InvalidInputException>(() => new RegistryClient(new RegistryOptions { RegistryCertificates = new Dictionary<string, string> { ["r.example"] = "/nonexistent/ca.pem" } }));
         Assert.Contains("/nonexistent/ca.pem given for r.example", e.Message);
         Assert.Contains("does not exist", e.Message);
+        Assert.Equal(ErrorCategory.InvalidInput, e.Category);
     }
 }

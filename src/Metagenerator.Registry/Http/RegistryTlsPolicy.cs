@@ -82,27 +82,26 @@ internal sealed class RegistryTlsPolicy
         var result = new Dictionary<string, X509Certificate2Collection>(StringComparer.OrdinalIgnoreCase);
         foreach (var (registry, path) in certificates)
         {
-            const string operation = "loading a registry certificate";
             if (SmallInputFile.Problem(path) is { } problem)
-                throw new RegistryException($"the CA certificate file {path} given for {registry} {problem}", operation, registry, null);
+                throw new InvalidInputException($"the CA certificate file {path} given for {registry} {problem}");
             byte[]? pem;
             try
             {
                 if (!SmallInputFile.TryReadAtMost(path, MaxCertificateFileBytes, out pem))
-                    throw new RegistryException($"the CA certificate file {path} given for {registry} holds more than {MaxCertificateFileBytes / (1024 * 1024)} MiB; give a PEM file with the registry's CA certificates", operation, registry, null);
+                    throw new InvalidInputException($"the CA certificate file {path} given for {registry} holds more than {MaxCertificateFileBytes / (1024 * 1024)} MiB; give a PEM file with the registry's CA certificates");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw new RegistryException($"the CA certificate file {path} given for {registry} cannot be read: {e.Message}", operation, registry, null, innerException: e);
+                throw new InvalidInputException($"the CA certificate file {path} given for {registry} cannot be read: {e.Message}", innerException: e);
             }
             var collection = new X509Certificate2Collection();
             try { collection.ImportFromPem(System.Text.Encoding.UTF8.GetString(pem)); }
             catch (CryptographicException e)
             {
-                throw new RegistryException($"the CA certificate file {path} given for {registry} is not a PEM certificate file ({e.Message})", operation, registry, null, innerException: e);
+                throw new InvalidInputException($"the CA certificate file {path} given for {registry} is not a PEM certificate file ({e.Message})", innerException: e);
             }
             if (collection.Count == 0)
-                throw new RegistryException($"the CA certificate file {path} given for {registry} holds no PEM certificate (-----BEGIN CERTIFICATE-----)", operation, registry, null);
+                throw new InvalidInputException($"the CA certificate file {path} given for {registry} holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
             var host = RegistryOptions.HostOnly(registry);
             if (result.TryGetValue(host, out var existing)) existing.AddRange(collection);
             else result[host] = collection;
