@@ -36,7 +36,7 @@ internal static partial class ScriptSamples
         select ($"{name}/{BuilderKindParser.Name(builder)}", Render(name, builder));
 
     /// <summary>The slot names of the fixed shell, as manifest text: they must reach the script as data.</summary>
-    public static readonly string SlotNames = "@HELP_TEXT@ @SECRET_WORD_PATTERNS@";
+    public const string SlotNames = "@HELP_TEXT@ @SECRET_WORD_PATTERNS@";
 
     private static GeneratorManifest Hostile()
     {

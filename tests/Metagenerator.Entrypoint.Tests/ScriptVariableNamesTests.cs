@@ -32,8 +32,10 @@ public sealed class ScriptVariableNamesTests
     [Fact]
     public void Every_mg_name_in_the_fixed_shell_is_defined()
     {
-        var undefined = ShellFragment.All.SelectMany(f => NamesIn(ShellFragment.Source(f)).Select(n => $"{f}: {n}"))
-            .Where(entry => !ScriptSamples.DefinedNames().Contains(entry[(entry.IndexOf(' ') + 1)..])).ToList();
+        var defined = ScriptSamples.DefinedNames();
+        var undefined = ShellFragment.All
+            .SelectMany(fragment => NamesIn(ShellFragment.Source(fragment)).Where(n => !defined.Contains(n)).Select(n => $"{fragment}: {n}"))
+            .ToList();
         Assert.True(undefined.Count == 0, "names not defined in Script/Mg.cs: " + string.Join(", ", undefined));
     }
 
