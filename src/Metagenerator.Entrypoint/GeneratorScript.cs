@@ -32,11 +32,16 @@ public static class GeneratorScript
         w.Comment($"Generator entrypoint of {manifest.Name}:{manifest.Version} (builder: {builderName}), rendered by `metagenerator render-generator`.");
         w.Comment("Manifest values appear only as single-quoted literals; environment values are only expanded inside double quotes.");
         w.Comment("Nothing is eval'd. The builder's arguments are collected in the positional parameters (set -- \"$@\" ...).");
+        // The header stays here, not in Shell/*.sh: its first comment names the manifest, and IFS is a literal space, tab and
+        // newline, which an editor's trimming of trailing whitespace would silently break in a .sh file.
         w.Line("set -f");
-        w.Line("IFS=' \t\n'".Replace("\\t", "\t").Replace("\\n", "\n"));
+        w.Line("IFS=' \t\n'");
         w.Line();
-        WriteFunctions(w);
-        WriteHelp(w, manifest, definition);
+        w.Fragment(ShellFragment.Render(ShellFragment.Functions));
+        w.Line();
+        w.Fragment(ShellFragment.Render(ShellFragment.Arguments,
+            new Dictionary<string, string> { ["HELP_TEXT"] = ShellQuote.Literal(HelpText(manifest, definition.Kind)) }));
+        w.Line();
         w.Comment("Defaults, input checks, destination and label prefix.");
         ScriptRenderer.Write(w, GeneratorInputs.Steps(manifest));
         w.Line();
@@ -53,7 +58,7 @@ public static class GeneratorScript
             w.Command(command);
         }
         w.Line();
-        w.Line("printf 'generator: pushed %s\\n' \"$mg_dest\"");
+        w.Fragment(ShellFragment.Render(ShellFragment.Finish));
         return w.ToString();
     }
 
@@ -121,88 +126,6 @@ public static class GeneratorScript
         return sb.ToString();
     }
 
-    private static void WriteFunctions(ShellWriter w)
-    {
-        w.Comment("mg_is_mount_point DIR: DIR is listed as a mount point (field 5) in /proc/self/mountinfo.");
-        w.Line("mg_is_mount_point() {");
-        w.Line("  [ -r /proc/self/mountinfo ] || return 1");
-        w.Line("  while read -r mg_m1 mg_m2 mg_m3 mg_m4 mg_m5 mg_rest; do");
-        w.Line("    [ \"$mg_m5\" = \"$1\" ] && return 0");
-        w.Line("  done < /proc/self/mountinfo");
-        w.Line("  return 1");
-        w.Line("}");
-        w.Line();
-        w.Comment("mg_rootlesskit_starts PROGRAM: rootlesskit can start a child in a user namespace (true when not needed: root, or not installed).");
-        w.Line("mg_rootlesskit_starts() {");
-        w.Line("  [ \"$(id -u)\" = 0 ] && return 0");
-        w.Line("  command -v \"$1\" >/dev/null 2>&1 || return 0");
-        w.Line("  \"$1\" true >/dev/null 2>&1");
-        w.Line("}");
-        w.Line();
-        w.Line("mg_fail() {");
-        w.Line("  printf 'generator: error: %s\\n' \"$1\" >&2");
-        w.Line("  exit 2");
-        w.Line("}");
-        w.Line();
-        w.Comment("mg_run LABEL RETRIES LEVEL PROGRAM ARGS...: runs the builder, re-running it up to RETRIES times on failure;");
-        w.Comment("a final failure is reported at LEVEL: error, or warning for an optional step the run goes on without.");
-        w.Line("mg_run() {");
-        w.Indented(() =>
-        {
-            w.Line("mg_label=$1");
-            w.Line("mg_retries=$2");
-            w.Line("mg_level=$3");
-            w.Line("mg_after=''");
-            w.Line("[ \"$mg_level\" = error ] || mg_after='; going on without it'");
-            w.Line("shift 3");
-            w.Line("mg_attempt=0");
-            w.Line("while :; do");
-            w.Indented(() =>
-            {
-                w.Line("printf 'generator: running %s\\n' \"$mg_label\"");
-                w.Line("\"$@\"");
-                w.Line("mg_status=$?");
-                w.Line("[ \"$mg_status\" -ne 0 ] || return 0");
-                w.Line("if [ \"$mg_status\" -eq 127 ]; then");
-                w.Line("  printf 'generator: %s: %s: %s not found; is the generator base image right for this builder?%s\\n' \"$mg_level\" \"$mg_label\" \"$1\" \"$mg_after\" >&2");
-                w.Line("  return 127");
-                w.Line("fi");
-                w.Line("if [ \"$mg_attempt\" -ge \"$mg_retries\" ]; then");
-                w.Line("  printf 'generator: %s: %s failed with exit code %s%s\\n' \"$mg_level\" \"$mg_label\" \"$mg_status\" \"$mg_after\" >&2");
-                w.Line("  return \"$mg_status\"");
-                w.Line("fi");
-                w.Line("mg_attempt=$((mg_attempt + 1))");
-                w.Line("printf 'generator: %s failed with exit code %s; retry %s of %s\\n' \"$mg_label\" \"$mg_status\" \"$mg_attempt\" \"$mg_retries\" >&2");
-                w.Line("sleep \"$mg_attempt\"");
-            });
-            w.Line("done");
-        });
-        w.Line("}");
-        w.Line();
-    }
-
-    private static void WriteHelp(ShellWriter w, GeneratorManifest manifest, BuilderDefinition definition)
-    {
-        w.Line("if [ \"$#\" -gt 0 ]; then");
-        w.Indented(() =>
-        {
-            w.Line("case $1 in");
-            w.Line("  help|--help)");
-            w.Indented(() =>
-            {
-                w.Indented(() =>
-                {
-                    w.Line("printf '%s' " + ShellQuote.Literal(HelpText(manifest, definition.Kind)));
-                    w.Line("exit 0 ;;");
-                });
-            });
-            w.Line("  *) mg_fail \"unexpected argument: $1 (the generator reads its settings from environment variables; run with --help)\" ;;");
-            w.Line("esac");
-        });
-        w.Line("fi");
-        w.Line();
-    }
-
     private static void WriteSummary(ShellWriter w, GeneratorManifest manifest, string builderName)
     {
         w.Comment("The values in use; names containing PASSWORD, SECRET, TOKEN or KEY are masked.");
@@ -216,21 +139,16 @@ public static class GeneratorScript
         foreach (var p in manifest.BuildParameters) Show(p.Name, p.Name);
         Show("MODEL_NAME", "MODEL_NAME");
         Show("MODEL_TAG", "MODEL_TAG");
-        Show("CREATED", "mg_created");
-        Show("MODEL_INFO", "mg_info");
-        Show("PUSH_RETRY", "mg_push_retry");
-        Show("VERBOSITY", "mg_verbosity");
-        Show("MODEL_BUILD_CONTEXT", "mg_context");
+        Show("CREATED", Mg.Created);
+        Show("MODEL_INFO", Mg.Info);
+        Show("PUSH_RETRY", Mg.PushRetry);
+        Show("VERBOSITY", Mg.Verbosity);
+        Show("MODEL_BUILD_CONTEXT", Mg.Context);
         // EXTRA_FLAGS words that look like they carry a secret (--build-arg API_TOKEN=...) are masked too.
-        w.Line("mg_shown=''");
-        w.Line("for mg_w in $mg_words; do");
-        w.Line("  case $mg_w in");
-        w.Line("    " + string.Join('|', ModelNaming.SecretMarkers.Select(m => "*" + CaseInsensitivePattern(m) + "*")) + ") mg_shown=\"$mg_shown ***\" ;;");
-        w.Line("    *) mg_shown=\"$mg_shown $mg_w\" ;;");
-        w.Line("  esac");
-        w.Line("done");
-        w.Line("printf '  %s=%s\\n' 'EXTRA_FLAGS' \"${mg_shown# }\"");
-        w.Line("printf '  %s=%s\\n' 'destination' \"$mg_dest\"");
+        w.Fragment(ShellFragment.Render(ShellFragment.Summary, new Dictionary<string, string>
+        {
+            ["SECRET_WORD_PATTERNS"] = string.Join('|', ModelNaming.SecretMarkers.Select(m => "*" + CaseInsensitivePattern(m) + "*")),
+        }));
     }
 
     private static string CaseInsensitivePattern(string word) =>

@@ -1,3 +1,4 @@
+using Metagenerator.Entrypoint.Script;
 using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Entrypoint.Tests;
 
@@ -63,8 +64,8 @@ public class ExtraFlagScanTests
     public void Splits_on_spaces_tabs_and_newlines_without_interpreting_quotes()
     {
         var scan = Scan(" --label \"a b\"\t--x='y z'\n\n*  ");
-        Assert.Equal(["--label", "\"a", "b\"", "--x='y", "z'", "*"], scan.Words("mg_words"));
-        Assert.Equal(scan.Words("mg_words"), scan.Words("mg_unrecognized"));
+        Assert.Equal(["--label", "\"a", "b\"", "--x='y", "z'", "*"], scan.Words(Mg.Words));
+        Assert.Equal(scan.Words(Mg.Words), scan.Words(Mg.Unrecognized));
     }
 
     [Fact]
@@ -73,16 +74,16 @@ public class ExtraFlagScanTests
         var scan = Scan(
             "--cache=true --cache-dir=/c --cache-repo r --skip-tls-verify-registry a:1 --insecure-registry=b " +
             "--registry-certificate a:1=/etc/ca.crt --skip-tls-verify-pull=true --reproducible");
-        Assert.Equal("true", scan.Get("mg_cache"));
-        Assert.Equal("/c", scan.Get("mg_cache_dir"));
-        Assert.Equal(["a:1", "b"], scan.Words("mg_insecure_hosts"));
-        Assert.Equal(["a:1"], scan.Words("mg_skip_hosts"));
-        Assert.Equal(["b"], scan.Words("mg_http_hosts"));
-        Assert.Equal(["a:1=/etc/ca.crt"], scan.Words("mg_certs"));
-        Assert.Equal("/etc/ca.crt", scan.Get("mg_cert_path"));
-        Assert.NotEmpty(scan.Get("mg_insecure_pull"));
-        Assert.Empty(scan.Get("mg_insecure_all"));
-        Assert.Equal(["--reproducible"], scan.Words("mg_unrecognized"));
+        Assert.Equal("true", scan.Get(Mg.Cache));
+        Assert.Equal("/c", scan.Get(Mg.CacheDir));
+        Assert.Equal(["a:1", "b"], scan.Words(Mg.InsecureHosts));
+        Assert.Equal(["a:1"], scan.Words(Mg.SkipHosts));
+        Assert.Equal(["b"], scan.Words(Mg.HttpHosts));
+        Assert.Equal(["a:1=/etc/ca.crt"], scan.Words(Mg.Certs));
+        Assert.Equal("/etc/ca.crt", scan.Get(Mg.CertPath));
+        Assert.NotEmpty(scan.Get(Mg.InsecurePull));
+        Assert.Empty(scan.Get(Mg.InsecureAll));
+        Assert.Equal(["--reproducible"], scan.Words(Mg.Unrecognized));
     }
 
     [Fact]

@@ -43,31 +43,31 @@ internal sealed class BuildKitDefinition : BuilderDefinition
 
     public override IEnumerable<Step> Derive(GeneratorManifest manifest)
     {
-        yield return Set("mg_buildkit_host", Ref("BUILDKIT_HOST"));
+        yield return Set(Mg.BuildKitHost, Ref("BUILDKIT_HOST"));
         // moby/buildkit:*-rootless sets BUILDKIT_HOST to the socket of its own daemon, which nobody started in a
         // generator container: a unix socket that does not exist means daemonless.
-        yield return Case(Ref("mg_buildkit_host"), Arm("unix://*",
-            Set("mg_socket", new StripExpr("mg_buildkit_host", "unix://", FromEnd: false, Longest: false)),
-            If(Not(new HostCond(HostQuestion.Socket, Ref("mg_socket"))),
-                Note(Cat(Str("BUILDKIT_HOST="), Ref("mg_buildkit_host"), Str(" is not a running daemon's socket: building daemonless"))),
-                Set("mg_buildkit_host", ""))));
-        foreach (var step in Flag("mg_remote", NonEmpty("mg_buildkit_host"))) yield return step;
-        foreach (var step in Flag("mg_local", Empty("mg_buildkit_host"))) yield return step;
-        foreach (var step in Flag("mg_debug", Matches(Ref("mg_verbosity"), "debug|trace"))) yield return step;
-        yield return Set("mg_tls_ca", Ref("BUILDKIT_TLS_CA_CERT"));
-        yield return Set("mg_tls_cert", Ref("BUILDKIT_TLS_CERT"));
-        yield return Set("mg_tls_key", Ref("BUILDKIT_TLS_KEY"));
-        yield return Set("mg_tls_name", Ref("BUILDKIT_TLS_SERVER_NAME"));
-        yield return Set("mg_df_dir", new StripExpr("mg_dockerfile", "/*", FromEnd: true, Longest: false));
-        yield return If(Empty("mg_df_dir"), Set("mg_df_dir", "/"));
-        yield return Set("mg_df_name", new StripExpr("mg_dockerfile", "*/", FromEnd: false, Longest: true));
+        yield return Case(Ref(Mg.BuildKitHost), Arm("unix://*",
+            Set(Mg.Socket, new StripExpr(Mg.BuildKitHost, "unix://", FromEnd: false, Longest: false)),
+            If(Not(new HostCond(HostQuestion.Socket, Ref(Mg.Socket))),
+                Note(Cat(Str("BUILDKIT_HOST="), Ref(Mg.BuildKitHost), Str(" is not a running daemon's socket: building daemonless"))),
+                Set(Mg.BuildKitHost, ""))));
+        foreach (var step in Flag(Mg.Remote, NonEmpty(Mg.BuildKitHost))) yield return step;
+        foreach (var step in Flag(Mg.Local, Empty(Mg.BuildKitHost))) yield return step;
+        foreach (var step in Flag(Mg.Debug, Matches(Ref(Mg.Verbosity), "debug|trace"))) yield return step;
+        yield return Set(Mg.TlsCa, Ref("BUILDKIT_TLS_CA_CERT"));
+        yield return Set(Mg.TlsCert, Ref("BUILDKIT_TLS_CERT"));
+        yield return Set(Mg.TlsKey, Ref("BUILDKIT_TLS_KEY"));
+        yield return Set(Mg.TlsName, Ref("BUILDKIT_TLS_SERVER_NAME"));
+        yield return Set(Mg.DockerfileDir, new StripExpr(Mg.Dockerfile, "/*", FromEnd: true, Longest: false));
+        yield return If(Empty(Mg.DockerfileDir), Set(Mg.DockerfileDir, "/"));
+        yield return Set(Mg.DockerfileName, new StripExpr(Mg.Dockerfile, "*/", FromEnd: false, Longest: true));
         // kaniko's --skip-tls-verify/--insecure, or a per-registry flag naming the model registry host: push insecurely.
-        yield return Set("mg_output_extra", "");
-        yield return If(Any(NonEmpty("mg_insecure_all"), HasWord("mg_insecure_hosts", Ref("mg_model_host"))),
-            Set("mg_output_extra", ",registry.insecure=true"));
-        foreach (var step in Flag("mg_no_cache", Equal("mg_cache", "false"))) yield return step;
-        yield return Set("mg_extra", Ref("mg_unrecognized"));
-        yield return If(NonEmpty("mg_local"), [.. DaemonlessConfig()]);
+        yield return Set(Mg.OutputExtra, "");
+        yield return If(Any(NonEmpty(Mg.InsecureAll), HasWord(Mg.InsecureHosts, Ref(Mg.ModelHost))),
+            Set(Mg.OutputExtra, ",registry.insecure=true"));
+        foreach (var step in Flag(Mg.NoCache, Equal(Mg.Cache, "false"))) yield return step;
+        yield return Set(Mg.Extra, Ref(Mg.Unrecognized));
+        yield return If(NonEmpty(Mg.Local), [.. DaemonlessConfig()]);
     }
 
     /// <summary>Daemonless: kaniko's TLS flags reach the pulls too, through a buildkitd.toml with one
@@ -82,46 +82,46 @@ internal sealed class BuildKitDefinition : BuilderDefinition
                 new UserIdExpr(), Str(") cannot create its user namespace under the container's default seccomp/AppArmor profiles. "
                 + "Run the generator with 'docker run " + DaemonlessRunOptions + " ...', or set BUILDKIT_HOST to a running BuildKit daemon "
                 + "(tcp://HOST:1234, in the manifest's config or with docker run -e)"))));
-        yield return Set("mg_toml_hosts", "");
-        yield return If(NonEmpty("mg_insecure_all"), Append("mg_toml_hosts", Ref("mg_model_host")));
-        yield return ForEach("mg_h", "mg_insecure_hosts", If(Not(HasWord("mg_toml_hosts", Ref("mg_h"))), Append("mg_toml_hosts", Ref("mg_h"))));
-        yield return ForEach("mg_c", "mg_certs",
-            Set("mg_h", new StripExpr("mg_c", "=*", FromEnd: true, Longest: true)),
-            If(Not(HasWord("mg_toml_hosts", Ref("mg_h"))), Append("mg_toml_hosts", Ref("mg_h"))));
-        yield return Set("mg_toml", "");
-        yield return ForEach("mg_h", "mg_toml_hosts",
-            If(Matches(Ref("mg_h"), UnsafeTomlPatterns),
-                Fail("EXTRA_FLAGS", Cat(Str("EXTRA_FLAGS: registry '"), Ref("mg_h"), Str("' has characters a registry host cannot have")))),
-            Set("mg_toml", Cat(Ref("mg_toml"), Str("[registry.\""), Ref("mg_h"), Str("\"]\n"))),
-            Set("mg_h_http", ""),
-            If(Any(HasWord("mg_http_hosts", Ref("mg_h")), All(NonEmpty("mg_http_all"), new EqualCond(Ref("mg_h"), Ref("mg_model_host")))),
-                Set("mg_h_http", "1"),
-                Set("mg_toml", Cat(Ref("mg_toml"), Str("  http = true\n")))),
-            If(Any(HasWord("mg_insecure_hosts", Ref("mg_h")), All(NonEmpty("mg_insecure_all"), new EqualCond(Ref("mg_h"), Ref("mg_model_host")))),
-                Set("mg_toml", Cat(Ref("mg_toml"), Str("  insecure = true\n")))),
-            Set("mg_ca", ""),
-            ForEach("mg_c", "mg_certs",
-                If(new EqualCond(new StripExpr("mg_c", "=*", FromEnd: true, Longest: true), Ref("mg_h")),
-                    Set("mg_value", new StripExpr("mg_c", "*=", FromEnd: false, Longest: false)),
-                    If(Matches(Ref("mg_value"), UnsafeTomlPatterns),
-                        Fail("EXTRA_FLAGS", Cat(Str("EXTRA_FLAGS: --registry-certificate path '"), Ref("mg_value"), Str("' must be letters, digits and ._/:=-")))),
-                    If(NonEmpty("mg_ca"), Set("mg_ca", Cat(Ref("mg_ca"), Str(", ")))),
-                    Set("mg_ca", Cat(Ref("mg_ca"), Str("\""), Ref("mg_value"), Str("\""))))),
-            If(NonEmpty("mg_ca"), Set("mg_toml", Cat(Ref("mg_toml"), Str("  ca = ["), Ref("mg_ca"), Str("]\n")))),
+        yield return Set(Mg.TomlHosts, "");
+        yield return If(NonEmpty(Mg.InsecureAll), Append(Mg.TomlHosts, Ref(Mg.ModelHost)));
+        yield return ForEach(Mg.Host, Mg.InsecureHosts, If(Not(HasWord(Mg.TomlHosts, Ref(Mg.Host))), Append(Mg.TomlHosts, Ref(Mg.Host))));
+        yield return ForEach(Mg.Cert, Mg.Certs,
+            Set(Mg.Host, new StripExpr(Mg.Cert, "=*", FromEnd: true, Longest: true)),
+            If(Not(HasWord(Mg.TomlHosts, Ref(Mg.Host))), Append(Mg.TomlHosts, Ref(Mg.Host))));
+        yield return Set(Mg.Toml, "");
+        yield return ForEach(Mg.Host, Mg.TomlHosts,
+            If(Matches(Ref(Mg.Host), UnsafeTomlPatterns),
+                Fail("EXTRA_FLAGS", Cat(Str("EXTRA_FLAGS: registry '"), Ref(Mg.Host), Str("' has characters a registry host cannot have")))),
+            Set(Mg.Toml, Cat(Ref(Mg.Toml), Str("[registry.\""), Ref(Mg.Host), Str("\"]\n"))),
+            Set(Mg.HostHttp, ""),
+            If(Any(HasWord(Mg.HttpHosts, Ref(Mg.Host)), All(NonEmpty(Mg.HttpAll), new EqualCond(Ref(Mg.Host), Ref(Mg.ModelHost)))),
+                Set(Mg.HostHttp, "1"),
+                Set(Mg.Toml, Cat(Ref(Mg.Toml), Str("  http = true\n")))),
+            If(Any(HasWord(Mg.InsecureHosts, Ref(Mg.Host)), All(NonEmpty(Mg.InsecureAll), new EqualCond(Ref(Mg.Host), Ref(Mg.ModelHost)))),
+                Set(Mg.Toml, Cat(Ref(Mg.Toml), Str("  insecure = true\n")))),
+            Set(Mg.CaList, ""),
+            ForEach(Mg.Cert, Mg.Certs,
+                If(new EqualCond(new StripExpr(Mg.Cert, "=*", FromEnd: true, Longest: true), Ref(Mg.Host)),
+                    Set(Mg.Value, new StripExpr(Mg.Cert, "*=", FromEnd: false, Longest: false)),
+                    If(Matches(Ref(Mg.Value), UnsafeTomlPatterns),
+                        Fail("EXTRA_FLAGS", Cat(Str("EXTRA_FLAGS: --registry-certificate path '"), Ref(Mg.Value), Str("' must be letters, digits and ._/:=-")))),
+                    If(NonEmpty(Mg.CaList), Set(Mg.CaList, Cat(Ref(Mg.CaList), Str(", ")))),
+                    Set(Mg.CaList, Cat(Ref(Mg.CaList), Str("\""), Ref(Mg.Value), Str("\""))))),
+            If(NonEmpty(Mg.CaList), Set(Mg.Toml, Cat(Ref(Mg.Toml), Str("  ca = ["), Ref(Mg.CaList), Str("]\n")))),
             // BuildKit takes a registry on localhost or 127.x for plain HTTP unless the table says otherwise: a certificate
             // means HTTPS.
-            If(All(NonEmpty("mg_ca"), Empty("mg_h_http")), Set("mg_toml", Cat(Ref("mg_toml"), Str("  http = false\n")))));
-        yield return Set("mg_buildkitd_flags", Ref("BUILDKITD_FLAGS"));
-        yield return If(Empty("mg_buildkitd_flags"), Set("mg_buildkitd_flags", NoProcessSandbox));
-        yield return If(NonEmpty("mg_toml"),
-            Set("mg_tmp", Ref("TMPDIR")),
-            If(Empty("mg_tmp"), Set("mg_tmp", "/tmp")),
-            Set("mg_toml_path", Cat(Ref("mg_tmp"), Str("/metagenerator-buildkitd.toml"))),
-            If(Matches(Ref("mg_toml_path"), UnsafeTomlPatterns),
-                Fail("TMPDIR", Cat(Str("TMPDIR: "), Ref("mg_tmp"), Str(" must be a path of letters, digits and ._/:=- (it is passed in BUILDKITD_FLAGS)")))),
-            new WriteFileStep(Ref("mg_toml_path"), Ref("mg_toml")),
-            Set("mg_buildkitd_flags", Cat(Ref("mg_buildkitd_flags"), Str(" --config="), Ref("mg_toml_path"))));
-        yield return Set("BUILDKITD_FLAGS", Ref("mg_buildkitd_flags"));
+            If(All(NonEmpty(Mg.CaList), Empty(Mg.HostHttp)), Set(Mg.Toml, Cat(Ref(Mg.Toml), Str("  http = false\n")))));
+        yield return Set(Mg.BuildKitdFlags, Ref("BUILDKITD_FLAGS"));
+        yield return If(Empty(Mg.BuildKitdFlags), Set(Mg.BuildKitdFlags, NoProcessSandbox));
+        yield return If(NonEmpty(Mg.Toml),
+            Set(Mg.Tmp, Ref("TMPDIR")),
+            If(Empty(Mg.Tmp), Set(Mg.Tmp, "/tmp")),
+            Set(Mg.TomlPath, Cat(Ref(Mg.Tmp), Str("/metagenerator-buildkitd.toml"))),
+            If(Matches(Ref(Mg.TomlPath), UnsafeTomlPatterns),
+                Fail("TMPDIR", Cat(Str("TMPDIR: "), Ref(Mg.Tmp), Str(" must be a path of letters, digits and ._/:=- (it is passed in BUILDKITD_FLAGS)")))),
+            new WriteFileStep(Ref(Mg.TomlPath), Ref(Mg.Toml)),
+            Set(Mg.BuildKitdFlags, Cat(Ref(Mg.BuildKitdFlags), Str(" --config="), Ref(Mg.TomlPath))));
+        yield return Set("BUILDKITD_FLAGS", Ref(Mg.BuildKitdFlags));
         yield return new ExportStep("BUILDKITD_FLAGS");
     }
 
@@ -132,31 +132,31 @@ internal sealed class BuildKitDefinition : BuilderDefinition
             Lit("build"),
             Lit("--progress"), Lit("plain"),
             Lit("--frontend"), Lit("dockerfile.v0"),
-            Lit("--local"), Concat(L("context="), V("mg_context")),
-            Lit("--local"), Concat(L("dockerfile="), V("mg_df_dir")),
-            Lit("--opt"), Concat(L("filename="), V("mg_df_name")),
+            Lit("--local"), Concat(L("context="), V(Mg.Context)),
+            Lit("--local"), Concat(L("dockerfile="), V(Mg.DockerfileDir)),
+            Lit("--opt"), Concat(L("filename="), V(Mg.DockerfileName)),
             .. BuildArgItems(m, "--opt", "build-arg:"),
             .. Labels(m, "--opt", "label:"),
-            When("mg_no_cache", Lit("--no-cache")),
-            Lit("--output"), Concat(L("type=image,name="), V("mg_dest"), L(",push=true"), V("mg_output_extra")),
-            Splice("mg_extra"),
+            When(Mg.NoCache, Lit("--no-cache")),
+            Lit("--output"), Concat(L("type=image,name="), V(Mg.Dest), L(",push=true"), V(Mg.OutputExtra)),
+            Splice(Mg.Extra),
         ];
         List<ArgItem> remote =
         [
-            When("mg_debug", Lit("--debug")),
-            Lit("--addr"), Var("mg_buildkit_host"),
-            When("mg_tls_ca", Lit("--tlscacert"), Var("mg_tls_ca")),
-            When("mg_tls_cert", Lit("--tlscert"), Var("mg_tls_cert")),
-            When("mg_tls_key", Lit("--tlskey"), Var("mg_tls_key")),
-            When("mg_tls_name", Lit("--tlsservername"), Var("mg_tls_name")),
+            When(Mg.Debug, Lit("--debug")),
+            Lit("--addr"), Var(Mg.BuildKitHost),
+            When(Mg.TlsCa, Lit("--tlscacert"), Var(Mg.TlsCa)),
+            When(Mg.TlsCert, Lit("--tlscert"), Var(Mg.TlsCert)),
+            When(Mg.TlsKey, Lit("--tlskey"), Var(Mg.TlsKey)),
+            When(Mg.TlsName, Lit("--tlsservername"), Var(Mg.TlsName)),
             .. build,
         ];
-        List<ArgItem> local = [When("mg_debug", Lit("--debug")), .. build];
+        List<ArgItem> local = [When(Mg.Debug, Lit("--debug")), .. build];
         // buildctl has no push retry of its own: the script re-runs the build (cached) up to PUSH_RETRY times.
         return
         [
-            new CommandTemplate(RemoteLabel, "buildctl", null, "mg_remote", "mg_push_retry", remote),
-            new CommandTemplate(DaemonlessLabel, "buildctl-daemonless.sh", null, "mg_local", "mg_push_retry", local),
+            new CommandTemplate(RemoteLabel, "buildctl", null, Mg.Remote, Mg.PushRetry, remote),
+            new CommandTemplate(DaemonlessLabel, "buildctl-daemonless.sh", null, Mg.Local, Mg.PushRetry, local),
         ];
     }
 }

@@ -35,36 +35,36 @@ internal sealed class BuildahDefinition : BuilderDefinition
 
     public override IEnumerable<Step> Derive(GeneratorManifest manifest)
     {
-        foreach (var step in OrDefault("mg_storage_driver", "STORAGE_DRIVER", "vfs")) yield return step;
-        foreach (var step in OrDefault("mg_isolation", "BUILDAH_ISOLATION", "chroot")) yield return step;
+        foreach (var step in OrDefault(Mg.StorageDriver, "STORAGE_DRIVER", "vfs")) yield return step;
+        foreach (var step in OrDefault(Mg.Isolation, "BUILDAH_ISOLATION", "chroot")) yield return step;
         // buildah reads -f as a comma-separated list: a path with a comma would become two Dockerfiles.
-        yield return If(Matches(Ref("mg_dockerfile"), "*,*"),
-            Fail("MODEL_DOCKERFILE", Cat(Str("MODEL_DOCKERFILE: "), Ref("mg_dockerfile"),
+        yield return If(Matches(Ref(Mg.Dockerfile), "*,*"),
+            Fail("MODEL_DOCKERFILE", Cat(Str("MODEL_DOCKERFILE: "), Ref(Mg.Dockerfile),
                 Str(" contains a comma, which buildah's -f cannot take; rename the Dockerfile or its directory"))));
         // buildah refuses to run when DOCKER_CONFIG names a directory without config.json; without one there are no
         // credentials to use, so buildah then looks in its own default places instead.
-        yield return Set("mg_authfile", Cat(Ref("mg_docker_config"), Str("/config.json")));
-        yield return If(Not(new HostCond(HostQuestion.RegularFile, Ref("mg_authfile"))), Set("mg_authfile", ""), new UnsetStep("DOCKER_CONFIG"));
+        yield return Set(Mg.Authfile, Cat(Ref(Mg.DockerConfig), Str("/config.json")));
+        yield return If(Not(new HostCond(HostQuestion.RegularFile, Ref(Mg.Authfile))), Set(Mg.Authfile, ""), new UnsetStep("DOCKER_CONFIG"));
         // kaniko's TLS flags become --tls-verify=false: on bud (pulls) for any of them, on push for the global ones and
         // for a per-registry flag that names the model registry host; --cache=true becomes --layers.
-        yield return Set("mg_extra", Ref("mg_unrecognized"));
-        foreach (var step in Flag("mg_bud_insecure", Any(NonEmpty("mg_insecure_all"), NonEmpty("mg_insecure_pull"), NonEmpty("mg_insecure_hosts"))))
+        yield return Set(Mg.Extra, Ref(Mg.Unrecognized));
+        foreach (var step in Flag(Mg.BudInsecure, Any(NonEmpty(Mg.InsecureAll), NonEmpty(Mg.InsecurePull), NonEmpty(Mg.InsecureHosts))))
             yield return step;
-        foreach (var step in Flag("mg_push_insecure", Any(NonEmpty("mg_insecure_all"), HasWord("mg_insecure_hosts", Ref("mg_model_host")))))
+        foreach (var step in Flag(Mg.PushInsecure, Any(NonEmpty(Mg.InsecureAll), HasWord(Mg.InsecureHosts, Ref(Mg.ModelHost)))))
             yield return step;
         // buildah reads *.crt files from a directory: that of kaniko's --registry-certificate HOST=PATH.
-        yield return Set("mg_cert_dir", "");
-        yield return If(NonEmpty("mg_cert_path"), Case(Ref("mg_cert_path"),
-            Arm("*/*", Set("mg_cert_dir", new StripExpr("mg_cert_path", "/*", FromEnd: true, Longest: false)),
-                If(Empty("mg_cert_dir"), Set("mg_cert_dir", "/"))),
-            Arm("*", Set("mg_cert_dir", "."))));
-        foreach (var step in Flag("mg_layers", Equal("mg_cache", "true"))) yield return step;
+        yield return Set(Mg.CertDir, "");
+        yield return If(NonEmpty(Mg.CertPath), Case(Ref(Mg.CertPath),
+            Arm("*/*", Set(Mg.CertDir, new StripExpr(Mg.CertPath, "/*", FromEnd: true, Longest: false)),
+                If(Empty(Mg.CertDir), Set(Mg.CertDir, "/"))),
+            Arm("*", Set(Mg.CertDir, "."))));
+        foreach (var step in Flag(Mg.Layers, Equal(Mg.Cache, "true"))) yield return step;
     }
 
     private static IEnumerable<ArgItem> Global(string subcommand) =>
     [
-        Lit("--storage-driver"), Var("mg_storage_driver"),
-        Lit("--log-level"), Var("mg_verbosity"),
+        Lit("--storage-driver"), Var(Mg.StorageDriver),
+        Lit("--log-level"), Var(Mg.Verbosity),
         Lit(subcommand),
     ];
 
@@ -73,28 +73,28 @@ internal sealed class BuildahDefinition : BuilderDefinition
         List<ArgItem> bud =
         [
             .. Global("bud"),
-            Lit("--isolation"), Var("mg_isolation"),
-            Lit("-f"), Var("mg_dockerfile"),
-            Lit("-t"), Var("mg_dest"),
-            When("mg_authfile", Lit("--authfile"), Var("mg_authfile")),
-            When("mg_bud_insecure", Lit("--tls-verify=false")),
-            When("mg_cert_dir", Lit("--cert-dir"), Var("mg_cert_dir")),
-            When("mg_layers", Lit("--layers")),
+            Lit("--isolation"), Var(Mg.Isolation),
+            Lit("-f"), Var(Mg.Dockerfile),
+            Lit("-t"), Var(Mg.Dest),
+            When(Mg.Authfile, Lit("--authfile"), Var(Mg.Authfile)),
+            When(Mg.BudInsecure, Lit("--tls-verify=false")),
+            When(Mg.CertDir, Lit("--cert-dir"), Var(Mg.CertDir)),
+            When(Mg.Layers, Lit("--layers")),
             .. BuildArgItems(m, "--build-arg"),
             .. Labels(m, "--label"),
-            Splice("mg_extra"),
-            Var("mg_context"),
+            Splice(Mg.Extra),
+            Var(Mg.Context),
         ];
         List<ArgItem> push =
         [
             .. Global("push"),
             // Without PUSH_RETRY buildah keeps its own default (3 retries) rather than the contract's default of 1.
-            When("mg_push_retry_given", Lit("--retry"), Var("mg_push_retry")),
-            When("mg_authfile", Lit("--authfile"), Var("mg_authfile")),
-            When("mg_push_insecure", Lit("--tls-verify=false")),
-            When("mg_cert_dir", Lit("--cert-dir"), Var("mg_cert_dir")),
-            Var("mg_dest"),
-            Concat(L("docker://"), V("mg_dest")),
+            When(Mg.PushRetryGiven, Lit("--retry"), Var(Mg.PushRetry)),
+            When(Mg.Authfile, Lit("--authfile"), Var(Mg.Authfile)),
+            When(Mg.PushInsecure, Lit("--tls-verify=false")),
+            When(Mg.CertDir, Lit("--cert-dir"), Var(Mg.CertDir)),
+            Var(Mg.Dest),
+            Concat(L("docker://"), V(Mg.Dest)),
         ];
         // buildah push retries by itself (--retry); bud is not re-run.
         return

@@ -52,14 +52,14 @@ internal abstract class BuilderDefinition
     /// <param name="keyPrefix">Text before the label key (<c>label:</c> for buildctl).</param>
     protected static IEnumerable<ArgItem> Labels(GeneratorManifest m, string flag, string keyPrefix = "")
     {
-        WordItem Label(string key, ArgPart value) => Concat(L(keyPrefix), V("mg_prefix"), L(key + "="), value);
+        WordItem Label(string key, ArgPart value) => Concat(L(keyPrefix), V(Mg.Prefix), L(key + "="), value);
         foreach (var p in m.BuildParameters)
         {
             yield return Lit(flag);
             yield return Label(p.Name, V(p.Name));
         }
         yield return Lit(flag);
-        yield return Label("CREATED", V("mg_created"));
+        yield return Label("CREATED", V(Mg.Created));
         foreach (var p in m.RuntimeParameters)
         {
             yield return Lit(flag);
@@ -70,7 +70,7 @@ internal abstract class BuilderDefinition
             yield return Lit(flag);
             yield return Label("parameters.optional." + p.Name, L(p.Value.Text));
         }
-        yield return When("mg_info", Lit(flag), Label("info", V("mg_info")));
+        yield return When(Mg.Info, Lit(flag), Label("info", V(Mg.Info)));
     }
 
     /// <summary><c>FLAG NAME=VALUE</c> for each build argument.</summary>

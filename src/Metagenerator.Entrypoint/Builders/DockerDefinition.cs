@@ -31,20 +31,20 @@ internal sealed class DockerDefinition : BuilderDefinition
 
     public override IEnumerable<Step> Derive(GeneratorManifest manifest)
     {
-        foreach (var step in Flag("mg_debug", Matches(Ref("mg_verbosity"), "debug|trace"))) yield return step;
-        foreach (var step in Flag("mg_no_cache", Equal("mg_cache", "false"))) yield return step;
-        yield return Set("mg_extra", Ref("mg_unrecognized"));
-        yield return If(Any(NonEmpty("mg_insecure_all"), NonEmpty("mg_insecure_pull"), NonEmpty("mg_cert_path"), NonEmpty("mg_insecure_hosts")),
+        foreach (var step in Flag(Mg.Debug, Matches(Ref(Mg.Verbosity), "debug|trace"))) yield return step;
+        foreach (var step in Flag(Mg.NoCache, Equal(Mg.Cache, "false"))) yield return step;
+        yield return Set(Mg.Extra, Ref(Mg.Unrecognized));
+        yield return If(Any(NonEmpty(Mg.InsecureAll), NonEmpty(Mg.InsecurePull), NonEmpty(Mg.CertPath), NonEmpty(Mg.InsecureHosts)),
             Note(Str("docker ignores the TLS flags of EXTRA_FLAGS; configure insecure registries and certificates in the Docker engine")));
         // Checked once, before any build: without the plugin 'docker buildx' fails with "'buildx' is not a docker
         // command", which a retried build would only repeat.
-        yield return new ProbeStep("mg_buildx_status", BuildxProbe);
-        yield return Set("mg_buildx", "");
-        yield return Set("mg_classic", "");
-        yield return Case(Ref("mg_buildx_status"),
-            Arm("0", Set("mg_buildx", "1")),
+        yield return new ProbeStep(Mg.BuildxStatus, BuildxProbe);
+        yield return Set(Mg.Buildx, "");
+        yield return Set(Mg.Classic, "");
+        yield return Case(Ref(Mg.BuildxStatus),
+            Arm("0", Set(Mg.Buildx, "1")),
             Arm("126|127", Fail("docker", "docker: the docker CLI cannot be run here; is the generator base image right for the docker builder?")),
-            Arm("*", Set("mg_classic", "1"),
+            Arm("*", Set(Mg.Classic, "1"),
                 Note(Str("docker buildx is not available: building with docker build, then pushing with docker push"))));
     }
 
@@ -52,24 +52,24 @@ internal sealed class DockerDefinition : BuilderDefinition
     {
         IEnumerable<ArgItem> Common() =>
         [
-            Lit("-f"), Var("mg_dockerfile"),
-            Lit("-t"), Var("mg_dest"),
+            Lit("-f"), Var(Mg.Dockerfile),
+            Lit("-t"), Var(Mg.Dest),
             .. BuildArgItems(m, "--build-arg"),
             .. Labels(m, "--label"),
-            When("mg_no_cache", Lit("--no-cache")),
-            Splice("mg_extra"),
-            Var("mg_context"),
+            When(Mg.NoCache, Lit("--no-cache")),
+            Splice(Mg.Extra),
+            Var(Mg.Context),
         ];
-        List<ArgItem> buildx = [When("mg_debug", Lit("--debug")), Lit("buildx"), Lit("build"), Lit("--push"), Lit("--progress"), Lit("plain"), .. Common()];
-        List<ArgItem> build = [When("mg_debug", Lit("--debug")), Lit("build"), .. Common()];
-        List<ArgItem> push = [When("mg_debug", Lit("--debug")), Lit("push"), Var("mg_dest")];
+        List<ArgItem> buildx = [When(Mg.Debug, Lit("--debug")), Lit("buildx"), Lit("build"), Lit("--push"), Lit("--progress"), Lit("plain"), .. Common()];
+        List<ArgItem> build = [When(Mg.Debug, Lit("--debug")), Lit("build"), .. Common()];
+        List<ArgItem> push = [When(Mg.Debug, Lit("--debug")), Lit("push"), Var(Mg.Dest)];
         // buildx has no push retry of its own: the script re-runs the build (cached) up to PUSH_RETRY times; without
         // buildx only the push is retried.
         return
         [
-            new CommandTemplate(BuildxLabel, "docker", null, "mg_buildx", "mg_push_retry", buildx),
-            new CommandTemplate(BuildLabel, "docker", null, "mg_classic", null, build),
-            new CommandTemplate(PushLabel, "docker", null, "mg_classic", "mg_push_retry", push),
+            new CommandTemplate(BuildxLabel, "docker", null, Mg.Buildx, Mg.PushRetry, buildx),
+            new CommandTemplate(BuildLabel, "docker", null, Mg.Classic, null, build),
+            new CommandTemplate(PushLabel, "docker", null, Mg.Classic, Mg.PushRetry, push),
         ];
     }
 }

@@ -38,37 +38,37 @@ internal sealed class KanikoDefinition : BuilderDefinition
 
     public override IEnumerable<Step> Derive(GeneratorManifest manifest)
     {
-        yield return Set("mg_extra", Ref("mg_words"));
-        foreach (var step in OrDefault("mg_warm_dir", "mg_cache_dir", DefaultCacheDir)) yield return step;
-        foreach (var step in OrDefault("mg_warm_setting", "KANIKO_WARM_CACHE", "auto")) yield return step;
-        yield return If(Not(Matches(Ref("mg_warm_setting"), "auto|true|false")),
+        yield return Set(Mg.Extra, Ref(Mg.Words));
+        foreach (var step in OrDefault(Mg.WarmDir, Mg.CacheDir, DefaultCacheDir)) yield return step;
+        foreach (var step in OrDefault(Mg.WarmSetting, "KANIKO_WARM_CACHE", "auto")) yield return step;
+        yield return If(Not(Matches(Ref(Mg.WarmSetting), "auto|true|false")),
             Fail("KANIKO_WARM_CACHE", "KANIKO_WARM_CACHE is invalid: it must be auto, true or false"));
         // The warmer downloads every build.cache image in full. That pays only when the cache directory outlives the
         // container (a mounted volume): otherwise the executor asks the registry for the digest anyway, and the
         // container with its copy is removed after the build.
         // mountinfo lists mount points without a trailing slash.
-        yield return Set("mg_warm_mount", new StripExpr("mg_warm_dir", "/", FromEnd: true, Longest: false));
-        yield return If(Empty("mg_warm_mount"), Set("mg_warm_mount", "/"));
-        yield return Set("mg_warm", "");
-        yield return If(Equal("mg_cache", "true"),
-            If(Equal("mg_warm_setting", "true"), Set("mg_warm", "1")),
-            If(Equal("mg_warm_setting", "auto"), If(new HostCond(HostQuestion.MountPoint, Ref("mg_warm_mount")), Set("mg_warm", "1"))));
+        yield return Set(Mg.WarmMount, new StripExpr(Mg.WarmDir, "/", FromEnd: true, Longest: false));
+        yield return If(Empty(Mg.WarmMount), Set(Mg.WarmMount, "/"));
+        yield return Set(Mg.Warm, "");
+        yield return If(Equal(Mg.Cache, "true"),
+            If(Equal(Mg.WarmSetting, "true"), Set(Mg.Warm, "1")),
+            If(Equal(Mg.WarmSetting, "auto"), If(new HostCond(HostQuestion.MountPoint, Ref(Mg.WarmMount)), Set(Mg.Warm, "1"))));
         if (manifest.BuildCache.Count > 0)
         {
-            yield return If(Equal("mg_cache", "true"), If(Empty("mg_warm"),
-                Note(Cat(Str("build.cache is not warmed: "), Ref("mg_warm_dir"),
+            yield return If(Equal(Mg.Cache, "true"), If(Empty(Mg.Warm),
+                Note(Cat(Str("build.cache is not warmed: "), Ref(Mg.WarmDir),
                     Str(" is not a mounted volume (set KANIKO_WARM_CACHE=true to warm it anyway)")))));
         }
         // The warmer only pulls, and has none of the executor's push flags. kaniko v1.24.0's warmer parses
         // --skip-tls-verify-pull but never reads it; its transport (util.MakeTransport) skips verification only for
         // --skip-tls-verify-registry hosts. So skipping verification becomes that flag for each build.cache registry
         // (CacheRegistries, literal words in the command). --insecure-pull is read (remote.RetrieveRemoteImage).
-        foreach (var step in Flag("mg_warm_skip", Any(NonEmpty("mg_skip_all"), NonEmpty("mg_skip_pull")))) yield return step;
-        yield return Set("mg_warm_tls", "");
-        yield return If(Any(NonEmpty("mg_http_all"), NonEmpty("mg_http_pull")), Append("mg_warm_tls", Str("--insecure-pull")));
-        yield return ForEach("mg_h", "mg_skip_hosts", Append("mg_warm_tls", Cat(Str("--skip-tls-verify-registry="), Ref("mg_h"))));
-        yield return ForEach("mg_h", "mg_http_hosts", Append("mg_warm_tls", Cat(Str("--insecure-registry="), Ref("mg_h"))));
-        yield return ForEach("mg_h", "mg_certs", Append("mg_warm_tls", Cat(Str("--registry-certificate="), Ref("mg_h"))));
+        foreach (var step in Flag(Mg.WarmSkip, Any(NonEmpty(Mg.SkipAll), NonEmpty(Mg.SkipPull)))) yield return step;
+        yield return Set(Mg.WarmTls, "");
+        yield return If(Any(NonEmpty(Mg.HttpAll), NonEmpty(Mg.HttpPull)), Append(Mg.WarmTls, Str("--insecure-pull")));
+        yield return ForEach(Mg.Host, Mg.SkipHosts, Append(Mg.WarmTls, Cat(Str("--skip-tls-verify-registry="), Ref(Mg.Host))));
+        yield return ForEach(Mg.Host, Mg.HttpHosts, Append(Mg.WarmTls, Cat(Str("--insecure-registry="), Ref(Mg.Host))));
+        yield return ForEach(Mg.Host, Mg.Certs, Append(Mg.WarmTls, Cat(Str("--registry-certificate="), Ref(Mg.Host))));
     }
 
     public override IReadOnlyList<CommandTemplate> Commands(GeneratorManifest m)
@@ -76,25 +76,25 @@ internal sealed class KanikoDefinition : BuilderDefinition
         var commands = new List<CommandTemplate>();
         if (m.BuildCache.Count > 0)
         {
-            List<ArgItem> warm = [Concat(L("--cache-dir="), V("mg_warm_dir"))];
+            List<ArgItem> warm = [Concat(L("--cache-dir="), V(Mg.WarmDir))];
             warm.AddRange(m.BuildCache.Select(image => Lit("--image=" + image)));
-            warm.Add(Concat(L("--verbosity="), V("mg_verbosity")));
-            warm.Add(When("mg_warm_skip", [.. CacheRegistries(m.BuildCache).Select(r => Lit("--skip-tls-verify-registry=" + r))]));
-            warm.Add(Splice("mg_warm_tls"));
+            warm.Add(Concat(L("--verbosity="), V(Mg.Verbosity)));
+            warm.Add(When(Mg.WarmSkip, [.. CacheRegistries(m.BuildCache).Select(r => Lit("--skip-tls-verify-registry=" + r))]));
+            warm.Add(Splice(Mg.WarmTls));
             // Warming is an optimisation: when it fails (a cache image unreachable), the executor pulls bases itself.
-            commands.Add(new CommandTemplate(WarmerLabel, WarmerPath, "KANIKO_WARMER", "mg_warm", null, warm, Optional: true));
+            commands.Add(new CommandTemplate(WarmerLabel, WarmerPath, "KANIKO_WARMER", Mg.Warm, null, warm, Optional: true));
         }
         List<ArgItem> exec =
         [
-            Lit("--dockerfile"), Var("mg_dockerfile"),
-            Lit("--context"), Concat(L("dir://"), V("mg_context")),
-            Lit("--destination"), Var("mg_dest"),
+            Lit("--dockerfile"), Var(Mg.Dockerfile),
+            Lit("--context"), Concat(L("dir://"), V(Mg.Context)),
+            Lit("--destination"), Var(Mg.Dest),
             .. BuildArgItems(m, "--build-arg"),
             .. Labels(m, "--label"),
-            Lit("--push-retry"), Var("mg_push_retry"),
-            Lit("--verbosity"), Var("mg_verbosity"),
-            Lit("--ignore-path"), Var("mg_context"),
-            Splice("mg_extra"),
+            Lit("--push-retry"), Var(Mg.PushRetry),
+            Lit("--verbosity"), Var(Mg.Verbosity),
+            Lit("--ignore-path"), Var(Mg.Context),
+            Splice(Mg.Extra),
         ];
         // kaniko retries the push itself (--push-retry), so the script does not re-run it.
         commands.Add(new CommandTemplate(ExecutorLabel, ExecutorPath, "KANIKO_EXECUTOR", null, null, exec));

@@ -21,46 +21,46 @@ internal static class ExtraFlagScan
     {
         foreach (var name in new[]
                  {
-                     "mg_words", "mg_unrecognized", "mg_cache", "mg_cache_dir", "mg_skip_all", "mg_http_all", "mg_skip_pull",
-                     "mg_http_pull", "mg_skip_hosts", "mg_http_hosts", "mg_insecure_hosts", "mg_certs", "mg_cert_path", "mg_want",
+                     Mg.Words, Mg.Unrecognized, Mg.Cache, Mg.CacheDir, Mg.SkipAll, Mg.HttpAll, Mg.SkipPull,
+                     Mg.HttpPull, Mg.SkipHosts, Mg.HttpHosts, Mg.InsecureHosts, Mg.Certs, Mg.CertPath, Mg.Want,
                  })
             yield return Set(name, "");
         var valueFlagsWithValue = string.Join('|', ValueFlags.Split('|').Select(f => f + "=*"));
-        yield return ForEach("mg_w", "EXTRA_FLAGS",
-            Append("mg_words", Ref("mg_w")),
-            IfElse(NonEmpty("mg_want"),
-                [Take(Ref("mg_want"), Ref("mg_w")), Set("mg_want", "")],
+        yield return ForEach(Mg.Word, "EXTRA_FLAGS",
+            Append(Mg.Words, Ref(Mg.Word)),
+            IfElse(NonEmpty(Mg.Want),
+                [Take(Ref(Mg.Want), Ref(Mg.Word)), Set(Mg.Want, "")],
                 [
-                    Case(Ref("mg_w"),
-                        Arm("--cache|--cache=true", Set("mg_cache", "true")),
-                        Arm("--cache=false", Set("mg_cache", "false")),
-                        Arm("--skip-tls-verify|--skip-tls-verify=true", Set("mg_skip_all", "1")),
-                        Arm("--insecure|--insecure=true", Set("mg_http_all", "1")),
-                        Arm("--skip-tls-verify-pull|--skip-tls-verify-pull=true", Set("mg_skip_pull", "1")),
-                        Arm("--insecure-pull|--insecure-pull=true", Set("mg_http_pull", "1")),
+                    Case(Ref(Mg.Word),
+                        Arm("--cache|--cache=true", Set(Mg.Cache, "true")),
+                        Arm("--cache=false", Set(Mg.Cache, "false")),
+                        Arm("--skip-tls-verify|--skip-tls-verify=true", Set(Mg.SkipAll, "1")),
+                        Arm("--insecure|--insecure=true", Set(Mg.HttpAll, "1")),
+                        Arm("--skip-tls-verify-pull|--skip-tls-verify-pull=true", Set(Mg.SkipPull, "1")),
+                        Arm("--insecure-pull|--insecure-pull=true", Set(Mg.HttpPull, "1")),
                         Arm("--skip-tls-verify=false|--insecure=false|--skip-tls-verify-pull=false|--insecure-pull=false"),
-                        Arm(ValueFlags, Set("mg_want", Ref("mg_w"))),
+                        Arm(ValueFlags, Set(Mg.Want, Ref(Mg.Word))),
                         Arm(valueFlagsWithValue,
                             [
-                                Set("mg_flag", new StripExpr("mg_w", "=*", FromEnd: true, Longest: true)),
-                                Set("mg_value", new StripExpr("mg_w", "*=", FromEnd: false, Longest: false)),
-                                Take(Ref("mg_flag"), Ref("mg_value")),
+                                Set(Mg.Flag, new StripExpr(Mg.Word, "=*", FromEnd: true, Longest: true)),
+                                Set(Mg.Value, new StripExpr(Mg.Word, "*=", FromEnd: false, Longest: false)),
+                                Take(Ref(Mg.Flag), Ref(Mg.Value)),
                             ]),
-                        Arm("*", Append("mg_unrecognized", Ref("mg_w")))),
+                        Arm("*", Append(Mg.Unrecognized, Ref(Mg.Word)))),
                 ]));
-        yield return If(NonEmpty("mg_want"), Fail("EXTRA_FLAGS", Cat(Str(GeneratorMessages.ExtraFlagNeedsValue), Ref("mg_want"))));
-        yield return Set("mg_insecure_all", Cat(Ref("mg_skip_all"), Ref("mg_http_all")));
-        yield return Set("mg_insecure_pull", Cat(Ref("mg_skip_pull"), Ref("mg_http_pull")));
+        yield return If(NonEmpty(Mg.Want), Fail("EXTRA_FLAGS", Cat(Str(GeneratorMessages.ExtraFlagNeedsValue), Ref(Mg.Want))));
+        yield return Set(Mg.InsecureAll, Cat(Ref(Mg.SkipAll), Ref(Mg.HttpAll)));
+        yield return Set(Mg.InsecurePull, Cat(Ref(Mg.SkipPull), Ref(Mg.HttpPull)));
     }
 
     private static CaseStep Take(Expr flag, Expr value) => Case(flag,
-        Arm("--cache-dir", Set("mg_cache_dir", value)),
-        Arm("--skip-tls-verify-registry", Append("mg_skip_hosts", value), Append("mg_insecure_hosts", value)),
-        Arm("--insecure-registry", Append("mg_http_hosts", value), Append("mg_insecure_hosts", value)),
+        Arm("--cache-dir", Set(Mg.CacheDir, value)),
+        Arm("--skip-tls-verify-registry", Append(Mg.SkipHosts, value), Append(Mg.InsecureHosts, value)),
+        Arm("--insecure-registry", Append(Mg.HttpHosts, value), Append(Mg.InsecureHosts, value)),
         Arm("--registry-certificate",
         [
-            Append("mg_certs", value),
-            .. value is RefExpr { Name: "mg_value" } ? Array.Empty<Step>() : [Set("mg_value", value)],
-            Set("mg_cert_path", new StripExpr("mg_value", "*=", FromEnd: false, Longest: false)),
+            Append(Mg.Certs, value),
+            .. value is RefExpr { Name: Mg.Value } ? Array.Empty<Step>() : [Set(Mg.Value, value)],
+            Set(Mg.CertPath, new StripExpr(Mg.Value, "*=", FromEnd: false, Longest: false)),
         ]));
 }

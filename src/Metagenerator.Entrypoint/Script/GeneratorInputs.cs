@@ -34,40 +34,40 @@ internal static class GeneratorInputs
                 Warn(Cat(Str(name + " '"), Ref(name), Str("'" + GeneratorMessages.OutsideModelApi))));
         }
 
-        foreach (var step in OrDefault("mg_push_retry", "PUSH_RETRY", "1")) yield return step;
+        foreach (var step in OrDefault(Mg.PushRetry, "PUSH_RETRY", "1")) yield return step;
         // Set only when PUSH_RETRY is given: buildah then keeps its own default number of push retries.
-        foreach (var step in Flag("mg_push_retry_given", NonEmpty("PUSH_RETRY"))) yield return step;
-        yield return If(Matches(Ref("mg_push_retry"), ModelNaming.InvalidPushRetryPatterns), Fail("PUSH_RETRY", GeneratorMessages.PushRetryInvalid));
-        foreach (var step in OrDefault("mg_verbosity", "VERBOSITY", "info")) yield return step;
-        yield return If(Not(Matches(Ref("mg_verbosity"), string.Join('|', ModelNaming.VerbosityLevels))),
+        foreach (var step in Flag(Mg.PushRetryGiven, NonEmpty("PUSH_RETRY"))) yield return step;
+        yield return If(Matches(Ref(Mg.PushRetry), ModelNaming.InvalidPushRetryPatterns), Fail("PUSH_RETRY", GeneratorMessages.PushRetryInvalid));
+        foreach (var step in OrDefault(Mg.Verbosity, "VERBOSITY", "info")) yield return step;
+        yield return If(Not(Matches(Ref(Mg.Verbosity), string.Join('|', ModelNaming.VerbosityLevels))),
             Fail("VERBOSITY", GeneratorMessages.VerbosityInvalid));
 
-        yield return Set("mg_created", Ref("CREATED"));
-        yield return If(Empty("mg_created"), new NowStep("mg_created"));
-        yield return Set("mg_info", Ref("MODEL_INFO"));
-        foreach (var step in OrDefault("mg_context", "MODEL_BUILD_CONTEXT", DefaultContextDir)) yield return step;
-        yield return Set("mg_dockerfile", Cat(Ref("mg_context"), Str("/"), Ref("MODEL_DOCKERFILE")));
-        yield return If(Not(new HostCond(HostQuestion.RegularFile, Ref("mg_dockerfile"))),
-            Fail("MODEL_DOCKERFILE", Cat(Str("MODEL_DOCKERFILE: "), Ref("mg_dockerfile"),
-                Str(" does not exist; MODEL_DOCKERFILE is relative to MODEL_BUILD_CONTEXT ("), Ref("mg_context"), Str(")"))));
+        yield return Set(Mg.Created, Ref("CREATED"));
+        yield return If(Empty(Mg.Created), new NowStep(Mg.Created));
+        yield return Set(Mg.Info, Ref("MODEL_INFO"));
+        foreach (var step in OrDefault(Mg.Context, "MODEL_BUILD_CONTEXT", DefaultContextDir)) yield return step;
+        yield return Set(Mg.Dockerfile, Cat(Ref(Mg.Context), Str("/"), Ref("MODEL_DOCKERFILE")));
+        yield return If(Not(new HostCond(HostQuestion.RegularFile, Ref(Mg.Dockerfile))),
+            Fail("MODEL_DOCKERFILE", Cat(Str("MODEL_DOCKERFILE: "), Ref(Mg.Dockerfile),
+                Str(" does not exist; MODEL_DOCKERFILE is relative to MODEL_BUILD_CONTEXT ("), Ref(Mg.Context), Str(")"))));
 
         // A credentials file the builder cannot read (a root-owned 0600 file mounted into an image that runs as uid 1000,
         // as BuildKit's rootless image does) would only show as a refused push (401) after the whole build.
-        foreach (var step in OrDefault("mg_docker_config", "DOCKER_CONFIG", DefaultDockerConfig)) yield return step;
-        yield return Set("mg_config_json", Cat(Ref("mg_docker_config"), Str("/config.json")));
-        yield return If(All(new HostCond(HostQuestion.RegularFile, Ref("mg_config_json")), Not(new HostCond(HostQuestion.Readable, Ref("mg_config_json")))),
-            Fail("DOCKER_CONFIG", Cat(Str("DOCKER_CONFIG: "), Ref("mg_config_json"), Str(" exists but this generator runs as uid "), new UserIdExpr(),
+        foreach (var step in OrDefault(Mg.DockerConfig, "DOCKER_CONFIG", DefaultDockerConfig)) yield return step;
+        yield return Set(Mg.ConfigJson, Cat(Ref(Mg.DockerConfig), Str("/config.json")));
+        yield return If(All(new HostCond(HostQuestion.RegularFile, Ref(Mg.ConfigJson)), Not(new HostCond(HostQuestion.Readable, Ref(Mg.ConfigJson)))),
+            Fail("DOCKER_CONFIG", Cat(Str("DOCKER_CONFIG: "), Ref(Mg.ConfigJson), Str(" exists but this generator runs as uid "), new UserIdExpr(),
                 Str(", which cannot read it (the registry would refuse the push: 401). Mount a credentials file uid "), new UserIdExpr(),
                 Str(" can read: owned by uid "), new UserIdExpr(), Str(" (chown), or mode 0644 (chmod 0644 on the host file)"))));
 
         // docs/contracts.md §1 (destination) and §3 (label prefix); an empty MODEL_REGISTRY means no registry prefix.
-        yield return Set("mg_repository", Cat(Str($"{manifest.Name}/{manifest.Version}/"), Ref("MODEL_NAME"), Str(":"), Ref("MODEL_TAG")));
+        yield return Set(Mg.Repository, Cat(Str($"{manifest.Name}/{manifest.Version}/"), Ref("MODEL_NAME"), Str(":"), Ref("MODEL_TAG")));
         yield return IfElse(NonEmpty("MODEL_REGISTRY"),
-            [Set("mg_dest", Cat(Ref("MODEL_REGISTRY"), Str("/"), Ref("mg_repository")))],
-            [Set("mg_dest", Ref("mg_repository"))]);
-        yield return Set("mg_prefix", Cat(Str($"{manifest.Name}.{manifest.Version}."), Ref("MODEL_NAME"), Str("."), Ref("MODEL_TAG"), Str(".")));
-        yield return Set("mg_model_host", new StripExpr("MODEL_REGISTRY", "/*", FromEnd: true, Longest: true));
-        foreach (var step in OrDefault("mg_docker_config", "DOCKER_CONFIG", DefaultDockerConfig)) yield return step;
+            [Set(Mg.Dest, Cat(Ref("MODEL_REGISTRY"), Str("/"), Ref(Mg.Repository)))],
+            [Set(Mg.Dest, Ref(Mg.Repository))]);
+        yield return Set(Mg.Prefix, Cat(Str($"{manifest.Name}.{manifest.Version}."), Ref("MODEL_NAME"), Str("."), Ref("MODEL_TAG"), Str(".")));
+        yield return Set(Mg.ModelHost, new StripExpr("MODEL_REGISTRY", "/*", FromEnd: true, Longest: true));
+        foreach (var step in OrDefault(Mg.DockerConfig, "DOCKER_CONFIG", DefaultDockerConfig)) yield return step;
     }
 
     private static IEnumerable<Step> NameCheck(string name, string missing, string invalidPatterns, string invalid) =>

@@ -52,20 +52,20 @@ internal static class ScriptRenderer
                 w.Line("done");
                 break;
             case FailStep f:
-                w.Line($"mg_fail {Value(f.Message)}");
+                w.Line($"{Mg.Fail} {Value(f.Message)}");
                 break;
             case SayStep s:
                 w.Line($"printf 'generator: %s: %s\\n' {ShellQuote.Literal(s.Kind)} {Value(s.Message)} >&2");
                 break;
             case WriteFileStep f:
-                w.Line($"printf '%s' {Value(f.Content)} > {Value(f.Path)} || mg_fail {Value(new CatExpr([new LitExpr("cannot write "), f.Path]))}");
+                w.Line($"printf '%s' {Value(f.Content)} > {Value(f.Path)} || {Mg.Fail} {Value(new CatExpr([new LitExpr("cannot write "), f.Path]))}");
                 break;
             case ProbeStep p:
                 w.Line($"{Name(p.StatusVariable)}=0");
                 w.Line($"{string.Join(' ', p.Argv.Select(ShellQuote.Literal))} >/dev/null 2>&1 || {Name(p.StatusVariable)}=$?");
                 break;
             case NowStep n:
-                w.Line($"{Name(n.Name)}=$(date -u '+%Y-%m-%dT%H:%M:%S+00:00') || mg_fail 'cannot read the current time for CREATED; set CREATED'");
+                w.Line($"{Name(n.Name)}=$(date -u '+%Y-%m-%dT%H:%M:%S+00:00') || {Mg.Fail} 'cannot read the current time for CREATED; set CREATED'");
                 break;
             default:
                 throw new InvalidOperationException($"unknown step {step}");
@@ -128,9 +128,9 @@ internal static class ScriptRenderer
         AllCond a => string.Join(" && ", a.Items.Select(Group)),
         HostCond { Question: HostQuestion.RegularFile } h => $"[ -f {Value(h.Path)} ]",
         HostCond { Question: HostQuestion.Socket } h => $"[ -S {Value(h.Path)} ]",
-        HostCond { Question: HostQuestion.MountPoint } h => $"mg_is_mount_point {Value(h.Path)}",
+        HostCond { Question: HostQuestion.MountPoint } h => $"{Mg.IsMountPoint} {Value(h.Path)}",
         HostCond { Question: HostQuestion.Readable } h => $"[ -r {Value(h.Path)} ]",
-        HostCond { Question: HostQuestion.RootlessKitStarts } h => $"mg_rootlesskit_starts {Value(h.Path)}",
+        HostCond { Question: HostQuestion.RootlessKitStarts } h => $"{Mg.RootlessKitStarts} {Value(h.Path)}",
         _ => throw new InvalidOperationException($"unknown test {cond}"),
     };
 

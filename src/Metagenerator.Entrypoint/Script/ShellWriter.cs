@@ -16,6 +16,15 @@ internal sealed class ShellWriter
         return this;
     }
 
+    /// <summary>Appends a fixed part of the script (<see cref="ShellFragment"/>) as it stands; only at the top level.</summary>
+    public ShellWriter Fragment(string text)
+    {
+        if (_indent != 0) throw new InvalidOperationException("a shell fragment is written at the top level only");
+        if (!text.EndsWith('\n')) throw new ArgumentException("a shell fragment ends with a newline", nameof(text));
+        _text.Append(text);
+        return this;
+    }
+
     /// <summary>Runs <paramref name="body"/> one level deeper.</summary>
     public ShellWriter Indented(Action body)
     {
@@ -77,9 +86,9 @@ internal sealed class ShellWriter
         {
             ScriptNames.RequireShellName(command.ProgramOverride);
             // Not ":-" on a quoted literal inside "${...}" (unportable quoting); a separate assignment instead.
-            Line($"mg_program=\"${{{command.ProgramOverride}-}}\"");
-            Line($"[ -n \"$mg_program\" ] || mg_program={ShellQuote.Literal(command.Program)}");
-            Line("set -- \"$mg_program\"");
+            Line($"{Mg.Program}=\"${{{command.ProgramOverride}-}}\"");
+            Line($"[ -n \"${Mg.Program}\" ] || {Mg.Program}={ShellQuote.Literal(command.Program)}");
+            Line($"set -- \"${Mg.Program}\"");
         }
         else
         {
@@ -89,9 +98,9 @@ internal sealed class ShellWriter
         var retry = command.RetryVariable is null ? "0" : $"\"${{{command.RetryVariable}}}\"";
         // An optional step's failure is a warning (mg_run says so) and the script goes on; any other ends the run.
         if (command.Optional)
-            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} warning \"$@\" || :");
+            Line($"{Mg.Run} {ShellQuote.Literal(command.Label)} {retry} warning \"$@\" || :");
         else
-            Line($"mg_run {ShellQuote.Literal(command.Label)} {retry} error \"$@\" || exit $?");
+            Line($"{Mg.Run} {ShellQuote.Literal(command.Label)} {retry} error \"$@\" || exit $?");
         if (command.Condition is not null)
         {
             _indent--;
