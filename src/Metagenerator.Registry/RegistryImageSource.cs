@@ -57,7 +57,7 @@ public sealed class RegistryImageSource : IImageSource
             throw Invalid(reference, $"the registry sent an invalid image config {RegistryClient.Short(manifest.Config.Digest)}: {configProblem}");
         try
         {
-            // The same checks as every image's, and the one place a registry layer is paired with its diffID.
+            // The same checks as every image's; the one place a registry image's layers are paired with its config's diffIDs.
             return Image.FromManifestAndConfig(fetched.Bytes, config, (d, diffId) => new RegistryLayer(blobs, d, diffId));
         }
         catch (ArgumentException e)
