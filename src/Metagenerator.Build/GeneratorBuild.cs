@@ -104,10 +104,8 @@ public static class GeneratorBuild
     {
         try
         {
-            var image = await source.ReadImageAsync(reference, platform, ct).ConfigureAwait(false);
-            // The reuse check reads the config's diff_ids; a config that cannot be parsed is nothing to reuse either.
-            _ = Image.ParseConfig(image.ConfigBytes);
-            return image;
+            // Reading checks the image as every image is checked (its config's diff_ids included): what fails is nothing to reuse.
+            return await source.ReadImageAsync(reference, platform, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {

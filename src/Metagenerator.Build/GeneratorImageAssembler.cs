@@ -23,8 +23,8 @@ public static class GeneratorImageAssembler
 
     /// <summary>
     /// Builds the new layers into <paramref name="scratchDirectory"/> and returns the assembled image. Every planned layer
-    /// whose diffID is a key of <paramref name="reusable"/> (layers of the image the destination tag holds now, proven by
-    /// <see cref="LayerRecords"/>: see <see cref="ReusableLayers"/>) is reused as it is: its files are tarred and hashed,
+    /// whose diffID is a key of <paramref name="reusable"/> (layers of the image the destination tag holds now, each under
+    /// the diffID <see cref="LayerRecords"/> proves and carrying it: see <see cref="ReusableLayers"/>) is reused as it is: its files are tarred and hashed,
     /// but nothing is compressed or uploaded. Each built layer is recorded in <paramref name="records"/>. The others are built in parallel; each
     /// that holds at least <see cref="StreamMinBytes"/> is handed to <paramref name="whileBuilt"/> as soon as its file
     /// exists, so it can be uploaded while it is compressed.
@@ -35,8 +35,8 @@ public static class GeneratorImageAssembler
     {
         var plan = Plan(baseImage, spec, ct);
         reusable ??= new Dictionary<Digest, ILayer>();
-        var layers = new GeneratorLayer[plan.Count];
-        var ilayers = new ILayer[plan.Count];
+        // The layer each planned layer became (built here, or reused from the destination), in plan order.
+        var added = new (ILayer Layer, bool Reused)[plan.Count];
         var staged = new ConcurrentBag<string>();
         try
         {
@@ -49,10 +49,9 @@ public static class GeneratorImageAssembler
                 if (reusable.Count > 0)
                 {
                     var (diffId, _) = await LayerBuilder.ComputeDiffIdAsync(planned.Spec, token).ConfigureAwait(false);
-                    if (reusable.TryGetValue(diffId, out var existing))
+                    if (reusable.TryGetValue(diffId, out var existing) && existing.DiffId == diffId)
                     {
-                        ilayers[i] = existing;
-                        layers[i] = new GeneratorLayer(planned.Contents, existing.Descriptor, diffId, Reused: true, planned.Files, planned.FileBytes);
+                        added[i] = (existing, Reused: true);
                         return;
                     }
                 }
@@ -60,8 +59,7 @@ public static class GeneratorImageAssembler
                 var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, started, token).ConfigureAwait(false);
                 staged.Add(built.FilePath);
                 if (records?.Remember(built.Descriptor, built.DiffId) is { } notRecorded) debug?.Invoke(notRecorded);
-                ilayers[i] = built;
-                layers[i] = new GeneratorLayer(planned.Contents, built.Descriptor, built.DiffId, Reused: false, planned.Files, planned.FileBytes);
+                added[i] = (built, Reused: false);
             }).ConfigureAwait(false);
 
             var image = baseImage;
@@ -73,13 +71,17 @@ public static class GeneratorImageAssembler
                     CreatedBy = $"metagenerator build: {spec.Manifest.Name}:{spec.Manifest.Version} ({BuilderKindParser.Name(spec.Builder)} generator)",
                     Comment = plan[i].Contents,
                 };
-                image = ImageMutation.AppendLayer(image, ilayers[i], layers[i].DiffId, history);
+                image = ImageMutation.AppendLayer(image, added[i].Layer, history);
             }
             image = ImageMutation.EditConfig(image, config => Configure(config, spec));
             // The base manifest's own annotations describe the base (its base, its creation), not this image.
             image = ImageMutation.SetAnnotations(image, BaseAnnotations(baseImage, spec));
-            // AppendLayer may rename media types (a Docker base keeps Docker names): report the descriptors as pushed.
-            var newLayers = image.Layers.Skip(baseImage.Layers.Count).Select((l, i) => layers[i] with { Descriptor = l.Descriptor }).ToList();
+            // AppendLayer may rename media types (a Docker base keeps Docker names): report the layers as pushed.
+            var newLayers = plan.Select((planned, i) =>
+            {
+                var layer = image.Layers[baseImage.Layers.Count + i];
+                return new GeneratorLayer(planned.Contents, layer.Descriptor, layer.DiffId, added[i].Reused, planned.Files, planned.FileBytes);
+            }).ToList();
             return new AssembledImage(image, newLayers, [.. staged]);
         }
         catch

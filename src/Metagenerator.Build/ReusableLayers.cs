@@ -12,16 +12,18 @@ namespace Metagenerator.Build;
 /// </remarks>
 internal static class ReusableLayers
 {
-    /// <summary>The layers of <paramref name="previous"/> that can be reused, by the diffID their record proves.</summary>
+    /// <summary>
+    /// The layers of <paramref name="previous"/> that can be reused, by the diffID their record proves; each carries that
+    /// diffID, whatever the destination's config says.
+    /// </summary>
     public static async Task<IReadOnlyDictionary<Digest, ILayer>> FindAsync(
         IImage previous, LayerCompression compression, LayerRecords? records, RegistryRepository destination, Action<string>? debug, CancellationToken ct)
     {
         var byDiffId = new Dictionary<Digest, ILayer>();
         if (records is null) return byDiffId;
         var where = $"{destination.Registry}/{destination.Repository}";
-        foreach (var layer in previous.Layers)
+        foreach (var blob in previous.Layers.Select(l => l.Descriptor))
         {
-            var blob = layer.Descriptor;
             if (IsZstd(blob.MediaType) != (compression == LayerCompression.Zstd) || !IsCompressedLayer(blob.MediaType)) continue;
             if (records.ProvenDiffId(blob) is not { } diffId)
             {
@@ -36,7 +38,7 @@ internal static class ReusableLayers
                 else if (present.Size >= 0 && present.Size != blob.Size)
                     debug?.Invoke($"nothing to reuse for layer {blob.Digest}: {where} has it with {present.Size} bytes, not {blob.Size}");
                 else
-                    byDiffId.TryAdd(diffId, layer);
+                    byDiffId.TryAdd(diffId, new RegistryLayer(destination, blob, diffId));
             }
             catch (RegistryException e) when (!ct.IsCancellationRequested)
             {

@@ -13,7 +13,7 @@ public interface IImage
     /// <summary>The exact config blob bytes.</summary>
     ReadOnlyMemory<byte> ConfigBytes { get; }
 
-    /// <summary>The layers, base first.</summary>
+    /// <summary>The layers, base first; each carries its diffID (the config's <c>rootfs.diff_ids</c> entry at its index).</summary>
     IReadOnlyList<ILayer> Layers { get; }
 
     /// <summary>The manifest digest (the image's identity).</summary>
@@ -25,6 +25,9 @@ public interface ILayer
 {
     /// <summary>The descriptor as it appears in the manifest.</summary>
     Descriptor Descriptor { get; }
+
+    /// <summary>The sha256 of the uncompressed tar: the image config's <c>rootfs.diff_ids</c> entry for this layer.</summary>
+    Digest DiffId { get; }
 
     /// <summary>Opens the blob exactly as stored (compressed). The caller disposes the stream.</summary>
     Task<Stream> OpenCompressedAsync(CancellationToken ct = default);

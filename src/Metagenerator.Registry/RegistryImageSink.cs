@@ -33,7 +33,7 @@ public sealed class RegistryImageSink : IImageSink
     /// <inheritdoc/>
     public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default)
     {
-        // The same consistency check as every image's: layers and config agree with the manifest.
+        // The same consistency check as every image's: layers, config and its diff_ids agree with the manifest.
         _ = Image.From(image);
         var references = new List<ImageReference>();
         foreach (var tag in tags)

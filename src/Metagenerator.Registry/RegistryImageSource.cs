@@ -22,13 +22,14 @@ public sealed class RegistryImageSource : IImageSource
     }
 
     /// <summary>Reads the image <paramref name="reference"/> names, for <paramref name="platform"/> when it is an index.</summary>
-    public async Task<RegistryImage> ReadImageAsync(ImageReference reference, Platform platform, CancellationToken ct = default)
+    /// <remarks>Its layers are <see cref="RegistryLayer"/>s, so a push to the same registry can mount them.</remarks>
+    public async Task<Image> ReadImageAsync(ImageReference reference, Platform platform, CancellationToken ct = default)
     {
         var repository = _client.Repository(reference.Registry, reference.Repository);
         return await ReadImageAsync(reference, repository, repository, platform, ct).ConfigureAwait(false);
     }
 
-    private static async Task<RegistryImage> ReadImageAsync(ImageReference reference, IManifestStore manifests, IBlobStore blobs, Platform platform, CancellationToken ct)
+    private static async Task<Image> ReadImageAsync(ImageReference reference, IManifestStore manifests, IBlobStore blobs, Platform platform, CancellationToken ct)
     {
         var fetched = await manifests.GetAsync(reference.ManifestReference, ct).ConfigureAwait(false);
         if (MediaTypes.IsIndex(fetched.MediaType))
@@ -52,10 +53,17 @@ public sealed class RegistryImageSource : IImageSource
             throw Invalid(reference, $"the registry sent an invalid manifest: {manifestProblem}");
         var manifest = Parse(() => OciJson.ParseManifest(fetched.Bytes), reference, "manifest");
         var config = await blobs.ReadAsync(manifest.Config, ct).ConfigureAwait(false);
-        if (ImageDataCheck.ConfigProblem(config, manifest.Layers.Count) is { } configProblem)
+        if (ImageDataCheck.ConfigProblem(config) is { } configProblem)
             throw Invalid(reference, $"the registry sent an invalid image config {RegistryClient.Short(manifest.Config.Digest)}: {configProblem}");
-        var layers = manifest.Layers.Select(d => (ILayer)new RegistryLayer(blobs, d)).ToList();
-        return new RegistryImage(reference.WithDigest(fetched.Digest), manifest, fetched.Bytes, config, layers);
+        try
+        {
+            // The same checks as every image's; the one place a registry image's layers are paired with its config's diffIDs.
+            return Image.FromManifestAndConfig(fetched.Bytes, config, (d, diffId) => new RegistryLayer(blobs, d, diffId));
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(reference, $"the registry sent an inconsistent image (manifest {RegistryClient.Short(fetched.Digest)}): {e.Message}");
+        }
     }
 
     private static RegistryException Invalid(ImageReference reference, string what) =>

@@ -7,17 +7,22 @@ public sealed class RegistryLayer : IRegistryLayer
 {
     private readonly IBlobStore _blobs;
 
-    /// <summary>A layer of the repository <paramref name="blobs"/> stands for.</summary>
-    public RegistryLayer(IBlobStore blobs, Descriptor descriptor)
+    /// <summary>A layer of the repository <paramref name="blobs"/> stands for, whose uncompressed tar has the digest <paramref name="diffId"/>.</summary>
+    public RegistryLayer(IBlobStore blobs, Descriptor descriptor, Digest diffId)
     {
         _blobs = blobs;
         Registry = blobs.Registry;
         Repository = blobs.Repository;
         Descriptor = descriptor;
+        DiffId = diffId;
     }
 
     /// <inheritdoc/>
     public Descriptor Descriptor { get; }
+
+    /// <inheritdoc/>
+    /// <remarks>As the image config states it (or a layer record proves it); the blob is not decompressed to check.</remarks>
+    public Digest DiffId { get; }
 
     /// <inheritdoc/>
     public string Registry { get; }

@@ -44,7 +44,7 @@ public class GrowingLayerFileTests
         {
             Assert.Equal(await File.ReadAllBytesAsync(built.FilePath), await read!);
             Assert.Equal(built.Descriptor, await growing!.Completion);
-            Assert.Equal(built.Size, growing.Length);
+            Assert.Equal(built.Descriptor.Size, growing.Length);
         }
     }
 

@@ -13,7 +13,7 @@ namespace Metagenerator.Oci.Tests;
 [Tier(Tier.Tools)]
 public class HostSourceSafetyTests
 {
-    private static Task<BuiltLayer> BuildAsync(TempDirectory dir, DirectorySource source) =>
+    private static Task<FileLayer> BuildAsync(TempDirectory dir, DirectorySource source) =>
         LayerBuilder.BuildAsync(new LayerSpec { Sources = [source] }, dir.Combine("out"));
 
     private static Task Shell(string script, string workingDirectory) =>

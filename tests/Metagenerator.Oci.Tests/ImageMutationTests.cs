@@ -8,7 +8,7 @@ namespace Metagenerator.Oci.Tests;
 [Tier(Tier.Unit)]
 public class ImageMutationTests
 {
-    private static async Task<BuiltLayer> NewLayerAsync(string dir, LayerCompression compression = LayerCompression.Gzip) =>
+    private static async Task<FileLayer> NewLayerAsync(string dir, LayerCompression compression = LayerCompression.Gzip) =>
         await LayerBuilder.BuildAsync(new LayerSpec
         {
             Sources = [new FileSource("workspace/generator.sh", "#!/bin/sh\n"u8.ToArray(), (UnixFileMode)0x1ED)],
@@ -26,7 +26,7 @@ public class ImageMutationTests
         var baseImage = await TestImages.SmallBaseAsync(dir.Combine("base"), family);
         var layer = await NewLayerAsync(dir.Combine("new")); // built as OCI gzip on purpose
 
-        var result = ImageMutation.AppendLayer(baseImage, layer, layer.DiffId, History);
+        var result = ImageMutation.AppendLayer(baseImage, layer, History);
 
         Assert.Equal(manifestType, result.Manifest.MediaType);
         Assert.Equal(configType, result.Manifest.Config.MediaType);
@@ -57,7 +57,7 @@ public class ImageMutationTests
         using var dir = new TempDirectory();
         var baseImage = await TestImages.SmallBaseAsync(dir.Combine("base"), MediaTypeFamily.Docker);
         var layer = await NewLayerAsync(dir.Combine("new"), LayerCompression.Zstd);
-        var result = ImageMutation.AppendLayer(baseImage, layer, layer.DiffId, History);
+        var result = ImageMutation.AppendLayer(baseImage, layer, History);
         Assert.Equal(MediaTypes.OciManifest, result.Manifest.MediaType);
         Assert.Equal(MediaTypes.OciConfig, result.Manifest.Config.MediaType);
         Assert.Equal([MediaTypes.OciLayerGzip, MediaTypes.OciLayerZstd], result.Manifest.Layers.Select(l => l.MediaType));
@@ -69,7 +69,7 @@ public class ImageMutationTests
         using var dir = new TempDirectory();
         var baseImage = await TestImages.SmallBaseAsync(dir.Combine("base"), MediaTypeFamily.Docker);
         var layer = await NewLayerAsync(dir.Combine("new"));
-        IImage Make() => ImageMutation.EditConfig(ImageMutation.AppendLayer(baseImage, layer, layer.DiffId, History), c =>
+        IImage Make() => ImageMutation.EditConfig(ImageMutation.AppendLayer(baseImage, layer, History), c =>
         {
             ImageConfigEditor.SetCreated(c, DateTimeOffset.FromUnixTimeSeconds(1));
             ImageConfigEditor.AddLabels(c, new Dictionary<string, string> { ["b"] = "2", ["a"] = "1" });
@@ -134,6 +134,7 @@ public class RetypedLayerTests
     private sealed class FakeRegistryLayer(ILayer inner) : IRegistryLayer
     {
         public Descriptor Descriptor => inner.Descriptor;
+        public Digest DiffId => inner.DiffId;
         public string Registry => "registry.example:5000";
         public string Repository => "base/busybox";
         public Task<Stream> OpenCompressedAsync(CancellationToken ct = default) => inner.OpenCompressedAsync(ct);
@@ -151,11 +152,11 @@ public class RetypedLayerTests
             Compression = LayerCompression.Zstd,
         }, dir.Combine("zstd"));
 
-        var convertedLocal = ImageMutation.AppendLayer(local, zstd, zstd.DiffId, new HistoryEntry());
+        var convertedLocal = ImageMutation.AppendLayer(local, zstd, new HistoryEntry());
         Assert.False(convertedLocal.Layers[0] is IRegistryLayer);
         Assert.Equal(MediaTypes.OciLayerGzip, convertedLocal.Layers[0].Descriptor.MediaType);
 
-        var convertedRemote = ImageMutation.AppendLayer(fromRegistry, zstd, zstd.DiffId, new HistoryEntry());
+        var convertedRemote = ImageMutation.AppendLayer(fromRegistry, zstd, new HistoryEntry());
         Assert.Equal(MediaTypes.OciManifest, convertedRemote.Manifest.MediaType);
         var registryLayer = Assert.IsAssignableFrom<IRegistryLayer>(convertedRemote.Layers[0]);
         Assert.Equal("registry.example:5000", registryLayer.Registry);

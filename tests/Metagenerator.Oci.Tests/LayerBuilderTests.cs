@@ -78,7 +78,7 @@ public class LayerBuilderTests
         Assert.Equal(File.ReadAllBytes(first.FilePath), File.ReadAllBytes(second.FilePath));
         // The digests reported are those of the bytes written.
         Assert.Equal(Digest.Sha256(File.ReadAllBytes(first.FilePath)), first.Descriptor.Digest);
-        Assert.Equal(new FileInfo(first.FilePath).Length, first.Size);
+        Assert.Equal(new FileInfo(first.FilePath).Length, first.Descriptor.Size);
         Assert.Equal(LayerReading.UncompressedDigest(first), first.DiffId);
         Assert.Equal(compression == LayerCompression.Zstd ? MediaTypes.OciLayerZstd : MediaTypes.OciLayerGzip, first.Descriptor.MediaType);
     }

@@ -37,7 +37,7 @@ public class RealToolTests
             Compression = compression,
             ModificationTime = Created,
         }, dir.Combine("layers"));
-        var appended = ImageMutation.AppendLayer(baseImage, layer, layer.DiffId, new HistoryEntry { Created = Created, CreatedBy = "metagenerator build" });
+        var appended = ImageMutation.AppendLayer(baseImage, layer, new HistoryEntry { Created = Created, CreatedBy = "metagenerator build" });
         return ImageMutation.EditConfig(appended, c =>
         {
             ImageConfigEditor.SetCreated(c, Created);

@@ -11,7 +11,7 @@ public static class LayerReading
 {
     public sealed record Entry(string Name, TarEntryType Type, UnixFileMode Mode, int Uid, int Gid, string UserName, string GroupName, DateTimeOffset ModificationTime, string LinkName, byte[] Content, IReadOnlyDictionary<string, string> Pax);
 
-    public static Stream OpenUncompressed(BuiltLayer layer)
+    public static Stream OpenUncompressed(FileLayer layer)
     {
         var file = File.OpenRead(layer.FilePath);
         return layer.Descriptor.MediaType == MediaTypes.OciLayerZstd
@@ -19,7 +19,7 @@ public static class LayerReading
             : new GZipStream(file, CompressionMode.Decompress);
     }
 
-    public static List<Entry> ReadEntries(BuiltLayer layer)
+    public static List<Entry> ReadEntries(FileLayer layer)
     {
         using var stream = OpenUncompressed(layer);
         using var reader = new TarReader(stream);
@@ -40,7 +40,7 @@ public static class LayerReading
         return entries;
     }
 
-    public static Digest UncompressedDigest(BuiltLayer layer)
+    public static Digest UncompressedDigest(FileLayer layer)
     {
         using var stream = OpenUncompressed(layer);
         return Digest.FromSha256Hash(SHA256.HashData(stream));

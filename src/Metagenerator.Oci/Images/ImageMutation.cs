@@ -12,8 +12,8 @@ namespace Metagenerator.Oci.Images;
 /// </remarks>
 public static class ImageMutation
 {
-    /// <summary>Appends <paramref name="layer"/> (with its uncompressed digest <paramref name="diffId"/>) and a history entry.</summary>
-    public static IImage AppendLayer(IImage baseImage, ILayer layer, Digest diffId, HistoryEntry history)
+    /// <summary>Appends <paramref name="layer"/> (its diffID goes into the config's <c>rootfs.diff_ids</c>) and a history entry.</summary>
+    public static IImage AppendLayer(IImage baseImage, ILayer layer, HistoryEntry history)
     {
         ArgumentNullException.ThrowIfNull(layer);
         ArgumentNullException.ThrowIfNull(history);
@@ -21,17 +21,8 @@ public static class ImageMutation
         var family = layer.Descriptor.MediaType == MediaTypes.OciLayerZstd ? MediaTypeFamily.Oci : image.MediaTypeFamily;
 
         var config = image.ParseConfig();
-        if (config["rootfs"] is not JsonObject rootfs)
-        {
-            rootfs = new JsonObject { ["type"] = "layers" };
-            config["rootfs"] = rootfs;
-        }
-        if (rootfs["diff_ids"] is not JsonArray diffIds)
-        {
-            diffIds = [];
-            rootfs["diff_ids"] = diffIds;
-        }
-        diffIds.Add((JsonNode)diffId.ToString());
+        // An Image's config has rootfs.diff_ids, one a layer (checked when it was made).
+        config["rootfs"]!["diff_ids"]!.AsArray().Add((JsonNode)layer.DiffId.ToString());
         if (config["history"] is not JsonArray historyArray)
         {
             historyArray = [];
@@ -105,6 +96,7 @@ public static class ImageMutation
     private class RetypedLayer(ILayer inner, Descriptor descriptor) : ILayer
     {
         public Descriptor Descriptor { get; } = descriptor;
+        public Digest DiffId => inner.DiffId;
         public Task<Stream> OpenCompressedAsync(CancellationToken ct = default) => inner.OpenCompressedAsync(ct);
     }
 

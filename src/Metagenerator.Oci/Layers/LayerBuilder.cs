@@ -20,7 +20,7 @@ public static class LayerBuilder
 
     /// <summary>Writes the layer into <paramref name="outputDirectory"/> and returns it with its digest and diffID.</summary>
     /// <exception cref="LayerBuildException">A source path is missing, unreadable, a special file, or a symlink pointing outside its source.</exception>
-    public static Task<BuiltLayer> BuildAsync(LayerSpec spec, string outputDirectory, CancellationToken ct = default) =>
+    public static Task<FileLayer> BuildAsync(LayerSpec spec, string outputDirectory, CancellationToken ct = default) =>
         BuildAsync(spec, outputDirectory, started: null, ct);
 
     /// <summary>
@@ -29,7 +29,7 @@ public static class LayerBuilder
     /// <see cref="GrowingLayerFile"/> is the caller's to dispose.
     /// </summary>
     /// <exception cref="LayerBuildException">As for the other overload.</exception>
-    public static async Task<BuiltLayer> BuildAsync(LayerSpec spec, string outputDirectory, Action<GrowingLayerFile>? started, CancellationToken ct = default)
+    public static async Task<FileLayer> BuildAsync(LayerSpec spec, string outputDirectory, Action<GrowingLayerFile>? started, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(spec);
         var mtime = spec.ModificationTime.ToUnixTimeSeconds();
@@ -56,7 +56,7 @@ public static class LayerBuilder
             File.Move(tempPath, finalPath, overwrite: true);
             var descriptor = new Descriptor { MediaType = MediaTypeOf(spec), Digest = digest, Size = size };
             growing?.Complete(descriptor);
-            return new BuiltLayer(descriptor, diffId, finalPath, uncompressedSize);
+            return new FileLayer(descriptor, diffId, finalPath) { UncompressedSize = uncompressedSize };
         }
         catch (Exception e)
         {

@@ -64,11 +64,19 @@ public sealed class OciLayout : IImageSource, IImageSink
         var configBytes = await ReadBlobAsync(manifest.Config, ct).ConfigureAwait(false);
         // Blobs are checked as they are read: a corrupt base layer is named here, not blamed on whatever is being written.
         var origin = $"oci:{Directory}{(string.IsNullOrEmpty(reference) ? "" : ":" + reference)}";
-        var layers = manifest.Layers.Select(d => (ILayer)new FileLayer(d, BlobPath(d.Digest)) { Origin = origin }).ToList();
-        foreach (var layer in layers)
+        Image image;
+        try
+        {
+            image = Image.FromManifestAndConfig(manifestBytes, configBytes, (d, diffId) => new FileLayer(d, diffId, BlobPath(d.Digest)) { Origin = origin });
+        }
+        catch (ArgumentException e)
+        {
+            throw new OciLayoutException(Directory, $"image {entry.Digest} is inconsistent: {e.Message}", e);
+        }
+        foreach (var layer in image.Layers)
             if (!File.Exists(((FileLayer)layer).FilePath))
                 throw new OciLayoutException(Directory, $"layer blob {layer.Descriptor.Digest} is missing (blobs/{layer.Descriptor.Digest.Algorithm}/{layer.Descriptor.Digest.Hex})");
-        return new Image(manifestBytes, configBytes, layers);
+        return image;
     }
 
     /// <summary>Writes the blobs that are not already present, then adds (or moves) each tag in <c>index.json</c> to this image.</summary>

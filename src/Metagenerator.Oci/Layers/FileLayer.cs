@@ -1,13 +1,19 @@
-namespace Metagenerator.Oci.Layout;
+namespace Metagenerator.Oci.Layers;
 
-/// <summary>A layer blob stored in a local file (e.g. in an OCI layout's <c>blobs/</c>).</summary>
-public sealed class FileLayer(Descriptor descriptor, string filePath) : ILayer
+/// <summary>A layer blob stored in a local file: one <see cref="LayerBuilder"/> wrote, or one in an OCI layout's <c>blobs/</c>.</summary>
+public sealed class FileLayer(Descriptor descriptor, Digest diffId, string filePath) : ILayer
 {
     /// <inheritdoc/>
     public Descriptor Descriptor { get; } = descriptor;
 
+    /// <inheritdoc/>
+    public Digest DiffId { get; } = diffId;
+
     /// <summary>The file holding the compressed blob.</summary>
     public string FilePath { get; } = filePath;
+
+    /// <summary>The size of the uncompressed tar in bytes, when known (a layer <see cref="LayerBuilder"/> built); otherwise null.</summary>
+    public long? UncompressedSize { get; init; }
 
     /// <summary>
     /// Where the blob comes from (e.g. <c>oci:DIR:TAG</c>), or null for a file this program wrote itself. When set, reading
