@@ -47,7 +47,7 @@ public sealed class BrokenDestinationRebuildTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source));
         var destination = Assert.Single(first.Pushed);
         var smallFiles = first.NewLayers.Single(l => l.Contents.StartsWith("model source: small files")).Descriptor;
         using (var http = new HttpClient())
@@ -55,13 +55,13 @@ public sealed class BrokenDestinationRebuildTests : IAsyncLifetime
             using var deleted = await http.DeleteAsync($"http://{_registry.Host}/v2/{destination.Repository}/blobs/{smallFiles.Digest}");
             Assert.True(deleted.IsSuccessStatusCode, $"DELETE answered {deleted.StatusCode}");
         }
-        var debug = new List<string>();
+        var debug = new RecordedEvents();
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { }, debug: debug.Add);
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source), debug);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.False(second.NewLayers.Single(l => l.Descriptor.Digest == smallFiles.Digest).Reused);
-        Assert.Contains(debug, l => l.Contains($"nothing to reuse for layer {smallFiles.Digest}") && l.Contains("does not have it"));
+        Assert.Contains(debug.Debugs, l => l.Contains($"nothing to reuse for layer {smallFiles.Digest}") && l.Contains("does not have it"));
         await AssertTagReadableAsync(destination, first.Digest);
     }
 
@@ -71,7 +71,7 @@ public sealed class BrokenDestinationRebuildTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source));
         var destination = Assert.Single(first.Pushed);
         using (var client = new RegistryClient(Options))
         {
@@ -83,7 +83,7 @@ public sealed class BrokenDestinationRebuildTests : IAsyncLifetime
             await repository.PutAsync(destination.Tag!, OciJson.Serialize(imageManifest with { Layers = layers }), imageManifest.MediaType);
         }
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source));
 
         Assert.Equal(first.Digest, second.Digest);
         await AssertTagReadableAsync(destination, first.Digest);

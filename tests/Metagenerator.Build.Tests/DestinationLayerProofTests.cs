@@ -51,11 +51,11 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source));
         var destination = Assert.Single(first.Pushed);
         var planted = await PlantTopLayerAsync(destination);
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source));
 
         Assert.False(second.NewLayers[^1].Reused);
         Assert.NotEqual(planted, second.NewLayers[^1].Descriptor.Digest);
@@ -72,9 +72,9 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source));
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source));
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.All(second.NewLayers, l => Assert.True(l.Reused));
@@ -86,14 +86,14 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
-        var debug = new List<string>();
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source));
+        var debug = new RecordedEvents();
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { LayerRecordDirectory = _records.Combine("empty") }, null, _ => { }, debug: debug.Add);
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source) with { LayerRecordDirectory = _records.Combine("empty") }, debug);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.DoesNotContain(second.NewLayers, l => l.Reused);
-        Assert.Contains(debug, l => l.Contains("no record of building it here"));
+        Assert.Contains(debug.Debugs, l => l.Contains("no record of building it here"));
     }
 
     [NeedsToolsFact("docker-registry")]
@@ -103,9 +103,9 @@ public sealed class DestinationLayerProofTests : IAsyncLifetime
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
         var request = Request(manifest, source) with { LayerRecordDirectory = Path.Combine(source, ".cache", "metagenerator", "layers") };
-        var first = await GeneratorBuild.RunAsync(request, null, _ => { });
+        var first = await GeneratorBuild.RunAsync(request);
 
-        var second = await GeneratorBuild.RunAsync(request, null, _ => { });
+        var second = await GeneratorBuild.RunAsync(request);
 
         Assert.False(Directory.Exists(Path.Combine(source, ".cache")));
         Assert.Equal(first.Digest, second.Digest);

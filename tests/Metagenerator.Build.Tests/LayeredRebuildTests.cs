@@ -91,10 +91,9 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
     private async Task<(GeneratorBuildResult Result, List<Descriptor> Uploaded)> BuildAsync(Workspace ws, string repository)
     {
         _proxy.Reset();
-        var uploaded = new List<Descriptor>();
-        var result = await GeneratorBuild.RunAsync(Request(ws, repository),
-            new SyncProgress(e => { if (e.Kind == TransferKind.Uploaded) lock (uploaded) uploaded.Add(e.Blob); }), _ => { });
-        return (result, uploaded);
+        var events = new RecordedEvents();
+        var result = await GeneratorBuild.RunAsync(Request(ws, repository), events);
+        return (result, Uploaded(events));
     }
 
     private static GeneratorLayer LayerHolding(GeneratorBuildResult result, string modelSourcePath) =>
@@ -210,7 +209,7 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         using var ws = new Workspace(_proxy.Host);
         Directory.CreateDirectory(Path.Combine(ws.Source, "empty/nested"));
         var request = Request(ws, "unused") with { Push = false, OciLayout = ws.Dir.Combine("layout") };
-        var result = await GeneratorBuild.RunAsync(request, null, _ => { });
+        var result = await GeneratorBuild.RunAsync(request);
         Assert.Equal(5, result.NewLayers.Count);
 
         // Today's single layer of the same content, built by the same layer builder.
@@ -271,8 +270,6 @@ public sealed class LayeredRebuildTests : IAsyncLifetime
         }
     }
 
-    private sealed class SyncProgress(Action<TransferEvent> report) : IProgress<TransferEvent>
-    {
-        public void Report(TransferEvent value) => report(value);
-    }
+    private static List<Descriptor> Uploaded(RecordedEvents events) =>
+        [.. events.Transfers.Where(e => e.Kind == TransferKind.Uploaded).Select(e => e.Blob)];
 }

@@ -86,7 +86,7 @@ public sealed class MultiPlatformBaseTests : IAsyncLifetime
             BaseImage = baseImage,
             Platform = platform,
             Registry = Options,
-        }, null, _ => { });
+        });
 
         using var client = new RegistryClient(Options);
         var repository = client.Repository(_registry.Host, "example-generator");
