@@ -147,7 +147,7 @@ internal static class GenerateCommand
         using var stderr = new RedactingRelay(Console.Error, redaction);
         var run = await new GeneratorRunner(engine).RunAsync(request, options,
             (stream, bytes) => (stream == ContainerStream.StdErr ? stderr : stdout).Write(bytes.Span),
-            line => reporter.Info("generate: " + line), ct);
+            new PrefixedEvents(reporter, "generate: "), ct);
         stdout.Flush();
         stderr.Flush();
 
