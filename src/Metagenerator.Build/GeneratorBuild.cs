@@ -75,6 +75,7 @@ public static class GeneratorBuild
             + $"{assembled.NewLayers.Count} new: {assembled.NewLayers.Count - reused} built"
             + (reused > 0 ? $", {reused} unchanged and reused from {destinations[0]})" : ")"));
 
+        // The local sinks' transfers are not reported: the transfer events (and the push summary) count registry blobs.
         if (request.OciLayout is { } layoutDir)
         {
             await new OciLayout(layoutDir).WriteImageAsync(image, [manifest.Version], null, ct).ConfigureAwait(false);

@@ -53,6 +53,7 @@ internal sealed class RequestDeadline : IDisposable
         AwaitingAnswer = true;
         lock (_lock)
         {
+            // Nobody listening: no timer to arm.
             if (_disposed || _notice is not null || ReferenceEquals(_events, IEvents.None)) return;
             _notice = TimeProvider.System.CreateTimer(_ => Announce(), null, _options.WaitNoticeAfter, _options.WaitNoticeAfter);
         }
