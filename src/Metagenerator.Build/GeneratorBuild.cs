@@ -8,17 +8,16 @@ public static class GeneratorBuild
 {
     /// <summary>Runs a build; registry destinations get the manifest only after all their blobs are confirmed.</summary>
     /// <param name="request">What to build and where to write it.</param>
-    /// <param name="progress">Receives blob transfer events.</param>
-    /// <param name="log">Receives progress lines, and what a slow registry is being waited for.</param>
+    /// <param name="events">Gets blob transfers, the build's steps, details (e.g. why the destination's previous image
+    /// cannot be reused), what a slow registry is being waited for, and each registry request.</param>
     /// <param name="ct">Cancels the build.</param>
-    /// <param name="debug">Receives details (e.g. why the destination's previous image cannot be reused).</param>
-    public static async Task<GeneratorBuildResult> RunAsync(
-        GeneratorBuildRequest request, IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct = default, Action<string>? debug = null)
+    public static async Task<GeneratorBuildResult> RunAsync(GeneratorBuildRequest request, IEvents? events = null, CancellationToken ct = default)
     {
+        events ??= IEvents.None;
         var destinations = Destinations(request);
 
-        using var registry = new RegistryClient(request.Registry.Waiting is null ? request.Registry with { Waiting = log } : request.Registry);
-        log($"base image: {request.BaseImage} ({request.Platform})");
+        using var registry = new RegistryClient(request.Registry, events);
+        events.Info($"base image: {request.BaseImage} ({request.Platform})");
         IImage baseImage;
         var spec = request.Image;
         if (OciLayoutReference.IsOciLayoutReference(request.BaseImage))
@@ -37,14 +36,14 @@ public static class GeneratorBuild
 
         // What the destination holds now: each of its layers proven (by a record of building it here) to hold a layer we
         // would build, and still present, is reused (no compression, no upload). Its config is not trusted for that.
-        var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, debug, ct).ConfigureAwait(false) : null;
-        var records = Records(request, debug);
+        var previous = request.Push ? await TryReadAsync(new RegistryImageSource(registry), destinations[0], request.Platform, events, ct).ConfigureAwait(false) : null;
+        var records = Records(request, events);
         var reusable = previous is null ? null : await ReusableLayers.FindAsync(
-            previous, spec.Compression, records, registry.Repository(destinations[0].Registry, destinations[0].Repository), debug, ct).ConfigureAwait(false);
+            previous, spec.Compression, records, registry.Repository(destinations[0].Registry, destinations[0].Repository), events, ct).ConfigureAwait(false);
 
         // Into a repository without tags, layers are uploaded while they are compressed (the primary destination only).
         await using var streamer = request.Push && previous is null
-            ? await LayerStreamer.ForNewRepositoryAsync(registry, destinations[0], progress, log, debug, ct).ConfigureAwait(false)
+            ? await LayerStreamer.ForNewRepositoryAsync(registry, destinations[0], events, ct).ConfigureAwait(false)
             : null;
 
         // A private staging directory: concurrent builds of the same content must not share a layer file.
@@ -54,10 +53,10 @@ public static class GeneratorBuild
         try
         {
             using var assembled = await GeneratorImageAssembler.AssembleAsync(
-                baseImage, spec, scratch, reusable, ct, streamer is null ? null : streamer.Start, records, debug).ConfigureAwait(false);
+                baseImage, spec, scratch, reusable, streamer is null ? null : streamer.Start, records, events, ct).ConfigureAwait(false);
             var streamed = streamer is null ? [] : await streamer.FinishAsync().ConfigureAwait(false);
             var uploadedEarlier = streamed.Select(b => (destinations[0].Registry, destinations[0].Repository, b.Digest)).ToHashSet();
-            return await WriteAsync(request, registry, destinations, assembled, uploadedEarlier, progress, log, ct).ConfigureAwait(false);
+            return await WriteAsync(request, registry, destinations, assembled, uploadedEarlier, events, ct).ConfigureAwait(false);
         }
         finally
         {
@@ -67,30 +66,31 @@ public static class GeneratorBuild
 
     private static async Task<GeneratorBuildResult> WriteAsync(
         GeneratorBuildRequest request, RegistryClient registry, IReadOnlyList<ImageReference> destinations, AssembledImage assembled,
-        IReadOnlySet<(string Registry, string Repository, Digest Digest)> uploadedEarlier, IProgress<TransferEvent>? progress, Action<string> log, CancellationToken ct)
+        IReadOnlySet<(string Registry, string Repository, Digest Digest)> uploadedEarlier, IEvents events, CancellationToken ct)
     {
         var manifest = request.Image.Manifest;
         var image = assembled.Image;
         var reused = assembled.NewLayers.Count(l => l.Reused);
-        log($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count - assembled.NewLayers.Count} base layer(s) + "
+        events.Info($"generator image {manifest.Name}:{manifest.Version}: {image.Digest} ({image.Layers.Count - assembled.NewLayers.Count} base layer(s) + "
             + $"{assembled.NewLayers.Count} new: {assembled.NewLayers.Count - reused} built"
             + (reused > 0 ? $", {reused} unchanged and reused from {destinations[0]})" : ")"));
 
+        // The local sinks' transfers are not reported: the transfer events (and the push summary) count registry blobs.
         if (request.OciLayout is { } layoutDir)
         {
             await new OciLayout(layoutDir).WriteImageAsync(image, [manifest.Version], null, ct).ConfigureAwait(false);
-            log($"wrote OCI layout {layoutDir} (tag {manifest.Version})");
+            events.Info($"wrote OCI layout {layoutDir} (tag {manifest.Version})");
         }
         if (request.TarPath is { } tarPath)
         {
             await new DockerArchiveSink(tarPath).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], null, ct).ConfigureAwait(false);
-            log($"wrote docker-archive {tarPath}");
+            events.Info($"wrote docker-archive {tarPath}");
         }
 
         var pushed = new List<ImageReference>();
         if (request.Push)
         {
-            await new RegistryImageSink(registry, uploadedEarlier).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], progress, ct).ConfigureAwait(false);
+            await new RegistryImageSink(registry, uploadedEarlier).WriteImageAsync(image, [.. destinations.Select(d => d.ToString())], events, ct).ConfigureAwait(false);
             pushed.AddRange(destinations.Select(d => d with { Digest = image.Digest }));
         }
         return new GeneratorBuildResult(image.Digest, pushed, assembled.NewLayers);
@@ -100,7 +100,7 @@ public static class GeneratorBuild
     /// The image at <paramref name="reference"/>, or null when there is none or it cannot be read or parsed: reusing its
     /// layer is an optimisation, so any failure means "nothing to reuse" (the push reports real registry failures).
     /// </summary>
-    private static async Task<IImage?> TryReadAsync(RegistryImageSource source, ImageReference reference, Platform platform, Action<string>? debug, CancellationToken ct)
+    private static async Task<IImage?> TryReadAsync(RegistryImageSource source, ImageReference reference, Platform platform, IEvents events, CancellationToken ct)
     {
         try
         {
@@ -109,7 +109,7 @@ public static class GeneratorBuild
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            debug?.Invoke($"nothing to reuse from {reference}: {e.Message}");
+            events.Debug($"nothing to reuse from {reference}: {e.Message}");
             return null;
         }
     }
@@ -118,13 +118,13 @@ public static class GeneratorBuild
     /// The layer records to use; none when their directory lies inside the model source (a workspace that is also HOME):
     /// the next build would pack them, and every build would change the image.
     /// </summary>
-    private static LayerRecords? Records(GeneratorBuildRequest request, Action<string>? debug)
+    private static LayerRecords? Records(GeneratorBuildRequest request, IEvents events)
     {
         if (request.LayerRecordDirectory is not { } directory) return null;
         var full = Path.GetFullPath(directory);
         var source = Path.TrimEndingDirectorySeparator(Path.GetFullPath(request.Image.ModelSource)) + Path.DirectorySeparatorChar;
         if (!full.StartsWith(source, StringComparison.Ordinal)) return new LayerRecords(full);
-        debug?.Invoke($"layer records not used: {full} is inside the model source {request.Image.ModelSource}, so the image would hold them");
+        events.Debug($"layer records not used: {full} is inside the model source {request.Image.ModelSource}, so the image would hold them");
         return null;
     }
 

@@ -27,11 +27,11 @@ public static class GeneratorImageAssembler
     /// the diffID <see cref="LayerRecords"/> proves and carrying it: see <see cref="ReusableLayers"/>) is reused as it is: its files are tarred and hashed,
     /// but nothing is compressed or uploaded. Each built layer is recorded in <paramref name="records"/>. The others are built in parallel; each
     /// that holds at least <see cref="StreamMinBytes"/> is handed to <paramref name="whileBuilt"/> as soon as its file
-    /// exists, so it can be uploaded while it is compressed.
+    /// exists, so it can be uploaded while it is compressed. A layer that cannot be recorded is said in <paramref name="events"/>' <see cref="IEvents.Debug"/>.
     /// </summary>
     public static async Task<AssembledImage> AssembleAsync(
-        IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IReadOnlyDictionary<Digest, ILayer>? reusable = null, CancellationToken ct = default,
-        Action<PlannedLayer, GrowingLayerFile>? whileBuilt = null, LayerRecords? records = null, Action<string>? debug = null)
+        IImage baseImage, GeneratorImageSpec spec, string scratchDirectory, IReadOnlyDictionary<Digest, ILayer>? reusable = null,
+        Action<PlannedLayer, GrowingLayerFile>? whileBuilt = null, LayerRecords? records = null, IEvents? events = null, CancellationToken ct = default)
     {
         var plan = Plan(baseImage, spec, ct);
         reusable ??= new Dictionary<Digest, ILayer>();
@@ -58,7 +58,7 @@ public static class GeneratorImageAssembler
                 Action<GrowingLayerFile>? started = whileBuilt is not null && planned.FileBytes >= StreamMinBytes ? file => whileBuilt(planned, file) : null;
                 var built = await LayerBuilder.BuildAsync(planned.Spec, scratchDirectory, started, token).ConfigureAwait(false);
                 staged.Add(built.FilePath);
-                if (records?.Remember(built.Descriptor, built.DiffId) is { } notRecorded) debug?.Invoke(notRecorded);
+                if (records?.Remember(built.Descriptor, built.DiffId) is { } notRecorded) events?.Debug(notRecorded);
                 added[i] = (built, Reused: false);
             }).ConfigureAwait(false);
 

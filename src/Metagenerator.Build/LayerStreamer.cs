@@ -16,21 +16,17 @@ namespace Metagenerator.Build;
 internal sealed class LayerStreamer : IAsyncDisposable
 {
     private readonly RegistryRepository _repository;
-    private readonly IProgress<TransferEvent>? _progress;
-    private readonly Action<string> _log;
-    private readonly Action<string>? _debug;
+    private readonly IEvents _events;
     private readonly TimeSpan _noticeEvery;
     private readonly CancellationTokenSource _cts;
     private readonly List<(GrowingLayerFile File, Task<Descriptor?> Upload)> _uploads = [];
     private readonly Lock _gate = new();
 
-    private LayerStreamer(RegistryRepository repository, TimeSpan noticeEvery, IProgress<TransferEvent>? progress, Action<string> log, Action<string>? debug, CancellationToken ct)
+    private LayerStreamer(RegistryRepository repository, TimeSpan noticeEvery, IEvents events, CancellationToken ct)
     {
         _repository = repository;
         _noticeEvery = noticeEvery;
-        _progress = progress;
-        _log = log;
-        _debug = debug;
+        _events = events;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
     }
 
@@ -40,34 +36,33 @@ internal sealed class LayerStreamer : IAsyncDisposable
     /// <summary>A streamer for <paramref name="destination"/>'s repository when it has no tags; null when it has some or that cannot be told.</summary>
     /// <param name="client">The registry client; its <see cref="RegistryOptions.WaitNoticeAfter"/> is how often a streaming layer says how far it is.</param>
     /// <param name="destination">The primary destination.</param>
-    /// <param name="progress">Gets an <see cref="TransferKind.Uploaded"/> event for each layer stored.</param>
-    /// <param name="log">Gets a line when a layer starts streaming, and how much has been sent every notice interval.</param>
-    /// <param name="debug">Gets why nothing is streamed, or why a layer's streaming failed.</param>
+    /// <param name="events">Gets an <see cref="TransferKind.Uploaded"/> transfer for each layer stored; an info line when a
+    /// layer starts streaming, and how much has been sent every notice interval; a debug line saying why nothing is
+    /// streamed, or why a layer's streaming failed.</param>
     /// <param name="ct">Cancels the check and the uploads.</param>
-    public static async Task<LayerStreamer?> ForNewRepositoryAsync(RegistryClient client, ImageReference destination,
-        IProgress<TransferEvent>? progress, Action<string> log, Action<string>? debug, CancellationToken ct)
+    public static async Task<LayerStreamer?> ForNewRepositoryAsync(RegistryClient client, ImageReference destination, IEvents events, CancellationToken ct)
     {
         var where = $"{destination.Registry}/{destination.Repository}";
         try
         {
             if (await new RegistryListing(client).HasTagsAsync(destination.Registry, destination.Repository, ct).ConfigureAwait(false))
             {
-                debug?.Invoke($"{where} has tags: layers are uploaded once built, so one another tag already holds is not sent again");
+                events.Debug($"{where} has tags: layers are uploaded once built, so one another tag already holds is not sent again");
                 return null;
             }
         }
         catch (RegistryException e)
         {
-            debug?.Invoke($"layers are uploaded once built: cannot tell whether {where} has tags ({e.Message})");
+            events.Debug($"layers are uploaded once built: cannot tell whether {where} has tags ({e.Message})");
             return null;
         }
-        return new LayerStreamer(client.Repository(destination.Registry, destination.Repository), client.Options.WaitNoticeAfter, progress, log, debug, ct);
+        return new LayerStreamer(client.Repository(destination.Registry, destination.Repository), client.Options.WaitNoticeAfter, events, ct);
     }
 
     /// <summary>Starts uploading <paramref name="layer"/>'s <paramref name="file"/> as it is written (called by the layer builder; never throws).</summary>
     public void Start(PlannedLayer layer, GrowingLayerFile file)
     {
-        _log($"uploading {layer.Contents} to {Destination} while it is built (a new repository)");
+        _events.Info($"uploading {layer.Contents} to {Destination} while it is built (a new repository)");
         lock (_gate) _uploads.Add((file, UploadAsync(layer, file)));
     }
 
@@ -77,20 +72,20 @@ internal sealed class LayerStreamer : IAsyncDisposable
         long sent = 0;
         // Its digest, and so its progress line, exists only once it is built: until then, a line every notice interval.
         using var notice = TimeProvider.System.CreateTimer(
-            _ => _log($"{layer.Contents}: {Interlocked.Read(ref sent) / (1024.0 * 1024):0.0} MiB sent to {Destination} so far"), null, _noticeEvery, _noticeEvery);
+            _ => _events.Info($"{layer.Contents}: {Interlocked.Read(ref sent) / (1024.0 * 1024):0.0} MiB sent to {Destination} so far"), null, _noticeEvery, _noticeEvery);
         try
         {
             var bytes = new InlineProgress<long>(n => Interlocked.Exchange(ref sent, n));
             Descriptor blob;
             await using (var body = file.OpenRead())
                 blob = await _repository.UploadGrowingAsync(body, file.Completion, bytes, _cts.Token).ConfigureAwait(false);
-            _progress?.Report(new TransferEvent(blob, TransferKind.Uploaded, blob.Size));
+            _events.Transfer(new TransferEvent(blob, TransferKind.Uploaded, blob.Size));
             return blob;
         }
         catch (Exception e) when (e is RegistryException or OperationCanceledException)
         {
             if (!_cts.IsCancellationRequested)
-                _debug?.Invoke($"uploading a layer to {Destination} while it was built failed; it is uploaded once built instead: {e.Message}");
+                _events.Debug($"uploading a layer to {Destination} while it was built failed; it is uploaded once built instead: {e.Message}");
             return null;
         }
     }

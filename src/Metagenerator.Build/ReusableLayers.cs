@@ -17,7 +17,7 @@ internal static class ReusableLayers
     /// diffID, whatever the destination's config says.
     /// </summary>
     public static async Task<IReadOnlyDictionary<Digest, ILayer>> FindAsync(
-        IImage previous, LayerCompression compression, LayerRecords? records, RegistryRepository destination, Action<string>? debug, CancellationToken ct)
+        IImage previous, LayerCompression compression, LayerRecords? records, RegistryRepository destination, IEvents events, CancellationToken ct)
     {
         var byDiffId = new Dictionary<Digest, ILayer>();
         if (records is null) return byDiffId;
@@ -27,22 +27,22 @@ internal static class ReusableLayers
             if (IsZstd(blob.MediaType) != (compression == LayerCompression.Zstd) || !IsCompressedLayer(blob.MediaType)) continue;
             if (records.ProvenDiffId(blob) is not { } diffId)
             {
-                debug?.Invoke($"nothing to reuse for layer {blob.Digest} of {where}: no record of building it here ({records.Directory}) proves its content and size");
+                events.Debug($"nothing to reuse for layer {blob.Digest} of {where}: no record of building it here ({records.Directory}) proves its content and size");
                 continue;
             }
             try
             {
                 var present = await destination.HeadAsync(blob.Digest, forPush: true, ct).ConfigureAwait(false);
                 if (present is null)
-                    debug?.Invoke($"nothing to reuse for layer {blob.Digest}: {where} does not have it");
+                    events.Debug($"nothing to reuse for layer {blob.Digest}: {where} does not have it");
                 else if (present.Size >= 0 && present.Size != blob.Size)
-                    debug?.Invoke($"nothing to reuse for layer {blob.Digest}: {where} has it with {present.Size} bytes, not {blob.Size}");
+                    events.Debug($"nothing to reuse for layer {blob.Digest}: {where} has it with {present.Size} bytes, not {blob.Size}");
                 else
                     byDiffId.TryAdd(diffId, new RegistryLayer(destination, blob, diffId));
             }
             catch (RegistryException e) when (!ct.IsCancellationRequested)
             {
-                debug?.Invoke($"nothing to reuse for layer {blob.Digest}: {e.Message}");
+                events.Debug($"nothing to reuse for layer {blob.Digest}: {e.Message}");
             }
         }
         return byDiffId;

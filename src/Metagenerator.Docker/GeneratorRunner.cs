@@ -69,22 +69,22 @@ public sealed class GeneratorRunner(DockerEngineClient engine)
     }
 
     /// <summary>Pulls (when asked), runs and removes the generator; <paramref name="onOutput"/> gets its output as it comes,
-    /// <paramref name="log"/> one line per step.</summary>
+    /// <paramref name="events"/> an <see cref="IEvents.Info"/> line per step.</summary>
     public async Task<GeneratorRunResult> RunAsync(ModelApiRequest request, GeneratorRunOptions options,
-        Func<ContainerStream, ReadOnlyMemory<byte>, ValueTask> onOutput, Action<string> log, CancellationToken ct = default)
+        Func<ContainerStream, ReadOnlyMemory<byte>, ValueTask> onOutput, IEvents? events = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(log);
+        events ??= IEvents.None;
         if (options.Pull)
         {
             var reference = ImageReference.Parse(options.Image);
             var repository = reference.Registry == ImageReference.DockerHub ? reference.Repository : $"{reference.Registry}/{reference.Repository}";
-            log($"pulling {options.Image}{(options.PullAuth is null ? " (no credentials for its registry)" : " with the credentials of config.json")}");
+            events.Info($"pulling {options.Image}{(options.PullAuth is null ? " (no credentials for its registry)" : " with the credentials of config.json")}");
             await engine.PullAsync(repository, reference.ManifestReference, options.PullAuth, null, ct).ConfigureAwait(false);
         }
 
         var id = await engine.CreateContainerAsync(ContainerFor(request, options), ct).ConfigureAwait(false);
-        log($"container {id[..Math.Min(12, id.Length)]} created; starting");
+        events.Info($"container {id[..Math.Min(12, id.Length)]} created; starting");
         try
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -107,7 +107,7 @@ public sealed class GeneratorRunner(DockerEngineClient engine)
             // Also after Ctrl-C or the timeout: force-remove kills a running generator first.
             using var removal = new CancellationTokenSource(RemoveTimeout);
             await engine.RemoveContainerAsync(id, removal.Token).ConfigureAwait(false);
-            log($"container {id[..Math.Min(12, id.Length)]} removed");
+            events.Info($"container {id[..Math.Min(12, id.Length)]} removed");
         }
     }
 }

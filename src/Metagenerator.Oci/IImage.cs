@@ -54,7 +54,7 @@ public interface IImageSource
 public interface IImageSink
 {
     /// <summary>Writes <paramref name="image"/> and names it with each of <paramref name="tags"/> (sink-specific reference strings).</summary>
-    Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default);
+    Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IEvents? events = null, CancellationToken ct = default);
 }
 
 /// <summary>What happened to one blob during a write, for progress output and for tests that count uploads.</summary>

@@ -19,14 +19,16 @@ public sealed class RegistryClient : IDisposable
     private readonly BlobUploader _uploader;
 
     /// <summary>Creates a client; CA files of <see cref="RegistryOptions.RegistryCertificates"/> are read now.</summary>
-    public RegistryClient(RegistryOptions options) : this(options, TimeProvider.System)
+    /// <param name="options">How to reach registries.</param>
+    /// <param name="events">Gets one <see cref="IEvents.Request"/> line per request, and <see cref="IEvents.Waiting"/> notices while an answer is late.</param>
+    public RegistryClient(RegistryOptions options, IEvents? events = null) : this(options, TimeProvider.System, events)
     {
     }
 
     /// <summary>Creates a client with a clock for token expiry (tests move it forward).</summary>
-    internal RegistryClient(RegistryOptions options, TimeProvider time)
+    internal RegistryClient(RegistryOptions options, TimeProvider time, IEvents? events = null)
     {
-        _http = new RegistryHttp(options, time);
+        _http = new RegistryHttp(options, time, events ?? IEvents.None);
         _uploader = new BlobUploader(_http);
     }
 

@@ -31,7 +31,7 @@ public sealed class RegistryImageSink : IImageSink
     }
 
     /// <inheritdoc/>
-    public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default)
+    public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IEvents? events = null, CancellationToken ct = default)
     {
         // The same consistency check as every image's: layers, config and its diff_ids agree with the manifest.
         _ = Image.From(image);
@@ -51,7 +51,7 @@ public sealed class RegistryImageSink : IImageSink
         {
             var (registry, repository) = group.Key;
             var destination = _client.Repository(registry, repository);
-            await PushBlobsAsync(image, destination, known, progress, ct).ConfigureAwait(false);
+            await PushBlobsAsync(image, destination, known, events, ct).ConfigureAwait(false);
             await ConfirmBlobsAsync(image, destination, ct).ConfigureAwait(false);
             foreach (var reference in group)
                 await ((IManifestStore)destination).PutAsync(reference.ManifestReference, image.ManifestBytes, image.Manifest.MediaType, ct).ConfigureAwait(false);
@@ -59,7 +59,7 @@ public sealed class RegistryImageSink : IImageSink
     }
 
     private async Task PushBlobsAsync(IImage image, IBlobStore destination,
-        ConcurrentDictionary<(string, Digest), string> known, IProgress<TransferEvent>? progress, CancellationToken ct)
+        ConcurrentDictionary<(string, Digest), string> known, IEvents? events, CancellationToken ct)
     {
         var (registry, repository) = (destination.Registry, destination.Repository);
         var config = image.ConfigBytes;
@@ -78,7 +78,7 @@ public sealed class RegistryImageSink : IImageSink
                 {
                     known[(registry, descriptor.Digest)] = repository;
                     if (!_uploadedEarlier.Contains((registry, repository, descriptor.Digest)))
-                        progress?.Report(new TransferEvent(descriptor, TransferKind.Exists, descriptor.Size));
+                        events?.Transfer(new TransferEvent(descriptor, TransferKind.Exists, descriptor.Size));
                     return;
                 }
 
@@ -91,7 +91,7 @@ public sealed class RegistryImageSink : IImageSink
                     if (mount.Mounted)
                     {
                         known[(registry, descriptor.Digest)] = repository;
-                        progress?.Report(new TransferEvent(descriptor, TransferKind.Mounted, descriptor.Size));
+                        events?.Transfer(new TransferEvent(descriptor, TransferKind.Mounted, descriptor.Size));
                         return;
                     }
                     session = mount.UploadSession;
@@ -101,15 +101,15 @@ public sealed class RegistryImageSink : IImageSink
                     ? _ => Task.FromResult<Stream>(new MemoryStream(config.ToArray(), writable: false))
                     : layer.OpenCompressedAsync;
                 long lastReported = -ProgressStep;
-                var bytes = progress is null ? null : new InlineProgress<long>(n =>
+                var bytes = events is null ? null : new InlineProgress<long>(n =>
                 {
                     if (n - Interlocked.Read(ref lastReported) < ProgressStep && n != descriptor.Size) return;
                     Interlocked.Exchange(ref lastReported, n);
-                    progress.Report(new TransferEvent(descriptor, TransferKind.Uploading, n));
+                    events.Transfer(new TransferEvent(descriptor, TransferKind.Uploading, n));
                 });
                 await destination.UploadAsync(descriptor, open, bytes, session, token).ConfigureAwait(false);
                 known[(registry, descriptor.Digest)] = repository;
-                progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
+                events?.Transfer(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
             }).ConfigureAwait(false);
     }
 

@@ -1,3 +1,5 @@
+using Metagenerator.Oci;
+
 namespace Metagenerator.Registry;
 
 /// <summary>How to reach registries: TLS and plain-HTTP exceptions (kaniko's flag names), retries and credentials.</summary>
@@ -46,20 +48,14 @@ public sealed record RegistryOptions
     /// <summary>The default of <see cref="IdleTimeout"/>: a minute without a byte.</summary>
     public static readonly TimeSpan DefaultIdleTimeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>After this long without an answer, <see cref="Waiting"/> is told what is being waited for.</summary>
+    /// <summary>After this long without an answer, the client's <see cref="IEvents.Waiting"/> is told what is being waited for.</summary>
     public TimeSpan WaitNoticeAfter { get; init; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>Receives "waiting for HOST: OPERATION (N s)" while a request goes unanswered; null to stay silent. May be called from several threads at once.</summary>
-    public Action<string>? Waiting { get; init; }
 
     /// <summary>Where credentials come from; anonymous when not set.</summary>
     public ICredentialProvider Credentials { get; init; } = AnonymousCredentials.Instance;
 
     /// <summary>The User-Agent sent with every request.</summary>
     public string UserAgent { get; init; } = "metagenerator";
-
-    /// <summary>Receives one line per registry request (method, host, path, status, time) for verbose output; never headers, queries or bodies. May be called from several threads at once.</summary>
-    public Action<string>? Log { get; init; }
 
     /// <summary>
     /// The handler that sends requests, beneath deadlines, retries and authentication (as ggcr's <c>remote.WithTransport</c>);

@@ -38,7 +38,7 @@ public sealed class BaseAnnotationTests(RegistryWithAnnotatedBase shared) : ICla
             Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah },
             BaseImage = baseImage,
             Registry = Options,
-        }, null, _ => { });
+        });
         var raw = await ExternalTool.RunAsync("skopeo", ["inspect", "--raw", "--tls-verify=false", $"docker://{_registry.Host}/{name}:{version}"]);
         raw.EnsureSuccess();
         return JsonNode.Parse(raw.StdOut)!;

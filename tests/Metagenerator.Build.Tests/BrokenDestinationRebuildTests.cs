@@ -26,13 +26,13 @@ public sealed class BrokenDestinationRebuildTests(PlainRegistryWithBase shared) 
             using var deleted = await http.DeleteAsync($"http://{ws.Registry.Host}/v2/{destination.Repository}/blobs/{smallFiles.Digest}");
             Assert.True(deleted.IsSuccessStatusCode, $"DELETE answered {deleted.StatusCode}");
         }
-        var debug = new List<string>();
+        var debug = new RecordedEvents();
 
-        var second = await ws.BuildAsync(debug: debug.Add);
+        var second = await ws.BuildAsync(events: debug);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.False(second.NewLayers.Single(l => l.Descriptor.Digest == smallFiles.Digest).Reused);
-        Assert.Contains(debug, l => l.Contains($"nothing to reuse for layer {smallFiles.Digest}") && l.Contains("does not have it"));
+        Assert.Contains(debug.Debugs, l => l.Contains($"nothing to reuse for layer {smallFiles.Digest}") && l.Contains("does not have it"));
         await AssertTagReadableAsync(ws, destination, first.Digest);
     }
 

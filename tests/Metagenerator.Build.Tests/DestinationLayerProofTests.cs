@@ -54,13 +54,13 @@ public sealed class DestinationLayerProofTests(PlainRegistryWithBase shared) : I
     {
         using var ws = new RebuildWorkspace(shared, "proof-no-records");
         var first = await ws.BuildAsync();
-        var debug = new List<string>();
+        var debug = new RecordedEvents();
 
-        var second = await ws.BuildAsync(ws.Request with { LayerRecordDirectory = ws.Dir.Combine("no-records") }, debug.Add);
+        var second = await ws.BuildAsync(ws.Request with { LayerRecordDirectory = ws.Dir.Combine("no-records") }, debug);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.DoesNotContain(second.NewLayers, l => l.Reused);
-        Assert.Contains(debug, l => l.Contains("no record of building it here"));
+        Assert.Contains(debug.Debugs, l => l.Contains("no record of building it here"));
     }
 
     [NeedsToolsFact("docker-registry")]

@@ -37,16 +37,16 @@ public sealed class GeneratorBuildRegistryDataTests : IAsyncLifetime
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", _registry.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source));
         var destination = Assert.Single(first.Pushed);
         await ReplaceConfigAsync(destination, config => config["rootfs"]!["diff_ids"]!.AsArray()[^1] = 42);
-        var debug = new List<string>();
+        var debug = new RecordedEvents();
 
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { }, debug: debug.Add);
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source), debug);
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.DoesNotContain(second.NewLayers, l => l.Reused);
-        Assert.Contains(debug, l => l.StartsWith("nothing to reuse from") && l.Contains("diff_ids"));
+        Assert.Contains(debug.Debugs, l => l.StartsWith("nothing to reuse from") && l.Contains("diff_ids"));
     }
 
     [NeedsToolsFact("docker-registry", "skopeo")]
@@ -66,7 +66,7 @@ public sealed class GeneratorBuildRegistryDataTests : IAsyncLifetime
         }
 
         var e = await Assert.ThrowsAsync<RegistryException>(() =>
-            GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, TarPath = dir.Combine("out.tar") }, null, _ => { }));
+            GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, TarPath = dir.Combine("out.tar") }));
 
         Assert.Contains($"{_registry.Host}/generator-base", e.Message);
         Assert.Contains("digest", e.Message);

@@ -45,7 +45,7 @@ public sealed class GeneratorBuildTests : IClassFixture<PlainRegistryWithBase>, 
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, fixture, _proxy.Host));
         var source = TestModels.WriteModelSource(dir, manifest);
 
-        var result = await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        var result = await GeneratorBuild.RunAsync(Request(manifest, source));
 
         var reference = $"{_registry.Host}/{name}:{version}";
         Assert.Equal($"{_proxy.Host}/{name}:{version}@{result.Digest}", Assert.Single(result.Pushed).ToString());
@@ -82,7 +82,7 @@ public sealed class GeneratorBuildTests : IClassFixture<PlainRegistryWithBase>, 
         var manifestPath = TestModels.WriteManifest(dir, "seed-example", _proxy.Host);
         var manifest = ManifestLoader.Load(manifestPath);
         var source = TestModels.WriteModelSource(dir, manifest);
-        await GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { });
+        await GeneratorBuild.RunAsync(Request(manifest, source));
 
         var layout = dir.Combine("copied");
         (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", $"docker://{_registry.Host}/example-generator:v3", $"oci:{layout}:v3"])).EnsureSuccess();
@@ -117,7 +117,7 @@ public sealed class GeneratorBuildTests : IClassFixture<PlainRegistryWithBase>, 
         var layout = dir.Combine("out-layout");
         var tar = dir.Combine("image.tar");
 
-        var result = await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, OciLayout = layout, TarPath = tar }, null, _ => { });
+        var result = await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, OciLayout = layout, TarPath = tar });
 
         Assert.Empty(result.Pushed);
         using var fromLayout = JsonDocument.Parse((await ExternalTool.RunAsync("skopeo", ["inspect", $"oci:{layout}:v3"])).EnsureSuccess().StdOut);
@@ -143,8 +143,8 @@ public sealed class GeneratorBuildTests : IClassFixture<PlainRegistryWithBase>, 
 
         var layoutOut = dir.Combine("from-layout");
         var registryOut = dir.Combine("from-registry");
-        await GeneratorBuild.RunAsync(Request(manifest, source, $"oci:{baseLayout}:{TestImages.BaseTag}") with { Push = false, OciLayout = layoutOut }, null, _ => { });
-        await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, OciLayout = registryOut }, null, _ => { });
+        await GeneratorBuild.RunAsync(Request(manifest, source, $"oci:{baseLayout}:{TestImages.BaseTag}") with { Push = false, OciLayout = layoutOut });
+        await GeneratorBuild.RunAsync(Request(manifest, source) with { Push = false, OciLayout = registryOut });
 
         // skopeo copied the layout into the registry unchanged, so both bases are the same image: the same config and
         // layers. The manifests differ only in that a registry base is also named (a layout has no registry name).
@@ -167,7 +167,7 @@ public sealed class GeneratorBuildTests : IClassFixture<PlainRegistryWithBase>, 
         var source = TestModels.WriteModelSource(dir, manifest);
         (await ExternalTool.RunAsync("mkfifo", [Path.Combine(source, "pipe")])).EnsureSuccess();
 
-        var e = await Assert.ThrowsAsync<LayerBuildException>(() => GeneratorBuild.RunAsync(Request(manifest, source), null, _ => { }));
+        var e = await Assert.ThrowsAsync<LayerBuildException>(() => GeneratorBuild.RunAsync(Request(manifest, source)));
         // "pipe" alone would match "named pipe" whether or not the file is named: the path is what proves it.
         Assert.Equal(Path.Combine(source, "pipe"), e.Path);
         Assert.Contains(Path.Combine(source, "pipe"), e.Message);

@@ -49,7 +49,7 @@ public class GeneratorImageEndToEndTests
             Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah, LargeFileThreshold = 64 * 1024 },
             BaseImage = baseRef,
             Registry = new RegistryOptions { InsecureRegistries = new HashSet<string> { registry.Host } },
-        }, null, _ => { });
+        });
         Assert.Equal($"{generatorRef}@{built.Digest}", Assert.Single(built.Pushed).ToString());
         Assert.Equal(3, built.NewLayers.Count); // the large file, the rest of the model source, the manifest and script
 

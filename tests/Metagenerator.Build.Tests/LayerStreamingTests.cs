@@ -53,15 +53,14 @@ public sealed class LayerStreamingTests : IClassFixture<PlainRegistryWithBase>, 
         Directory.CreateDirectory(Path.Combine(source, "weights"));
         await File.WriteAllBytesAsync(Path.Combine(source, "weights", "model.bin"), weights);
 
-        var log = new List<string>();
-        var debug = new List<string>();
+        var events = new RecordedEvents();
         var result = await GeneratorBuild.RunAsync(new GeneratorBuildRequest
         {
             Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = source, Builder = BuilderKind.Buildah },
             BaseImage = baseImage,
             Registry = options,
-        }, null, line => { lock (log) log.Add(line); }, default, line => { lock (debug) debug.Add(line); });
-        return new Build(result, log, debug, weights);
+        }, events);
+        return new Build(result, [.. events.Infos], [.. events.Debugs], weights);
     }
 
     /// <summary>

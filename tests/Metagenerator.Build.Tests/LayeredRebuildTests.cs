@@ -89,10 +89,9 @@ public sealed class LayeredRebuildTests : IClassFixture<PlainRegistryWithBase>, 
     private async Task<(GeneratorBuildResult Result, List<Descriptor> Uploaded)> BuildAsync(Workspace ws)
     {
         _proxy.Reset();
-        var uploaded = new List<Descriptor>();
-        var result = await GeneratorBuild.RunAsync(Request(ws),
-            new SyncProgress(e => { if (e.Kind == TransferKind.Uploaded) lock (uploaded) uploaded.Add(e.Blob); }), _ => { });
-        return (result, uploaded);
+        var events = new RecordedEvents();
+        var result = await GeneratorBuild.RunAsync(Request(ws), events);
+        return (result, [.. events.Transfers.Where(e => e.Kind == TransferKind.Uploaded).Select(e => e.Blob)]);
     }
 
     private static GeneratorLayer LayerHolding(GeneratorBuildResult result, string modelSourcePath) =>
@@ -208,7 +207,7 @@ public sealed class LayeredRebuildTests : IClassFixture<PlainRegistryWithBase>, 
         using var ws = new Workspace(_proxy.Host, "layered-tree");
         Directory.CreateDirectory(Path.Combine(ws.Source, "empty/nested"));
         var request = Request(ws) with { Push = false, OciLayout = ws.Dir.Combine("layout") };
-        var result = await GeneratorBuild.RunAsync(request, null, _ => { });
+        var result = await GeneratorBuild.RunAsync(request);
         Assert.Equal(5, result.NewLayers.Count);
 
         // Today's single layer of the same content, built by the same layer builder.
@@ -267,10 +266,5 @@ public sealed class LayeredRebuildTests : IClassFixture<PlainRegistryWithBase>, 
             var hash = e.DataStream is null ? "" : Convert.ToHexString(SHA256.HashData(e.DataStream));
             yield return (e.Name, $"{e.EntryType} {Convert.ToString((int)e.Mode, 8)} {e.Uid} {e.Gid} {e.ModificationTime.ToUnixTimeSeconds()} {e.LinkName} {hash}");
         }
-    }
-
-    private sealed class SyncProgress(Action<TransferEvent> report) : IProgress<TransferEvent>
-    {
-        public void Report(TransferEvent value) => report(value);
     }
 }

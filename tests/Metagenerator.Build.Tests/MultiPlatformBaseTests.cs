@@ -37,7 +37,7 @@ public sealed class MultiPlatformBaseTests(RegistryWithMultiPlatformBase shared)
             BaseImage = baseImage,
             Platform = platform,
             Registry = Options,
-        }, null, _ => { });
+        });
 
         using var client = new RegistryClient(Options);
         var repository = client.Repository(_registry.Host, name);

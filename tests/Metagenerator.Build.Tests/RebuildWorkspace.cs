@@ -1,4 +1,5 @@
 using Metagenerator.Manifest;
+using Metagenerator.Oci;
 using Metagenerator.Registry;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
@@ -42,8 +43,8 @@ internal sealed class RebuildWorkspace : IDisposable
         LayerRecordDirectory = Records,
     };
 
-    public Task<GeneratorBuildResult> BuildAsync(GeneratorBuildRequest? request = null, Action<string>? debug = null) =>
-        GeneratorBuild.RunAsync(request ?? Request, null, _ => { }, debug: debug);
+    public Task<GeneratorBuildResult> BuildAsync(GeneratorBuildRequest? request = null, IEvents? events = null) =>
+        GeneratorBuild.RunAsync(request ?? Request, events);
 
     public void Dispose() => Dir.Dispose();
 }

@@ -41,7 +41,7 @@ public sealed class UnansweredRegistryTests
                 PushRetry = pushRetry,
                 RetryBaseDelay = TimeSpan.FromMilliseconds(50),
             },
-        }, null, _ => { }, default));
+        }));
 
         Assert.Equal(pushRetry + 1, silent.Requests.Count);
         Assert.Contains(silent.Host, e.Message);

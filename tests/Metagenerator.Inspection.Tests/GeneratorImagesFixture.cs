@@ -104,7 +104,7 @@ public sealed class GeneratorImagesFixture : IAsyncLifetime
             Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = workspace.Combine("model-src"), Builder = BuilderKind.Buildah },
             BaseImage = BaseRef,
             Registry = Options,
-        }, null, _ => { });
+        });
 
     /// <summary>Unpacks the generator image and runs its entrypoint with busybox sh and the host's buildah, as GeneratorImageEndToEndTests does.</summary>
     private async Task RunGeneratorAsync(string generatorRef, string name, Dictionary<string, string?> environment)

@@ -39,7 +39,7 @@ public sealed class OddModelTagTests : IAsyncLifetime
             Image = new GeneratorImageSpec { Manifest = manifest, ModelSource = TestModels.WriteModelSource(_dir, manifest) },
             BaseImage = baseRef,
             Registry = Options,
-        }, null, _ => { });
+        });
         using var client = new RegistryClient(Options);
         _generator = (await new GeneratorInspector(client).InspectAsync(built.Pushed[0].ToString())).Generator;
     }

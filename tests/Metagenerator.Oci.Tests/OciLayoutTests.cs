@@ -38,13 +38,13 @@ public class OciLayoutTests
         var image = await TestImages.SmallBaseAsync(dir.Combine("work"), MediaTypeFamily.Oci);
         var layout = new OciLayout(dir.Combine("layout"));
 
-        var first = new List<TransferEvent>();
-        await layout.WriteImageAsync(image, ["v1"], new SyncProgress(first.Add));
-        Assert.Contains(first, e => e.Kind == TransferKind.Uploaded && e.Blob.Digest == image.Manifest.Layers[0].Digest);
+        var first = new RecordedEvents();
+        await layout.WriteImageAsync(image, ["v1"], first);
+        Assert.Contains(first.Transfers, e => e.Kind == TransferKind.Uploaded && e.Blob.Digest == image.Manifest.Layers[0].Digest);
 
-        var second = new List<TransferEvent>();
-        await layout.WriteImageAsync(image, ["v2"], new SyncProgress(second.Add));
-        Assert.All(second, e => Assert.Equal(TransferKind.Exists, e.Kind));
+        var second = new RecordedEvents();
+        await layout.WriteImageAsync(image, ["v2"], second);
+        Assert.All(second.Transfers, e => Assert.Equal(TransferKind.Exists, e.Kind));
 
         var read = await layout.ReadImageAsync("v1", Platform.LinuxAmd64);
         Assert.Equal(image.Digest, read.Digest);
@@ -135,11 +135,5 @@ public class OciLayoutTests
         File.WriteAllText(layout.BlobPath(image.Manifest.Config.Digest), "{\"tampered\":1}");
         var error = await Assert.ThrowsAsync<OciLayoutException>(() => layout.ReadImageAsync("t", Platform.LinuxAmd64));
         Assert.Contains(image.Manifest.Config.Digest.ToString(), error.Message);
-    }
-
-    /// <summary>Progress that reports synchronously (Progress&lt;T&gt; posts to the thread pool).</summary>
-    internal sealed class SyncProgress(Action<TransferEvent> report) : IProgress<TransferEvent>
-    {
-        public void Report(TransferEvent value) => report(value);
     }
 }

@@ -21,14 +21,13 @@ public sealed class RegistryAuthTests : IDisposable
             HtpasswdPath = await Htpasswd.WriteAsync(_dir.Combine("htpasswd"), new Dictionary<string, string> { [User] = Password }),
         });
 
-    private readonly List<string> _log = [];
+    private readonly RecordedEvents _events = new();
 
     private RegistryOptions Options(string host, ICredentialProvider credentials, int retry = 0) => new()
     {
         InsecureRegistries = new HashSet<string> { host },
         Credentials = credentials,
         PushRetry = retry,
-        Log = line => { lock (_log) _log.Add(line); },
     };
 
     private static async Task<string> PushThroughAsync(RegistryClient client, string baseRef, string destination)
@@ -45,7 +44,7 @@ public sealed class RegistryAuthTests : IDisposable
         await using var registry = await StartHtpasswdRegistryAsync();
         var baseRef = await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, Password);
-        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), _events);
 
         var digest = await PushThroughAsync(client, baseRef, $"{registry.Host}/gen:1");
 
@@ -58,7 +57,7 @@ public sealed class RegistryAuthTests : IDisposable
     {
         await using var registry = await StartHtpasswdRegistryAsync();
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, "wrong-Passw0rd");
-        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config), retry: 2));
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config), retry: 2), _events);
 
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => new RegistryImageSource(client).ReadImageAsync($"{registry.Host}/base:1", Platform.LinuxAmd64));
 
@@ -68,8 +67,8 @@ public sealed class RegistryAuthTests : IDisposable
         Assert.Equal(config, e.CredentialSource);
         var all = TestConfig.AllMessages(e);
         Assert.DoesNotContain("wrong-Passw0rd", all);
-        Assert.NotEmpty(_log);
-        Assert.DoesNotContain(_log, l => l.Contains("wrong-Passw0rd") || l.Contains(TestConfig.B64(User + ":wrong-Passw0rd")));
+        Assert.NotEmpty(_events.Requests);
+        Assert.DoesNotContain(_events.Requests, l => l.Contains("wrong-Passw0rd") || l.Contains(TestConfig.B64(User + ":wrong-Passw0rd")));
         Assert.DoesNotContain(TestConfig.B64(User + ":wrong-Passw0rd"), all);
     }
 
@@ -78,14 +77,14 @@ public sealed class RegistryAuthTests : IDisposable
     {
         await using var registry = await StartHtpasswdRegistryAsync();
         var config = TestConfig.WriteAuth(_dir, "other.example:5000", User, Password);
-        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), _events);
 
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => client.PingAsync(registry.Host));
 
         Assert.Equal(RegistryAuthFailure.CredentialsMissing, e.Failure);
         Assert.Contains($"no credentials for {registry.Host} in {config}", e.Message);
 
-        using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance));
+        using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance), _events);
         var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.PingAsync(registry.Host));
         Assert.Equal(RegistryAuthFailure.CredentialsMissing, e2.Failure);
         Assert.Equal(new Remedy(RemedyKind.ProvideCredentials, registry.Host), e2.Remedy);
@@ -108,7 +107,7 @@ public sealed class RegistryAuthTests : IDisposable
         File.SetUnixFileMode(helper, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var config = TestConfig.Write(_dir, "{\"credHelpers\":{\"" + registry.Host + "\":\"mgtest\"}}");
         var provider = new DockerConfigCredentials(config, name => name == "PATH" ? bin + ":" + Environment.GetEnvironmentVariable("PATH") : Environment.GetEnvironmentVariable(name));
-        using var client = new RegistryClient(Options(registry.Host, provider));
+        using var client = new RegistryClient(Options(registry.Host, provider), _events);
 
         var digest = await PushThroughAsync(client, baseRef, $"{registry.Host}/helper:1");
 
@@ -131,22 +130,22 @@ public sealed class RegistryAuthTests : IDisposable
         await using var __ = registry;
         var baseRef = await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, Password);
-        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), _events);
 
         var baseImage = await new RegistryImageSource(client).ReadImageAsync(baseRef, Platform.LinuxAmd64);
         var image = TestImage.WithRandomLayer(baseImage);
         var events = new List<TransferEvent>();
-        await new RegistryImageSink(client).WriteImageAsync(image, [$"{registry.Host}/tokgen:2"], new InlineProgressRecorder(events));
+        await new RegistryImageSink(client).WriteImageAsync(image, [$"{registry.Host}/tokgen:2"], new TransferRecorder(events));
 
         Assert.Contains(events, e => e.Kind == TransferKind.Mounted);
         Assert.Contains(issuer.Requests, r => r.Contains("repository:base:pull") && r.Contains("repository:tokgen:pull,push"));
         // Three tokens: pull on base (read), pull+push on tokgen (HEADs, uploads, confirmations, manifest),
         // and pull+push on tokgen with pull on base (mount); everything else reuses a cached token that covers it.
-        Assert.True(client.TokenRequestCount == 3, string.Join("\n", issuer.Requests) + "\n" + string.Join("\n", _log));
-        Assert.Contains(_log, l => l.StartsWith("PUT ") && l.Contains("/v2/tokgen/manifests/2 -> 201"));
+        Assert.True(client.TokenRequestCount == 3, string.Join("\n", issuer.Requests) + "\n" + string.Join("\n", _events.Requests));
+        Assert.Contains(_events.Requests, l => l.StartsWith("PUT ") && l.Contains("/v2/tokgen/manifests/2 -> 201"));
         foreach (var token in issuer.IssuedTokens)
-            Assert.DoesNotContain(_log, l => l.Contains(token));
-        Assert.DoesNotContain(_log, l => l.Contains(Password));
+            Assert.DoesNotContain(_events.Requests, l => l.Contains(token));
+        Assert.DoesNotContain(_events.Requests, l => l.Contains(Password));
         Assert.Contains(((IImage)image).Digest.ToString(), (await TestImages.InspectAsync($"{registry.Host}/tokgen:2", new SkopeoAuth(Username: User, Password: Password))).EnsureSuccess().StdOut);
     }
 
@@ -159,7 +158,7 @@ public sealed class RegistryAuthTests : IDisposable
         issuer.RefreshTokens["refresh-abc-123"] = User;
         var baseRef = await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
         var config = TestConfig.Write(_dir, "{\"auths\":{\"" + registry.Host + "\":{\"identitytoken\":\"refresh-abc-123\"}}}");
-        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), _events);
         var skopeoRequests = issuer.Requests.Count;
 
         await PushThroughAsync(client, baseRef, $"{registry.Host}/oauth:1");
@@ -178,7 +177,7 @@ public sealed class RegistryAuthTests : IDisposable
         await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
         var token = issuer.CreateToken(User, ["repository:base:pull"]);
         var config = TestConfig.Write(_dir, "{\"auths\":{\"" + registry.Host + "\":{\"registrytoken\":\"" + token + "\"}}}");
-        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), _events);
         var before = issuer.Requests.Count;
 
         var image = await new RegistryImageSource(client).ReadImageAsync($"{registry.Host}/base:1", Platform.LinuxAmd64);
@@ -194,13 +193,13 @@ public sealed class RegistryAuthTests : IDisposable
         await using var _ = issuer;
         await using var __ = registry;
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, "not-the-Passw0rd");
-        using var wrong = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)));
+        using var wrong = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), _events);
         var e = await Assert.ThrowsAsync<RegistryAuthException>(() => wrong.Repository(registry.Host, "base").GetAsync("1"));
         Assert.Equal(RegistryAuthFailure.CredentialsRejected, e.Failure);
         Assert.Contains(config, e.Message);
         Assert.DoesNotContain("not-the-Passw0rd", TestConfig.AllMessages(e));
 
-        using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance));
+        using var anonymous = new RegistryClient(Options(registry.Host, AnonymousCredentials.Instance), _events);
         var e2 = await Assert.ThrowsAsync<RegistryAuthException>(() => anonymous.Repository(registry.Host, "base").GetAsync("1"));
         Assert.Equal(RegistryAuthFailure.CredentialsMissing, e2.Failure);
         foreach (var token in issuer.IssuedTokens)
@@ -220,7 +219,7 @@ public sealed class RegistryAuthTests : IDisposable
         await TestImages.PushBaseAsync(registry.Host, auth: new SkopeoAuth(Username: User, Password: Password));
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, Password);
         var clock = new ManualClock();
-        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), clock);
+        using var client = new RegistryClient(Options(registry.Host, TestConfig.Provider(config)), clock, _events);
 
         await client.Repository(registry.Host, "base").GetAsync("1");
         await client.Repository(registry.Host, "base").GetAsync("1");

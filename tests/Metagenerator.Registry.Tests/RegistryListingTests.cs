@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
@@ -39,24 +38,23 @@ public sealed class RegistryListingTests(RegistryListingTests.FiveRepositories s
     private static async Task CopyAsync(string from, string to) =>
         (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", $"docker://{from}", $"docker://{to}"])).EnsureSuccess();
 
-    private RegistryClient Client(ConcurrentQueue<string> log, string host, ICredentialProvider? credentials = null) => new(new RegistryOptions
+    private static RegistryClient Client(RecordedEvents log, string host, ICredentialProvider? credentials = null) => new(new RegistryOptions
     {
         InsecureRegistries = new HashSet<string> { host },
         Credentials = credentials ?? AnonymousCredentials.Instance,
-        Log = log.Enqueue,
-    });
+    }, log);
 
     [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task A_catalog_larger_than_the_page_size_is_read_through_every_page()
     {
-        var log = new ConcurrentQueue<string>();
+        var log = new RecordedEvents();
         using var client = Client(log, _registry.Host);
 
         var repositories = await new RegistryListing(client, pageSize: 2).ListRepositoriesAsync(_registry.Host);
 
         Assert.Equal(["models/a", "models/b", "models/c", "models/d", "other"], repositories);
         // 5 entries, 2 a page: three pages, each following the Link header the registry sent.
-        Assert.Equal(3, log.Count(l => l.StartsWith($"GET {_registry.Host}/v2/_catalog", StringComparison.Ordinal)));
+        Assert.Equal(3, log.Requests.Count(l => l.StartsWith($"GET {_registry.Host}/v2/_catalog", StringComparison.Ordinal)));
     }
 
     [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
@@ -64,23 +62,23 @@ public sealed class RegistryListingTests(RegistryListingTests.FiveRepositories s
     {
         // docker-registry 2.8 sends every tag whatever n and last say, and no Link header: a full page (5 of 5) makes
         // the client ask for the entries after the last one, which brings nothing new and ends the list.
-        var log = new ConcurrentQueue<string>();
+        var log = new RecordedEvents();
         using var client = Client(log, _registry.Host);
 
         var tags = await new RegistryListing(client, pageSize: 5).ListTagsAsync(_registry.Host, "models/a");
 
         Assert.Equal(["v1", "v2", "v3", "v4", "v5"], tags.Order(StringComparer.Ordinal));
-        Assert.Equal(2, log.Count(l => l.Contains("/tags/list", StringComparison.Ordinal)));
+        Assert.Equal(2, log.Requests.Count(l => l.Contains("/tags/list", StringComparison.Ordinal)));
     }
 
     [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
     public async Task A_page_size_as_large_as_the_catalog_needs_no_second_page()
     {
-        var log = new ConcurrentQueue<string>();
+        var log = new RecordedEvents();
         using var client = Client(log, _registry.Host);
 
         Assert.Equal(5, (await new RegistryListing(client, pageSize: 100).ListRepositoriesAsync(_registry.Host)).Count);
-        Assert.Single(log, l => l.Contains("/v2/_catalog", StringComparison.Ordinal));
+        Assert.Single(log.Requests, l => l.Contains("/v2/_catalog", StringComparison.Ordinal));
     }
 
     [NeedsToolsFact("skopeo", "docker-registry", "htpasswd")]
@@ -88,7 +86,7 @@ public sealed class RegistryListingTests(RegistryListingTests.FiveRepositories s
     {
         await using var proxy = FaultProxy.Start(_registry.Port);
         proxy.Inject(r => r.Path == "/v2/_catalog", new Fault.Respond(404, """{"errors":[{"code":"NOT_FOUND","message":"no catalog here"}]}"""), times: 10);
-        using var client = Client(new ConcurrentQueue<string>(), proxy.Host);
+        using var client = Client(new RecordedEvents(), proxy.Host);
 
         var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryListing(client).ListRepositoriesAsync(proxy.Host));
 
@@ -104,7 +102,7 @@ public sealed class RegistryListingTests(RegistryListingTests.FiveRepositories s
         var htpasswd = await Htpasswd.WriteAsync(_dir.Combine("htpasswd"), new Dictionary<string, string> { [User] = Password });
         await using var registry = await LocalRegistry.StartAsync(new LocalRegistryOptions { HtpasswdPath = htpasswd });
 
-        using (var anonymous = Client(new ConcurrentQueue<string>(), registry.Host))
+        using (var anonymous = Client(new RecordedEvents(), registry.Host))
         {
             var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryListing(anonymous).ListRepositoriesAsync(registry.Host));
             Assert.Equal(HttpStatusCode.Unauthorized, e.StatusCode);
@@ -112,7 +110,7 @@ public sealed class RegistryListingTests(RegistryListingTests.FiveRepositories s
         }
 
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, Password);
-        using var client = Client(new ConcurrentQueue<string>(), registry.Host, TestConfig.Provider(config));
+        using var client = Client(new RecordedEvents(), registry.Host, TestConfig.Provider(config));
         Assert.Empty(await new RegistryListing(client).ListRepositoriesAsync(registry.Host));
     }
 
@@ -124,7 +122,7 @@ public sealed class RegistryListingTests(RegistryListingTests.FiveRepositories s
         issuer.Users[User] = Password;
         await using var registry = await LocalRegistry.StartAsync(new LocalRegistryOptions { TokenAuth = issuer.RegistryAuth });
         var config = TestConfig.WriteAuth(_dir, registry.Host, User, Password);
-        using var client = Client(new ConcurrentQueue<string>(), registry.Host, TestConfig.Provider(config));
+        using var client = Client(new RecordedEvents(), registry.Host, TestConfig.Provider(config));
 
         Assert.Empty(await new RegistryListing(client).ListRepositoriesAsync(registry.Host));
         Assert.Contains(issuer.Requests, r => r.Contains("registry:catalog:*", StringComparison.Ordinal));

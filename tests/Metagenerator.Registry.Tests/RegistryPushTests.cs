@@ -29,7 +29,7 @@ public sealed class RegistryPushTests
         var image = TestImage.WithRandomLayer(baseImage);
         var events = new List<TransferEvent>();
         var destination = $"{registry.Host}/example-generator:v3";
-        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new InlineProgressRecorder(events));
+        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new TransferRecorder(events));
 
         Assert.Contains(events, e => e.Kind == TransferKind.Mounted && e.Blob.Digest == baseImage.Layers[0].Descriptor.Digest);
         Assert.Contains(events, e => e.Kind == TransferKind.Uploaded && e.Blob.Digest == image.Layers[1].Descriptor.Digest);
@@ -55,7 +55,7 @@ public sealed class RegistryPushTests
         var destination = $"{proxy.Host}/copied/gen:v1";
 
         var events = new List<TransferEvent>();
-        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new InlineProgressRecorder(events));
+        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new TransferRecorder(events));
 
         Assert.Equal(3, proxy.BlobUploads); // base layer streamed across, new layer, config
         Assert.DoesNotContain(events, e => e.Kind == TransferKind.Mounted);
@@ -68,7 +68,7 @@ public sealed class RegistryPushTests
 
         proxy.Reset();
         events.Clear();
-        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new InlineProgressRecorder(events));
+        await new RegistryImageSink(client).WriteImageAsync(image, [destination], new TransferRecorder(events));
 
         Assert.Equal(0, proxy.BlobUploads);
         Assert.DoesNotContain(proxy.Requests, r => r.Method == "POST");
@@ -145,10 +145,16 @@ public sealed class RegistryPushTests
     }
 }
 
-internal sealed class InlineProgressRecorder(List<TransferEvent> events) : IProgress<TransferEvent>
+/// <summary>Keeps the transfers a sink reports in <paramref name="events"/>; the other events are not looked at.</summary>
+internal sealed class TransferRecorder(List<TransferEvent> events) : IEvents
 {
-    public void Report(TransferEvent value)
+    public void Transfer(TransferEvent transfer)
     {
-        lock (events) events.Add(value);
+        lock (events) events.Add(transfer);
     }
+
+    public void Info(string message) { }
+    public void Debug(string message) { }
+    public void Waiting(string notice) { }
+    public void Request(string line) { }
 }

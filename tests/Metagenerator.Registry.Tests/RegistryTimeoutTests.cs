@@ -1,4 +1,5 @@
 using Metagenerator.Oci;
+using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
 using Metagenerator.TestSupport.Tiers;
 
@@ -18,13 +19,12 @@ public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>,
 
     public ValueTask DisposeAsync() => _proxy.DisposeAsync();
 
-    private RegistryOptions Options(List<string>? waiting = null) => new()
+    private RegistryOptions Options() => new()
     {
         InsecureRegistries = new HashSet<string> { _proxy.Host },
         RequestTimeout = TimeSpan.FromSeconds(2),
         IdleTimeout = TimeSpan.FromSeconds(2),
         WaitNoticeAfter = TimeSpan.FromMilliseconds(300),
-        Waiting = waiting is null ? null : line => { lock (waiting) waiting.Add(line); },
     };
 
     [NeedsToolsFact("docker-registry", "skopeo")]
@@ -46,8 +46,8 @@ public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>,
     [NeedsToolsFact("docker-registry", "skopeo")]
     public async Task A_registry_that_never_answers_is_announced_while_waiting_and_then_reported()
     {
-        var waiting = new List<string>();
-        using var client = new RegistryClient(Options(waiting));
+        var events = new RecordedEvents();
+        using var client = new RegistryClient(Options(), events);
         _proxy.Inject(r => r.Path.Contains("/manifests/"), new Fault.Hang());
 
         var e = await Assert.ThrowsAsync<RegistryException>(() => new RegistryImageSource(client).ReadImageAsync($"{_proxy.Host}/base:1", Platform.LinuxAmd64).WaitAsync(HangGuard));
@@ -55,7 +55,7 @@ public sealed class RegistryTimeoutTests : IClassFixture<PlainRegistryWithBase>,
         Assert.Contains($"reading manifest 1 from {_proxy.Host}/base", e.Message);
         Assert.Contains("did not answer within 2 s", e.Message);
         Assert.IsType<TimeoutException>(e.InnerException);
-        lock (waiting) Assert.Contains(waiting, l => l.Contains($"waiting for {_proxy.Host}") && l.Contains("reading manifest 1"));
+        Assert.Contains(events.Waits, l => l.Contains($"waiting for {_proxy.Host}") && l.Contains("reading manifest 1"));
     }
 
     [NeedsToolsFact("docker-registry", "skopeo")]

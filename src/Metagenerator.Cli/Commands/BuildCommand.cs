@@ -116,11 +116,11 @@ internal static class BuildCommand
             Push = !parse.GetValue(NoPush),
             TarPath = parse.GetValue(TarPath) is { } tar ? InWorkspace(tar) : null,
             OciLayout = parse.GetValue(OciLayoutDir) is { } layout ? InWorkspace(layout) : null,
-            Registry = RegistryAccess.Bind(parse, workspace, credentials, verbosity >= Verbosity.Trace ? reporter.Trace : null),
+            Registry = RegistryAccess.Bind(parse, workspace, credentials),
             ScratchDirectory = Path.GetTempPath(),
         };
 
-        var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct, reporter.Debug);
+        var result = await GeneratorBuild.RunAsync(request, reporter, ct);
 
         if (parse.GetValue(DigestFile) is { } digestFile)
             await WriteTextAsync(InWorkspace(digestFile), result.Digest.ToString(), ct);

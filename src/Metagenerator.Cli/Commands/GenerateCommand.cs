@@ -90,8 +90,8 @@ internal static class GenerateCommand
 
         using var engine = new DockerEngineClient(EngineEndpoint.Parse(Environment.GetEnvironmentVariable("DOCKER_HOST")));
         reporter.Info($"generate: Docker engine {await engine.VersionAsync(ct)} at {engine.Endpoint.Description}");
-        var registryOptions = RegistryAccess.Bind(parse, workspace, credentials, verbosity >= Verbosity.Trace ? reporter.Trace : null);
-        using var client = new RegistryClient(registryOptions);
+        var registryOptions = RegistryAccess.Bind(parse, workspace, credentials);
+        using var client = new RegistryClient(registryOptions, reporter);
         var inspector = new GeneratorInspector(client);
 
         using var scratch = manifest is null ? null : new ScratchDirectory();
@@ -147,7 +147,7 @@ internal static class GenerateCommand
         using var stderr = new RedactingRelay(Console.Error, redaction);
         var run = await new GeneratorRunner(engine).RunAsync(request, options,
             (stream, bytes) => (stream == ContainerStream.StdErr ? stderr : stdout).Write(bytes.Span),
-            line => reporter.Info("generate: " + line), ct);
+            new PrefixedEvents(reporter, "generate: "), ct);
         stdout.Flush();
         stderr.Flush();
 
@@ -195,7 +195,7 @@ internal static class GenerateCommand
             Registry = registry,
             ScratchDirectory = scratch,
         };
-        var result = await GeneratorBuild.RunAsync(request, reporter, reporter.Info, ct, reporter.Debug);
+        var result = await GeneratorBuild.RunAsync(request, reporter, ct);
         var image = GeneratorBuild.Destinations(request)[0].ToString();
         await using (var archive = File.OpenRead(tar))
             await engine.LoadAsync(archive, ct);

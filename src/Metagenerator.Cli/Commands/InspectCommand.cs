@@ -42,7 +42,7 @@ internal static class InspectCommand
         var manifest = manifestPath is null ? null : ManifestLoader.Load(Path.GetFullPath(manifestPath, workspace));
         var credentials = RegistryAccess.Credentials(parse, workspace);
         reporter.Debug($"credentials: {credentials.Description}");
-        using var client = new RegistryClient(RegistryAccess.Bind(parse, workspace, credentials, verbosity >= Verbosity.Trace ? reporter.Trace : null));
+        using var client = new RegistryClient(RegistryAccess.Bind(parse, workspace, credentials), reporter);
 
         var inspector = new GeneratorInspector(client);
         var inspection = await inspector.InspectAsync(parse.GetValue(Reference)!, ct);

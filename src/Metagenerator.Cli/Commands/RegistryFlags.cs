@@ -39,7 +39,7 @@ internal sealed class RegistryFlags
     }
 
     /// <summary>The registry options the flags give; relative paths are taken from <paramref name="workspace"/>.</summary>
-    public RegistryOptions Bind(ParseResult parse, string workspace, ICredentialProvider credentials, Action<string>? log)
+    public RegistryOptions Bind(ParseResult parse, string workspace, ICredentialProvider credentials)
     {
         if (parse.GetValue(PushRetry) < 0) throw new UsageException("--push-retry must be 0 or more");
         return new RegistryOptions
@@ -52,8 +52,6 @@ internal sealed class RegistryFlags
                 .ToDictionary(p => p.Key, p => Path.GetFullPath(p.Value, workspace), StringComparer.OrdinalIgnoreCase),
             PushRetry = parse.GetValue(PushRetry),
             Credentials = credentials,
-            // One line per request (method, host, path, status, time); the client never puts headers or bodies in it.
-            Log = log,
         };
     }
 

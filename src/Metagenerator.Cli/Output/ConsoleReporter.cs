@@ -3,12 +3,12 @@ using Metagenerator.Oci.Text;
 
 namespace Metagenerator.Cli.Output;
 
-/// <summary>Writes diagnostics to stderr by level and shows blob transfer progress.</summary>
+/// <summary>The CLI's <see cref="IEvents"/>: writes diagnostics to stderr by level and shows blob transfer progress.</summary>
 /// <remarks>
-/// Errors are not written here: the CLI prints them whatever the level. On a terminal one line per blob is rewritten in place; otherwise each blob gets plain lines when it
+/// Steps and waiting notices are info, details debug, registry requests trace. Errors are not written here: the CLI prints them whatever the level. On a terminal one line per blob is rewritten in place; otherwise each blob gets plain lines when it
 /// starts and finishes, so CI logs stay readable. Results (references, labels) go to stdout, never here.
 /// </remarks>
-public sealed class ConsoleReporter : IProgress<TransferEvent>
+public sealed class ConsoleReporter : IEvents
 {
     private readonly TextWriter _err;
     private readonly bool _interactive;
@@ -50,6 +50,12 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
 
     public void Trace(string message) => Write(Verbosity.Trace, message);
 
+    /// <inheritdoc/>
+    public void Waiting(string notice) => Info(notice);
+
+    /// <inheritdoc/>
+    public void Request(string line) => Trace(line);
+
     private void Write(Verbosity level, string message)
     {
         if (level > Verbosity) return;
@@ -59,7 +65,8 @@ public sealed class ConsoleReporter : IProgress<TransferEvent>
     }
 
     /// <inheritdoc/>
-    public void Report(TransferEvent value)
+    /// <remarks>Its lines hold only a digest and sizes, so they skip the redaction (it would escape the terminal's <c>\r</c>).</remarks>
+    public void Transfer(TransferEvent value)
     {
         lock (_gate)
         {

@@ -20,7 +20,7 @@ public sealed class DockerArchiveSink(string path) : IImageSink
     public string Path { get; } = System.IO.Path.GetFullPath(path);
 
     /// <summary>Writes the archive; <paramref name="tags"/> are image references such as <c>localhost:5000/example-generator:v3</c> (they become <c>RepoTags</c>).</summary>
-    public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default)
+    public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IEvents? events = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         var repoTags = tags.Select(RepoTag).ToList();
@@ -38,7 +38,7 @@ public sealed class DockerArchiveSink(string path) : IImageSink
             var blobPath = BlobPath(layer.Descriptor.Digest);
             layerPaths.Add(blobPath);
             if (!written.Add(layer.Descriptor.Digest)) continue; // the same layer twice is stored once
-            await CopyLayerAsync(tar, file, blobPath, layer, progress, ct).ConfigureAwait(false);
+            await CopyLayerAsync(tar, file, blobPath, layer, events, ct).ConfigureAwait(false);
         }
         var configPath = BlobPath(image.Manifest.Config.Digest);
         WriteBytes(tar, file, configPath, image.ConfigBytes.ToArray());
@@ -73,14 +73,14 @@ public sealed class DockerArchiveSink(string path) : IImageSink
         tar.WritePadding(content.Length);
     }
 
-    private static async Task CopyLayerAsync(ReproducibleTarWriter tar, Stream output, string name, ILayer layer, IProgress<TransferEvent>? progress, CancellationToken ct)
+    private static async Task CopyLayerAsync(ReproducibleTarWriter tar, Stream output, string name, ILayer layer, IEvents? events, CancellationToken ct)
     {
         var descriptor = layer.Descriptor;
         tar.WriteFileHeader(name, descriptor.Size, 0x1A4);
         await using (var source = await layer.OpenCompressedAsync(ct).ConfigureAwait(false))
-            await BlobCopy.CopyVerifiedAsync(source, output, descriptor, BlobCopy.OriginOf(layer), progress, ct).ConfigureAwait(false);
+            await BlobCopy.CopyVerifiedAsync(source, output, descriptor, BlobCopy.OriginOf(layer), events, ct).ConfigureAwait(false);
         tar.WritePadding(descriptor.Size);
-        progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
+        events?.Transfer(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
     }
 
     private static byte[] ManifestJson(string configPath, IReadOnlyList<string> repoTags, IReadOnlyList<string> layerPaths)

@@ -20,7 +20,7 @@ internal static class BlobCopy
     /// </summary>
     /// <exception cref="BlobContentMismatchException">The content has another digest or size; <paramref name="origin"/> names the source.</exception>
     public static async Task CopyVerifiedAsync(
-        Stream source, Stream destination, Descriptor descriptor, string origin, IProgress<TransferEvent>? progress, CancellationToken ct)
+        Stream source, Stream destination, Descriptor descriptor, string origin, IEvents? events, CancellationToken ct)
     {
         using var hashing = new HashingWriteStream(destination, leaveOpen: true);
         var buffer = new byte[BufferSize];
@@ -30,7 +30,7 @@ internal static class BlobCopy
             if (hashing.BytesWritten + n > descriptor.Size)
                 throw new BlobContentMismatchException(origin, descriptor, default, hashing.BytesWritten + n);
             hashing.Write(buffer, 0, n);
-            progress?.Report(new TransferEvent(descriptor, TransferKind.Uploading, hashing.BytesWritten));
+            events?.Transfer(new TransferEvent(descriptor, TransferKind.Uploading, hashing.BytesWritten));
         }
         var actual = hashing.GetDigest();
         if (actual != descriptor.Digest || hashing.BytesWritten != descriptor.Size)

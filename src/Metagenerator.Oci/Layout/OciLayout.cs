@@ -80,7 +80,7 @@ public sealed class OciLayout : IImageSource, IImageSink
     }
 
     /// <summary>Writes the blobs that are not already present, then adds (or moves) each tag in <c>index.json</c> to this image.</summary>
-    public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IProgress<TransferEvent>? progress = null, CancellationToken ct = default)
+    public async Task WriteImageAsync(IImage image, IReadOnlyList<string> tags, IEvents? events = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(image);
         System.IO.Directory.CreateDirectory(Path.Combine(Directory, "blobs", "sha256"));
@@ -88,15 +88,15 @@ public sealed class OciLayout : IImageSource, IImageSink
         if (!File.Exists(layoutFile)) await File.WriteAllTextAsync(layoutFile, LayoutFileContent, ct).ConfigureAwait(false);
 
         foreach (var layer in image.Layers)
-            await WriteBlobAsync(layer.Descriptor, BlobCopy.OriginOf(layer), () => layer.OpenCompressedAsync(ct), progress, ct).ConfigureAwait(false);
-        await WriteBytesBlobAsync(image.Manifest.Config, image.ConfigBytes, progress, ct).ConfigureAwait(false);
+            await WriteBlobAsync(layer.Descriptor, BlobCopy.OriginOf(layer), () => layer.OpenCompressedAsync(ct), events, ct).ConfigureAwait(false);
+        await WriteBytesBlobAsync(image.Manifest.Config, image.ConfigBytes, events, ct).ConfigureAwait(false);
         var manifestDescriptor = new Descriptor
         {
             MediaType = image.Manifest.MediaType,
             Digest = Digest.Sha256(image.ManifestBytes.Span),
             Size = image.ManifestBytes.Length,
         };
-        await WriteBytesBlobAsync(manifestDescriptor, image.ManifestBytes, progress, ct).ConfigureAwait(false);
+        await WriteBytesBlobAsync(manifestDescriptor, image.ManifestBytes, events, ct).ConfigureAwait(false);
 
         // index.json is updated last, so a tag never points at an image with missing blobs.
         var index = await ReadIndexAsync(ct).ConfigureAwait(false) ?? new ImageIndex { MediaType = MediaTypes.OciIndex, Manifests = [] };
@@ -177,15 +177,15 @@ public sealed class OciLayout : IImageSource, IImageSink
         return bytes;
     }
 
-    private Task WriteBytesBlobAsync(Descriptor descriptor, ReadOnlyMemory<byte> bytes, IProgress<TransferEvent>? progress, CancellationToken ct) =>
-        WriteBlobAsync(descriptor, "the image in memory", () => Task.FromResult<Stream>(new MemoryStream(bytes.ToArray(), writable: false)), progress, ct);
+    private Task WriteBytesBlobAsync(Descriptor descriptor, ReadOnlyMemory<byte> bytes, IEvents? events, CancellationToken ct) =>
+        WriteBlobAsync(descriptor, "the image in memory", () => Task.FromResult<Stream>(new MemoryStream(bytes.ToArray(), writable: false)), events, ct);
 
-    private async Task WriteBlobAsync(Descriptor descriptor, string origin, Func<Task<Stream>> open, IProgress<TransferEvent>? progress, CancellationToken ct)
+    private async Task WriteBlobAsync(Descriptor descriptor, string origin, Func<Task<Stream>> open, IEvents? events, CancellationToken ct)
     {
         var path = BlobPath(descriptor.Digest);
         if (File.Exists(path) && new FileInfo(path).Length == descriptor.Size)
         {
-            progress?.Report(new TransferEvent(descriptor, TransferKind.Exists, 0));
+            events?.Transfer(new TransferEvent(descriptor, TransferKind.Exists, 0));
             return;
         }
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -194,9 +194,9 @@ public sealed class OciLayout : IImageSource, IImageSink
         {
             await using (var source = await open().ConfigureAwait(false))
             await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
-                await BlobCopy.CopyVerifiedAsync(source, file, descriptor, origin, progress, ct).ConfigureAwait(false);
+                await BlobCopy.CopyVerifiedAsync(source, file, descriptor, origin, events, ct).ConfigureAwait(false);
             File.Move(temp, path, overwrite: true);
-            progress?.Report(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
+            events?.Transfer(new TransferEvent(descriptor, TransferKind.Uploaded, descriptor.Size));
         }
         finally
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Security;
+using Metagenerator.Oci;
 
 namespace Metagenerator.Registry.Http;
 
@@ -17,9 +18,10 @@ internal sealed class RegistryHttp : IDisposable
     private readonly AuthHandler _auth;
     private readonly ConcurrentDictionary<string, string> _unanswered = new(StringComparer.OrdinalIgnoreCase);
 
-    public RegistryHttp(RegistryOptions options, TimeProvider time)
+    public RegistryHttp(RegistryOptions options, TimeProvider time, IEvents events)
     {
         Options = options;
+        Events = events;
         Tls = new RegistryTlsPolicy(options);
         // A transport given in the options (an in-process registry in tests) replaces only the sockets; the handlers above stay.
         HttpMessageHandler sockets = options.Transport is { } transport ? new BorrowedHandler(transport) : new SocketsHttpHandler
@@ -32,7 +34,7 @@ internal sealed class RegistryHttp : IDisposable
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = Tls.Validate },
         };
         _auth = new AuthHandler(options.Credentials, options.IsPlainHttp, new RedirectHandler(sockets), time);
-        _http = new HttpClient(new RetryHandler(options, _auth))
+        _http = new HttpClient(new RetryHandler(options, events, _auth))
         {
             Timeout = Timeout.InfiniteTimeSpan,
             // Bodies are read with BoundedBody; this only guards a buffered read that slipped through.
@@ -42,6 +44,9 @@ internal sealed class RegistryHttp : IDisposable
     }
 
     public RegistryOptions Options { get; }
+
+    /// <summary>Where request lines and waiting notices go.</summary>
+    public IEvents Events { get; }
 
     public RegistryTlsPolicy Tls { get; }
 
@@ -74,24 +79,24 @@ internal sealed class RegistryHttp : IDisposable
         try
         {
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-            Options.Log?.Invoke($"{what} -> {(int)response.StatusCode} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
+            Events.Request($"{what} -> {(int)response.StatusCode} ({Stopwatch.GetElapsedTime(started).TotalMilliseconds:0} ms)");
             return response;
         }
         catch (RegistryException e)
         {
-            Options.Log?.Invoke($"{what} -> failed: {e.Message}");
+            Events.Request($"{what} -> failed: {e.Message}");
             throw;
         }
         catch (HttpRequestException e) when (e.InnerException is RegistryException fromBody)
         {
             // The body being sent failed (a blob streamed from another registry): that failure is the one to report.
-            Options.Log?.Invoke($"{what} -> failed: {fromBody.Message}");
+            Events.Request($"{what} -> failed: {fromBody.Message}");
             throw fromBody;
         }
         catch (Exception e) when (e is HttpRequestException or TimeoutException or IOException || (e is OperationCanceledException && !ct.IsCancellationRequested))
         {
             var error = NetworkError(e, ctx);
-            Options.Log?.Invoke($"{what} -> failed: {error.Message}");
+            Events.Request($"{what} -> failed: {error.Message}");
             // An upload's own retries (--push-retry) are the uploader's to make: only a request no retry is left for trips this.
             if (request.Options.TryGetValue(RequestDeadline.Unanswered, out var unanswered) && unanswered && !ctx.RetriedByUploader) _unanswered.TryAdd(ctx.Registry, error.Message);
             throw error;

@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using Metagenerator.Oci;
 
 namespace Metagenerator.Registry.Http;
 
 /// <summary>
 /// Bounds one attempt of a request: cancels it when a streamed body stops moving for <see cref="RegistryOptions.IdleTimeout"/>
 /// or the answer takes longer than <see cref="RegistryOptions.RequestTimeout"/> once everything is sent, and tells
-/// <see cref="RegistryOptions.Waiting"/> what is being waited for while the answer is late.
+/// <see cref="IEvents.Waiting"/> what is being waited for while the answer is late.
 /// </summary>
 internal sealed class RequestDeadline : IDisposable
 {
@@ -14,6 +15,7 @@ internal sealed class RequestDeadline : IDisposable
 
     private readonly CancellationTokenSource _cts;
     private readonly RegistryOptions _options;
+    private readonly IEvents _events;
     private readonly string _authority;
     private readonly string _operation;
     private readonly long _started = Stopwatch.GetTimestamp();
@@ -21,9 +23,10 @@ internal sealed class RequestDeadline : IDisposable
     private ITimer? _notice;
     private bool _disposed;
 
-    public RequestDeadline(RegistryOptions options, string authority, string operation, bool streamedBody, CancellationToken ct)
+    public RequestDeadline(RegistryOptions options, IEvents events, string authority, string operation, bool streamedBody, CancellationToken ct)
     {
         _options = options;
+        _events = events;
         _authority = authority;
         _operation = operation;
         _cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -50,7 +53,8 @@ internal sealed class RequestDeadline : IDisposable
         AwaitingAnswer = true;
         lock (_lock)
         {
-            if (_disposed || _notice is not null || _options.Waiting is null) return;
+            // Nobody listening: no timer to arm.
+            if (_disposed || _notice is not null || ReferenceEquals(_events, IEvents.None)) return;
             _notice = TimeProvider.System.CreateTimer(_ => Announce(), null, _options.WaitNoticeAfter, _options.WaitNoticeAfter);
         }
     }
@@ -66,7 +70,7 @@ internal sealed class RequestDeadline : IDisposable
     }
 
     private void Announce() =>
-        _options.Waiting?.Invoke($"waiting for {_authority}: {_operation} ({Stopwatch.GetElapsedTime(_started).TotalSeconds:0} s so far)");
+        _events.Waiting($"waiting for {_authority}: {_operation} ({Stopwatch.GetElapsedTime(_started).TotalSeconds:0} s so far)");
 
     internal static string Seconds(TimeSpan t) => $"{t.TotalSeconds:0.#} s";
 

@@ -1,3 +1,5 @@
+using Metagenerator.Oci;
+
 namespace Metagenerator.Registry.Http;
 
 /// <summary>
@@ -8,8 +10,13 @@ namespace Metagenerator.Registry.Http;
 internal sealed class RetryHandler : DelegatingHandler
 {
     private readonly RegistryOptions _options;
+    private readonly IEvents _events;
 
-    public RetryHandler(RegistryOptions options, HttpMessageHandler inner) : base(inner) => _options = options;
+    public RetryHandler(RegistryOptions options, IEvents events, HttpMessageHandler inner) : base(inner)
+    {
+        _options = options;
+        _events = events;
+    }
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
     {
@@ -19,7 +26,7 @@ internal sealed class RetryHandler : DelegatingHandler
         for (var attempt = 0; ; attempt++)
         {
             var canRetry = retriable && attempt < _options.PushRetry;
-            using var deadline = new RequestDeadline(_options, request.RequestUri!.Authority, ctx?.Operation ?? request.Method.Method, streamedBody: watch is not null, ct);
+            using var deadline = new RequestDeadline(_options, _events, request.RequestUri!.Authority, ctx?.Operation ?? request.Method.Method, streamedBody: watch is not null, ct);
             watch?.Attach(deadline);
             HttpResponseMessage response;
             try

@@ -36,13 +36,13 @@ public sealed class RebuildReuseUnitTests
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/rebuild/gen:v3"), null, _ => { });
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/rebuild/gen:v3"));
         var uploadsAfterFirst = Uploads;
         Assert.True(uploadsAfterFirst > 0, "the first build uploads the new layers and config");
 
         // A fresh checkout: new file times, same content.
         File.SetLastWriteTimeUtc(Path.Combine(source, "model/simulate.py"), DateTime.UtcNow.AddDays(-3));
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/rebuild/gen:v3"), null, _ => { });
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/rebuild/gen:v3"));
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.All(first.NewLayers, l => Assert.False(l.Reused));
@@ -57,12 +57,12 @@ public sealed class RebuildReuseUnitTests
         using var dir = new TempDirectory();
         var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", Host));
         var source = TestModels.WriteModelSource(dir, manifest);
-        var first = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/onechange/gen:v3"), null, _ => { });
+        var first = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/onechange/gen:v3"));
 
         File.WriteAllText(Path.Combine(source, "model/simulate.py"), "print('simulating v2')\n");
-        var uploaded = new List<Descriptor>();
-        var second = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/onechange/gen:v3"),
-            new SyncProgress(e => { if (e.Kind == TransferKind.Uploaded) lock (uploaded) uploaded.Add(e.Blob); }), _ => { });
+        var events = new RecordedEvents();
+        var second = await GeneratorBuild.RunAsync(Request(manifest, source, $"{Host}/onechange/gen:v3"), events);
+        var uploaded = events.Transfers.Where(e => e.Kind == TransferKind.Uploaded).Select(e => e.Blob).ToList();
 
         Assert.NotEqual(first.Digest, second.Digest);
         var smallFiles = second.NewLayers.Single(l => l.Files.Contains("workspace/model-src/model/simulate.py"));
@@ -74,9 +74,4 @@ public sealed class RebuildReuseUnitTests
         ImageValidator.AssertValid(_registry, "onechange/gen", "v3");
     }
 
-    /// <summary>Reports synchronously (Progress&lt;T&gt; posts to the thread pool and may run after the call returns).</summary>
-    private sealed class SyncProgress(Action<TransferEvent> report) : IProgress<TransferEvent>
-    {
-        public void Report(TransferEvent value) => report(value);
-    }
 }

@@ -35,12 +35,12 @@ public sealed class ReusedLayerDiffIdUnitTests
         };
         // The primary destination (GENERATOR_REGISTRY/NAME:VERSION) is the one a rebuild reuses layers from.
         var destination = GeneratorBuild.Destinations(request)[0];
-        var first = await GeneratorBuild.RunAsync(request, null, _ => { });
+        var first = await GeneratorBuild.RunAsync(request);
         // The tag now names an image whose blobs are the first build's, but whose config states another diffID for its top layer.
         var lie = Digest.Sha256("not the layer's tar"u8);
         LieAboutTopDiffId(destination.Repository, destination.Tag!, lie);
 
-        var second = await GeneratorBuild.RunAsync(request, null, _ => { });
+        var second = await GeneratorBuild.RunAsync(request);
 
         Assert.All(second.NewLayers, l => Assert.True(l.Reused, l.Contents));
         Assert.Equal(first.NewLayers.Select(l => l.DiffId), second.NewLayers.Select(l => l.DiffId));

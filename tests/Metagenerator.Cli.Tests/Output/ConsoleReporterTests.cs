@@ -13,10 +13,10 @@ public class ConsoleReporterTests
     {
         var output = new StringWriter();
         var reporter = new ConsoleReporter(verbosity, output, interactive);
-        reporter.Report(new TransferEvent(Blob, TransferKind.Uploading, 0));
-        reporter.Report(new TransferEvent(Blob, TransferKind.Uploading, 1024));
-        reporter.Report(new TransferEvent(Blob, TransferKind.Uploading, 2048));
-        reporter.Report(new TransferEvent(Blob, TransferKind.Uploaded, 2048));
+        reporter.Transfer(new TransferEvent(Blob, TransferKind.Uploading, 0));
+        reporter.Transfer(new TransferEvent(Blob, TransferKind.Uploading, 1024));
+        reporter.Transfer(new TransferEvent(Blob, TransferKind.Uploading, 2048));
+        reporter.Transfer(new TransferEvent(Blob, TransferKind.Uploaded, 2048));
         reporter.Info("done");
         Assert.Equal(1, reporter.Uploaded);
         Assert.Equal(2048, reporter.UploadedBytes);

@@ -22,9 +22,9 @@ public class LayerSummaryTests
     {
         var output = new StringWriter();
         var reporter = new ConsoleReporter(verbosity, output, interactive: false);
-        reporter.Report(new TransferEvent(Data.Descriptor, TransferKind.Exists, 0));
-        reporter.Report(new TransferEvent(Code.Descriptor, TransferKind.Uploaded, Code.Descriptor.Size));
-        reporter.Report(new TransferEvent(Script.Descriptor, TransferKind.Exists, 0));
+        reporter.Transfer(new TransferEvent(Data.Descriptor, TransferKind.Exists, 0));
+        reporter.Transfer(new TransferEvent(Code.Descriptor, TransferKind.Uploaded, Code.Descriptor.Size));
+        reporter.Transfer(new TransferEvent(Script.Descriptor, TransferKind.Exists, 0));
         output.GetStringBuilder().Clear();
         LayerSummary.Write(reporter, [Data, Code, Script], pushed);
         return output.ToString().Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);

@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Metagenerator.Oci;
+using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.InProcess;
 
 namespace Metagenerator.Registry.Tests.Unit;
@@ -19,7 +19,11 @@ internal sealed class InProcessSetup
 
     public string BaseRef { get; }
 
-    public ConcurrentQueue<string> Log { get; } = new();
+    /// <summary>What the clients of <see cref="Client"/> reported.</summary>
+    public RecordedEvents Events { get; } = new();
+
+    /// <summary>One line per request the clients of <see cref="Client"/> sent.</summary>
+    public IReadOnlyList<string> Log => Events.Requests;
 
     public RegistryOptions Options(ICredentialProvider? credentials = null, int retry = 0) => new()
     {
@@ -27,10 +31,9 @@ internal sealed class InProcessSetup
         Credentials = credentials ?? AnonymousCredentials.Instance,
         PushRetry = retry,
         RetryBaseDelay = TimeSpan.FromMilliseconds(1),
-        Log = Log.Enqueue,
     };
 
-    public RegistryClient Client(ICredentialProvider? credentials = null, int retry = 0) => new(Options(credentials, retry));
+    public RegistryClient Client(ICredentialProvider? credentials = null, int retry = 0) => new(Options(credentials, retry), Events);
 
     /// <summary>The base image plus <paramref name="layers"/> new random layers, read through <paramref name="client"/>.</summary>
     public async Task<TestImage> ImageAsync(RegistryClient client, int layers = 1, int layerSize = 64 * 1024)

@@ -36,7 +36,7 @@ public sealed class SinkUnitTests
         var uploadsBefore = _setup.Count("POST", "/v2/gen/blobs/uploads");
         var events = new List<TransferEvent>();
 
-        await new RegistryImageSink(client).WriteImageAsync(image, [$"{InProcessSetup.Host}/gen:2"], new InlineProgressRecorder(events));
+        await new RegistryImageSink(client).WriteImageAsync(image, [$"{InProcessSetup.Host}/gen:2"], new TransferRecorder(events));
 
         Assert.Equal(uploadsBefore, _setup.Count("POST", "/v2/gen/blobs/uploads"));
         Assert.All(events, e => Assert.Equal(TransferKind.Exists, e.Kind));
@@ -51,7 +51,7 @@ public sealed class SinkUnitTests
         var image = await _setup.ImageAsync(client, layers: 2);
         var events = new List<TransferEvent>();
 
-        await new RegistryImageSink(client).WriteImageAsync(image, [$"{InProcessSetup.Host}/gen/a:1", $"{InProcessSetup.Host}/gen/b:1"], new InlineProgressRecorder(events));
+        await new RegistryImageSink(client).WriteImageAsync(image, [$"{InProcessSetup.Host}/gen/a:1", $"{InProcessSetup.Host}/gen/b:1"], new TransferRecorder(events));
 
         ImageValidator.AssertValid(Registry, "gen/a", "1");
         ImageValidator.AssertValid(Registry, "gen/b", "1");

@@ -131,7 +131,7 @@ public sealed class TransportUnitTests
     public async Task A_monolithic_upload_refused_with_413_falls_back_to_chunks_in_order()
     {
         Registry.RefuseMonolithicUploads = true;
-        using var client = new RegistryClient(_setup.Options()) { ChunkSize = 64 * 1024 };
+        using var client = new RegistryClient(_setup.Options(), _setup.Events) { ChunkSize = 64 * 1024 };
         var image = await _setup.ImageAsync(client, layerSize: 200 * 1024);
 
         await new RegistryImageSink(client).WriteImageAsync(image, [$"{InProcessSetup.Host}/faults:chunked"]);
