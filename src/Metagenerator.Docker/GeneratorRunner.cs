@@ -69,7 +69,7 @@ public sealed class GeneratorRunner(DockerEngineClient engine)
     }
 
     /// <summary>Pulls (when asked), runs and removes the generator; <paramref name="onOutput"/> gets its output as it comes,
-    /// <paramref name="events"/> an <see cref="IEvents.Info"/> line per step.</summary>
+    /// <paramref name="events"/> an <see cref="IEvents.Info"/> line per step and the engine's pull progress at <see cref="IEvents.Debug"/>.</summary>
     public async Task<GeneratorRunResult> RunAsync(ModelApiRequest request, GeneratorRunOptions options,
         Func<ContainerStream, ReadOnlyMemory<byte>, ValueTask> onOutput, IEvents? events = null, CancellationToken ct = default)
     {
@@ -80,7 +80,7 @@ public sealed class GeneratorRunner(DockerEngineClient engine)
             var reference = ImageReference.Parse(options.Image);
             var repository = reference.Registry == ImageReference.DockerHub ? reference.Repository : $"{reference.Registry}/{reference.Repository}";
             events.Info($"pulling {options.Image}{(options.PullAuth is null ? " (no credentials for its registry)" : " with the credentials of config.json")}");
-            await engine.PullAsync(repository, reference.ManifestReference, options.PullAuth, null, ct).ConfigureAwait(false);
+            await engine.PullAsync(repository, reference.ManifestReference, options.PullAuth, events.Debug, ct).ConfigureAwait(false);
         }
 
         var id = await engine.CreateContainerAsync(ContainerFor(request, options), ct).ConfigureAwait(false);
