@@ -98,6 +98,9 @@ public sealed partial class EngineFixture : IAsyncLifetime
             },
         });
 
+    /// <summary>What <c>docker build -t metagenerator .</c> printed (its RUN's <c>dotnet publish</c> included), once built.</summary>
+    public string MetageneratorBuildOutput { get; private set; } = "";
+
     /// <summary>The <c>metagenerator</c> image, built from the repository's Dockerfile with <c>docker build</c>.</summary>
     public Task MetageneratorImageAsync() => _metagenerator.Value;
 
@@ -138,6 +141,7 @@ public sealed partial class EngineFixture : IAsyncLifetime
         var build = await Engine.DockerAsync(["build", "--network", "host", "-t", MetageneratorImage, "."],
             workingDirectory: RepositoryRoot(), timeout: TimeSpan.FromMinutes(30));
         build.EnsureSuccess();
+        MetageneratorBuildOutput = build.StdOut + build.StdErr;
         Timings["docker build -t metagenerator ."] = DateTime.UtcNow - started;
     }
 
