@@ -102,7 +102,8 @@ public sealed partial class EngineFixture
         var clientArgs = mtls
             ? new[] { "--tlscacert", Path.Combine(clientDir!, "ca.pem"), "--tlscert", Path.Combine(clientDir!, "client.pem"), "--tlskey", Path.Combine(clientDir!, "client.key") }
             : [];
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: the other engine collections build and run at the same time on the same 2 cores.
+        var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
             var probe = await ExternalTool.RunAsync(buildctl, ["--addr", address, .. clientArgs, "debug", "workers"], timeout: TimeSpan.FromSeconds(20));
