@@ -8,10 +8,11 @@ using Metagenerator.TestSupport.Registry;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>
-/// The engine tests run as three collections at once (xunit runs collections in parallel, a collection's tests one after
+/// The engine tests run as four collections at once (xunit runs collections in parallel, a collection's tests one after
 /// another), all on the same engine and registry (<see cref="EngineFixture"/>), grouped so the long one-time steps
 /// overlap: <c>generate</c> runs the built program and needs no metagenerator image, so its tests run while
-/// <c>docker build -t metagenerator .</c> runs for the others; the kaniko and BuildKit tests wait on their own stand-ins.
+/// <c>docker build -t metagenerator .</c> runs for the others, which meanwhile push their own builder's stand-in (and
+/// start buildkitd); once the image is there, the buildah, kaniko and BuildKit tests run side by side.
 /// Tests of different collections never share a repository name, and a test that counts containers counts only those
 /// of its own generator image.
 /// </summary>
@@ -23,8 +24,11 @@ public static class EngineCollections
     /// <summary>The metagenerator image, and buildah and docker generators it builds, run as the Model API runs them.</summary>
     public const string Image = "engine: metagenerator image, buildah and docker generators";
 
-    /// <summary>kaniko and BuildKit generators built by the metagenerator image.</summary>
-    public const string KanikoBuildKit = "engine: kaniko and BuildKit generators";
+    /// <summary>kaniko generators built by the metagenerator image.</summary>
+    public const string Kaniko = "engine: kaniko generators";
+
+    /// <summary>BuildKit generators built by the metagenerator image, daemonless and with buildkitd.</summary>
+    public const string BuildKit = "engine: BuildKit generators";
 }
 
 [CollectionDefinition(EngineCollections.Generate)]
@@ -33,8 +37,11 @@ public sealed class EngineGenerateCollection : ICollectionFixture<EngineFixture>
 [CollectionDefinition(EngineCollections.Image)]
 public sealed class EngineImageCollection : ICollectionFixture<EngineFixture>;
 
-[CollectionDefinition(EngineCollections.KanikoBuildKit)]
-public sealed class EngineKanikoBuildKitCollection : ICollectionFixture<EngineFixture>;
+[CollectionDefinition(EngineCollections.Kaniko)]
+public sealed class EngineKanikoCollection : ICollectionFixture<EngineFixture>;
+
+[CollectionDefinition(EngineCollections.BuildKit)]
+public sealed class EngineBuildKitCollection : ICollectionFixture<EngineFixture>;
 
 /// <summary>
 /// A private dockerd and a TLS registry with Basic auth on 127.0.0.1 (as a Model API installation has), the user's
