@@ -10,7 +10,7 @@ namespace Metagenerator.Engine.Tests;
 /// through <c>--registry-certificate</c>; without them, and with an unreadable credentials file, it stops before any
 /// build and says what the run needs.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.BuildKit)]
 [Tier(Tier.Engine)]
 public class BuildKitDaemonlessTests(EngineFixture fixture)
 {

@@ -8,7 +8,7 @@ namespace Metagenerator.Engine.Tests;
 /// Model API's unprivileged run: the daemon chosen in the manifest's <c>config</c> (plain tcp), and a <c>docker run -e</c>
 /// choosing another one (mTLS) over the manifest's. The extended real-world manifest of ../shared/fixtures.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.BuildKit)]
 [Tier(Tier.Engine)]
 public class BuildKitRemoteTests(EngineFixture fixture)
 {

@@ -9,7 +9,7 @@ namespace Metagenerator.Engine.Tests;
 /// once, each as the Model API runs it (no privileges); a later model of the same generator reuses the steps the first
 /// ones built, as BuildKit's own output shows.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.BuildKit)]
 [Tier(Tier.Engine)]
 public class BuildKitScaleOutTests(EngineFixture fixture)
 {

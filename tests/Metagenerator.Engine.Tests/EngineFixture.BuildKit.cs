@@ -33,10 +33,15 @@ public sealed partial class EngineFixture
     /// newuidmap/newgidmap carry file capabilities, so nothing more).</summary>
     public static readonly string[] BuildKitRootlessOptions = ["--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined"];
 
-    private readonly object _buildKitGate = new();
-    private Task<string>? _buildKitBase;
-    private Task<BuildKitDaemon>? _buildKitTcp;
-    private Task<BuildKitDaemon>? _buildKitMtls;
+    private static readonly object _buildKitGate = new();
+    private static Task<string>? _buildKitBase;
+    private static Task<BuildKitDaemon>? _buildKitTcp;
+    private static Task<BuildKitDaemon>? _buildKitMtls;
+
+    private static void ResetBuildKit()
+    {
+        lock (_buildKitGate) (_buildKitBase, _buildKitTcp, _buildKitMtls) = (null, null, null);
+    }
 
     /// <summary>The BuildKit stand-in (moby/buildkit:v0.18.2-rootless), pushed to the registry; the reference to use as <c>build.base_image</c>.</summary>
     public Task<string> BuildKitBaseAsync()
@@ -97,7 +102,8 @@ public sealed partial class EngineFixture
         var clientArgs = mtls
             ? new[] { "--tlscacert", Path.Combine(clientDir!, "ca.pem"), "--tlscert", Path.Combine(clientDir!, "client.pem"), "--tlskey", Path.Combine(clientDir!, "client.key") }
             : [];
-        var deadline = DateTime.UtcNow.AddSeconds(60);
+        // Generous: the other engine collections build and run at the same time on the same 2 cores.
+        var deadline = DateTime.UtcNow.AddMinutes(3);
         while (true)
         {
             var probe = await ExternalTool.RunAsync(buildctl, ["--addr", address, .. clientArgs, "debug", "workers"], timeout: TimeSpan.FromSeconds(20));

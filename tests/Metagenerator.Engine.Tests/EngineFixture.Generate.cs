@@ -43,14 +43,22 @@ public sealed partial class EngineFixture
         return ws;
     }
 
-    /// <summary>Every container the engine has, running or not (<c>docker ps -aq</c>). The engine tests run one at a time, so
-    /// a container that is there after a test and was not before is the test's. (A filter by image would say nothing for an
-    /// image the engine never pulled.)</summary>
-    public async Task<IReadOnlyList<string>> ContainersAsync()
+    /// <summary>
+    /// The engine's containers (running or not, <c>docker ps -a</c>) created from <paramref name="image"/>, the generator
+    /// image a test runs. The other engine collections run containers of their own at the same time, so a test that
+    /// checks it leaves nothing behind compares only the containers of its own image: each test's generator has a name of
+    /// its own, and a container left by its run names that image (<c>docker ps</c> shows the name it was created with
+    /// while the name still means the container's image; the engine shows the image id instead after a re-tag, which no
+    /// test does between its two looks).
+    /// </summary>
+    public async Task<IReadOnlyList<string>> ContainersAsync(string image)
     {
-        var ps = await Engine.DockerAsync(["ps", "-aq", "--no-trunc"]);
+        var ps = await Engine.DockerAsync(["ps", "-a", "--no-trunc", "--format", "{{.ID}} {{.Image}}"]);
         ps.EnsureSuccess();
-        return ps.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return [.. ps.StdOut.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' ', 2))
+            .Where(fields => fields.Length == 2 && fields[1] == image)
+            .Select(fields => fields[0])];
     }
 
     /// <summary>True when the engine has <paramref name="image"/> (pulled or loaded).</summary>

@@ -5,9 +5,14 @@ namespace Metagenerator.Engine.Tests;
 /// <summary>The kaniko stand-in (<see cref="KanikoStandIn"/>: the real executor and warmer) and the images its tests pull.</summary>
 public sealed partial class EngineFixture
 {
-    private readonly object _kanikoGate = new();
-    private Task<string>? _kanikoBase;
-    private Task<string>? _demoBase;
+    private static readonly object _kanikoGate = new();
+    private static Task<string>? _kanikoBase;
+    private static Task<string>? _demoBase;
+
+    private static void ResetKaniko()
+    {
+        lock (_kanikoGate) (_kanikoBase, _demoBase) = (null, null);
+    }
 
     /// <summary><c>gcr.io/kaniko-project/executor:v1.24.0-debug</c> (the stand-in), pushed to the registry; the reference
     /// to use as <c>build.base_image</c>.</summary>

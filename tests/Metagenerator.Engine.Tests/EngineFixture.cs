@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 using Metagenerator.TestSupport;
@@ -6,17 +7,48 @@ using Metagenerator.TestSupport.Registry;
 
 namespace Metagenerator.Engine.Tests;
 
-/// <summary>Every engine test shares one engine, one registry and the images built in them (built once per run).</summary>
-[CollectionDefinition(Name)]
-public sealed class EngineCollection : ICollectionFixture<EngineFixture>
+/// <summary>
+/// The engine tests run as four collections at once (xunit runs collections in parallel, a collection's tests one after
+/// another), all on the same engine and registry (<see cref="EngineFixture"/>), grouped so the long one-time steps
+/// overlap: <c>generate</c> runs the built program and needs no metagenerator image, so its tests run while
+/// <c>docker build -t metagenerator .</c> runs for the others, which meanwhile push their own builder's stand-in (and
+/// start buildkitd); once the image is there, the buildah, kaniko and BuildKit tests run side by side.
+/// Tests of different collections never share a repository name, and a test that counts containers counts only those
+/// of its own generator image.
+/// </summary>
+public static class EngineCollections
 {
-    public const string Name = "engine";
+    /// <summary><c>metagenerator generate</c> (the built program) with buildah and kaniko generators.</summary>
+    public const string Generate = "engine: generate";
+
+    /// <summary>The metagenerator image, and buildah and docker generators it builds, run as the Model API runs them.</summary>
+    public const string Image = "engine: metagenerator image, buildah and docker generators";
+
+    /// <summary>kaniko generators built by the metagenerator image.</summary>
+    public const string Kaniko = "engine: kaniko generators";
+
+    /// <summary>BuildKit generators built by the metagenerator image, daemonless and with buildkitd.</summary>
+    public const string BuildKit = "engine: BuildKit generators";
 }
+
+[CollectionDefinition(EngineCollections.Generate)]
+public sealed class EngineGenerateCollection : ICollectionFixture<EngineFixture>;
+
+[CollectionDefinition(EngineCollections.Image)]
+public sealed class EngineImageCollection : ICollectionFixture<EngineFixture>;
+
+[CollectionDefinition(EngineCollections.Kaniko)]
+public sealed class EngineKanikoCollection : ICollectionFixture<EngineFixture>;
+
+[CollectionDefinition(EngineCollections.BuildKit)]
+public sealed class EngineBuildKitCollection : ICollectionFixture<EngineFixture>;
 
 /// <summary>
 /// A private dockerd and a TLS registry with Basic auth on 127.0.0.1 (as a Model API installation has), the user's
 /// credentials in a Docker config.json, and, built lazily once: the metagenerator image from the repository's
 /// Dockerfile (over stand-ins of its upstream bases), the generator bases, and a busybox base for model Dockerfiles.
+/// xunit makes one instance per collection; they all use one engine, registry and set of images for the test process
+/// (started by the first, stopped when the last is disposed), so the state below is static.
 /// </summary>
 public sealed partial class EngineFixture : IAsyncLifetime
 {
@@ -24,29 +56,29 @@ public sealed partial class EngineFixture : IAsyncLifetime
     public const string Password = "engine-s3cret";
     public const string MetageneratorImage = "metagenerator";
 
-    private readonly TempDirectory _dir = new("mg-engine");
-    private readonly Lazy<Task> _metagenerator;
-    private readonly Lazy<Task<string>> _buildahBase;
-    private readonly Lazy<Task<string>> _dockerBase;
-    private readonly Lazy<Task<string>> _modelBase;
+    private static readonly SemaphoreSlim _lifetimeGate = new(1, 1);
+    private static int _users;
+    private bool _acquired;
 
-    private readonly StandInImage _sdk = StandIns.DotnetSdkAot();
-    private readonly StandInImage _runtime = StandIns.RuntimeDepsChiseled();
-    private readonly StandInImage _buildah = StandIns.DebianBuildah();
-    private readonly StandInImage _docker = StandIns.DebianDockerCli();
-    private Task? _standInsPrepared;
+    private static TempDirectory _dir = null!;
+    private static Lazy<Task> _metagenerator = null!;
+    private static Lazy<Task<string>> _buildahBase = null!;
+    private static Lazy<Task<string>> _dockerBase = null!;
+    private static Lazy<Task<string>> _modelBase = null!;
 
-    public EngineFixture()
-    {
-        _metagenerator = new(BuildMetageneratorImageAsync);
-        _buildahBase = new(() => PushStandInAsync(_buildah));
-        _dockerBase = new(() => PushStandInAsync(_docker));
-        _modelBase = new(PushModelBaseAsync);
-    }
+    private static StandInImage _sdk = null!;
+    private static StandInImage _runtime = null!;
+    private static StandInImage _buildah = null!;
+    private static StandInImage _docker = null!;
+    private static Task? _standInsPrepared;
 
-    public DockerEngine Engine { get; private set; } = null!;
-    public LocalRegistry Registry { get; private set; } = null!;
-    public TestCertificates Certificates { get; private set; } = null!;
+    private static DockerEngine? _engine;
+    private static LocalRegistry? _registry;
+    private static TestCertificates? _certificates;
+
+    public DockerEngine Engine => _engine!;
+    public LocalRegistry Registry => _registry!;
+    public TestCertificates Certificates => _certificates!;
 
     /// <summary>A Docker config.json with the user's credentials for <see cref="Registry"/>.</summary>
     public string ConfigJson => _dir.Combine("config.json");
@@ -54,38 +86,91 @@ public sealed partial class EngineFixture : IAsyncLifetime
     /// <summary>The registry's CA, mounted over a container's CA bundle where it must verify TLS.</summary>
     public string CaBundle => Certificates.CaCertificatePath;
 
-    /// <summary>How long the one-time preparations took (stand-ins, image builds), for the report.</summary>
-    public Dictionary<string, TimeSpan> Timings { get; } = [];
+    /// <summary>How long the one-time preparations took (stand-ins, image builds), for the report; written from the
+    /// collections' threads.</summary>
+    public ConcurrentDictionary<string, TimeSpan> Timings => _timings;
 
+    private static ConcurrentDictionary<string, TimeSpan> _timings = new();
+    private static string _metageneratorBuildOutput = "";
+
+    /// <summary>Joins the test process's engine, starting it if this is the first collection to come.</summary>
     public async Task InitializeAsync()
     {
+        await _lifetimeGate.WaitAsync();
+        try
+        {
+            if (_users == 0)
+            {
+                try { await StartAsync(); }
+                catch
+                {
+                    await StopAsync();
+                    throw;
+                }
+            }
+            _users++;
+            _acquired = true;
+        }
+        finally { _lifetimeGate.Release(); }
+    }
+
+    /// <summary>Leaves the engine; the last collection to leave stops it.</summary>
+    public async Task DisposeAsync()
+    {
+        if (!_acquired) return;
+        _acquired = false;
+        await _lifetimeGate.WaitAsync();
+        try
+        {
+            if (--_users == 0) await StopAsync();
+        }
+        finally { _lifetimeGate.Release(); }
+    }
+
+    private static async Task StartAsync()
+    {
+        _dir = new("mg-engine");
+        _timings = new();
+        _metageneratorBuildOutput = "";
+        _sdk = StandIns.DotnetSdkAot();
+        _runtime = StandIns.RuntimeDepsChiseled();
+        _buildah = StandIns.DebianBuildah();
+        _docker = StandIns.DebianDockerCli();
+        _metagenerator = new(BuildMetageneratorImageAsync);
+        _buildahBase = new(() => PushStandInAsync(_buildah));
+        _dockerBase = new(() => PushStandInAsync(_docker));
+        _modelBase = new(PushModelBaseAsync);
+        ResetKaniko();
+        ResetBuildKit();
         // All root filesystems at once (on a cold cache mmdebstrap waits mostly on downloads and dpkg); the tests
         // then find each one built or being built.
         _standInsPrepared = Task.WhenAll(_sdk.RootFilesystemAsync(), _runtime.RootFilesystemAsync(), _buildah.RootFilesystemAsync(), _docker.RootFilesystemAsync());
-        Engine = await DockerEngine.StartAsync();
-        Certificates = await TestCertificates.CreateAsync(_dir.Combine("certs"));
-        Registry = await LocalRegistry.StartAsync(new LocalRegistryOptions
+        _engine = await DockerEngine.StartAsync();
+        _certificates = await TestCertificates.CreateAsync(_dir.Combine("certs"));
+        _registry = await LocalRegistry.StartAsync(new LocalRegistryOptions
         {
-            Tls = Certificates,
+            Tls = _certificates,
             HtpasswdPath = await Htpasswd.WriteAsync(_dir.Combine("htpasswd"), new Dictionary<string, string> { [User] = Password }),
         });
-        var config = DockerConfig(Registry.Host, User, Password);
-        await File.WriteAllTextAsync(ConfigJson, config);
+        var config = DockerConfig(_registry.Host, User, Password);
+        await File.WriteAllTextAsync(_dir.Combine("config.json"), config);
         // The engine's own client logs in with the same file, for docker push/pull of test images.
-        Directory.CreateDirectory(Path.Combine(Engine.Directory, "client"));
-        await File.WriteAllTextAsync(Path.Combine(Engine.Directory, "client", "config.json"), config);
+        Directory.CreateDirectory(Path.Combine(_engine.Directory, "client"));
+        await File.WriteAllTextAsync(Path.Combine(_engine.Directory, "client", "config.json"), config);
     }
 
-    public async Task DisposeAsync()
+    private static async Task StopAsync()
     {
         if (_standInsPrepared is not null)
         {
             try { await _standInsPrepared; }
             catch (Exception) { } // a test that needed the failed one has reported it
+            _standInsPrepared = null;
         }
-        if (Registry is not null) await Registry.DisposeAsync();
-        if (Engine is not null) await Engine.DisposeAsync();
-        _dir.Dispose();
+        if (_registry is not null) await _registry.DisposeAsync();
+        if (_engine is not null) await _engine.DisposeAsync();
+        (_registry, _engine, _certificates) = (null, null, null);
+        _dir?.Dispose();
     }
 
     /// <summary>A Docker config.json with one <c>auth</c> entry.</summary>
@@ -99,7 +184,7 @@ public sealed partial class EngineFixture : IAsyncLifetime
         });
 
     /// <summary>What <c>docker build -t metagenerator .</c> printed (its RUN's <c>dotnet publish</c> included), once built.</summary>
-    public string MetageneratorBuildOutput { get; private set; } = "";
+    public string MetageneratorBuildOutput => _metageneratorBuildOutput;
 
     /// <summary>The <c>metagenerator</c> image, built from the repository's Dockerfile with <c>docker build</c>.</summary>
     public Task MetageneratorImageAsync() => _metagenerator.Value;
@@ -125,36 +210,36 @@ public sealed partial class EngineFixture : IAsyncLifetime
         throw new InvalidOperationException("the repository root (Metagenerator.slnx) was not found above " + AppContext.BaseDirectory);
     }
 
-    private async Task BuildMetageneratorImageAsync()
+    private static async Task BuildMetageneratorImageAsync()
     {
         var started = DateTime.UtcNow;
         var (sdk, runtime) = (_sdk, _runtime);
         await Task.WhenAll(sdk.RootFilesystemAsync(), runtime.RootFilesystemAsync());
-        Timings["stand-ins for the Dockerfile's bases (mmdebstrap, or the cache)"] = DateTime.UtcNow - started;
+        _timings["stand-ins for the Dockerfile's bases (mmdebstrap, or the cache)"] = DateTime.UtcNow - started;
         started = DateTime.UtcNow;
-        await sdk.ImportAsync(Engine);
-        await runtime.ImportAsync(Engine);
-        Timings["docker import of the two stand-ins"] = DateTime.UtcNow - started;
+        await sdk.ImportAsync(_engine!);
+        await runtime.ImportAsync(_engine!);
+        _timings["docker import of the two stand-ins"] = DateTime.UtcNow - started;
         started = DateTime.UtcNow;
         // The seed's `docker build -t metagenerator .`; the build's RUN reaches NuGet through the host's network
         // (this engine has no bridge network).
-        var build = await Engine.DockerAsync(["build", "--network", "host", "-t", MetageneratorImage, "."],
+        var build = await _engine!.DockerAsync(["build", "--network", "host", "-t", MetageneratorImage, "."],
             workingDirectory: RepositoryRoot(), timeout: TimeSpan.FromMinutes(30));
         build.EnsureSuccess();
-        MetageneratorBuildOutput = build.StdOut + build.StdErr;
-        Timings["docker build -t metagenerator ."] = DateTime.UtcNow - started;
+        _metageneratorBuildOutput = build.StdOut + build.StdErr;
+        _timings["docker build -t metagenerator ."] = DateTime.UtcNow - started;
     }
 
-    private async Task<string> PushStandInAsync(StandInImage standIn)
+    private static async Task<string> PushStandInAsync(StandInImage standIn)
     {
-        await standIn.ImportAsync(Engine);
-        var reference = $"{Registry.Host}/{standIn.Name}";
-        await Engine.DockerCheckedAsync("tag", standIn.Name, reference);
-        (await Engine.DockerAsync(["push", reference], timeout: TimeSpan.FromMinutes(15))).EnsureSuccess();
+        await standIn.ImportAsync(_engine!);
+        var reference = $"{_registry!.Host}/{standIn.Name}";
+        await _engine!.DockerCheckedAsync("tag", standIn.Name, reference);
+        (await _engine!.DockerAsync(["push", reference], timeout: TimeSpan.FromMinutes(15))).EnsureSuccess();
         return reference;
     }
 
-    private async Task<string> PushModelBaseAsync()
+    private static async Task<string> PushModelBaseAsync()
     {
         var rootfs = _dir.Combine("model-base");
         Directory.CreateDirectory(Path.Combine(rootfs, "bin"));
@@ -163,9 +248,9 @@ public sealed partial class EngineFixture : IAsyncLifetime
             File.CreateSymbolicLink(Path.Combine(rootfs, "bin", applet), "busybox");
         var tar = _dir.Combine("model-base.tar");
         (await ExternalTool.RunAsync("tar", ["-C", rootfs, "-cf", tar, "."])).EnsureSuccess();
-        var reference = $"{Registry.Host}/base/busybox:1";
-        (await Engine.DockerAsync(["import", "--change", "ENV PATH=/bin", "--change", "CMD [\"/bin/sh\"]", tar, reference])).EnsureSuccess();
-        (await Engine.DockerAsync(["push", reference])).EnsureSuccess();
+        var reference = $"{_registry!.Host}/base/busybox:1";
+        (await _engine!.DockerAsync(["import", "--change", "ENV PATH=/bin", "--change", "CMD [\"/bin/sh\"]", tar, reference])).EnsureSuccess();
+        (await _engine!.DockerAsync(["push", reference])).EnsureSuccess();
         return reference;
     }
 }

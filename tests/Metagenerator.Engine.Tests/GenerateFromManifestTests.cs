@@ -5,7 +5,7 @@ namespace Metagenerator.Engine.Tests;
 
 /// <summary><c>generate --from-manifest</c>: the generator image built from the local files, loaded into the engine, run
 /// without a pull, and nothing pushed but the model image the generator itself pushes.</summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Generate)]
 [Tier(Tier.Engine)]
 public class GenerateFromManifestTests(EngineFixture fixture)
 {
@@ -14,7 +14,7 @@ public class GenerateFromManifestTests(EngineFixture fixture)
     {
         using var ws = new ModelWorkspace(fixture.Registry.Host, "gen-local", "v1", "buildah", await fixture.BuildahBaseAsync(), await fixture.ModelBaseAsync());
         ws.AddConfigJson(fixture.ConfigJson);
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
 
         var generate = await fixture.GenerateAsync(["--from-manifest", ws.Combine("GENERATOR-MANIFEST.yml"), "--model-src", ws.Combine("model-src"),
             "--model-name", "grid-a", "--model-tag", "v1", "--config", ws.Combine("config.json"),
@@ -28,6 +28,6 @@ public class GenerateFromManifestTests(EngineFixture fixture)
         Assert.True(await fixture.HasImageAsync(ws.GeneratorImage), "the generator image was not loaded into the engine");
         Assert.False(await RegistryInspection.ExistsAsync(ws.GeneratorImage), "the generator image was pushed");
         Assert.True(await RegistryInspection.ExistsAsync($"{ws.Registry}/gen-local/v1/grid-a:v1"));
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
     }
 }

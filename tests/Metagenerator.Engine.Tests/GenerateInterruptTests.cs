@@ -6,7 +6,7 @@ using Metagenerator.TestSupport.Tiers;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>Ctrl-C during <c>generate</c>: the generator container is stopped and removed, and the exit code says SIGINT.</summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Generate)]
 [Tier(Tier.Engine)]
 public class GenerateInterruptTests(EngineFixture fixture)
 {
@@ -16,7 +16,7 @@ public class GenerateInterruptTests(EngineFixture fixture)
         // The model's build sleeps: the generator is still running when the signal comes, however fast buildah is.
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-interrupted", "buildah", await fixture.BuildahBaseAsync(),
             ws => File.AppendAllText(ws.Combine("model-src", "Dockerfile_model"), "\nRUN sleep 600\n"));
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
         var psi = SignalTarget.StartInfo(ExternalTool.Require("dotnet"));
         foreach (var arg in new[]
                  {
@@ -40,7 +40,7 @@ public class GenerateInterruptTests(EngineFixture fixture)
 
         await started.Task.WaitAsync(TimeSpan.FromMinutes(5));
         await Task.Delay(TimeSpan.FromSeconds(1)); // the generator is running now
-        Assert.NotEqual(before, await fixture.ContainersAsync());
+        Assert.NotEqual(before, await fixture.ContainersAsync(ws.GeneratorImage));
         (await ExternalTool.RunAsync("kill", ["-INT", process.Id.ToString(CultureInfo.InvariantCulture)])).EnsureSuccess();
         // Bounded, so a hang fails the test; generous, because removing a vfs container under load takes a while.
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
@@ -51,6 +51,6 @@ public class GenerateInterruptTests(EngineFixture fixture)
         Assert.True(process.ExitCode == 130, err);
         Assert.Contains("error: interrupted (SIGINT)", err);
         Assert.Contains("removed", err);
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
     }
 }

@@ -8,7 +8,7 @@ namespace Metagenerator.Engine.Tests;
 /// <c>metagenerator generate</c> against the real engine: the run the Model API does (docs/contracts.md §7), compared with a
 /// hand-written <c>docker run</c>; its refusals before any container; and its errors.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Generate)]
 [Tier(Tier.Engine)]
 public class GenerateTests(EngineFixture fixture)
 {
@@ -25,7 +25,7 @@ public class GenerateTests(EngineFixture fixture)
     public async Task Generate_and_a_hand_written_docker_run_give_the_same_model_image_labels_and_it_reports_finished()
     {
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-buildah", "buildah", await fixture.BuildahBaseAsync());
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--param", "KNOWLEDGE_GRAPH_ENABLED=true", "--format", "json"]);
 
@@ -43,7 +43,7 @@ public class GenerateTests(EngineFixture fixture)
         // The generator's own output streamed (to stderr with --format json), and no secret of config.json anywhere.
         Assert.Contains($"generator: pushed {destination}", generate.StdErr);
         AssertNoSecret(generate);
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
         var byGenerate = await RegistryInspection.LabelsAsync(destination);
 
         // The same request written by hand after docs/contracts.md §7, with the same CREATED: the same labels, byte for byte.
@@ -61,7 +61,7 @@ public class GenerateTests(EngineFixture fixture)
     public async Task Text_report_shows_the_model_image_as_inspect_models_does()
     {
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-text", "buildah", await fixture.BuildahBaseAsync());
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
 
         var generate = await GenerateAsync(ws, "v2", [.. BuildahRun, "--param", "MODEL_DOCKERFILE=Dockerfile_model"]);
 
@@ -74,7 +74,7 @@ public class GenerateTests(EngineFixture fixture)
         Assert.Matches(@"\n      GRID_DATA +/grid_data/default.json\n", generate.StdOut);
         Assert.Contains("generate: added, which the Model API would not add: --network host, --security-opt seccomp=unconfined", generate.StdErr);
         AssertNoSecret(generate);
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
     }
 
     [NeedsToolsTheory("dockerd", "docker", "mmdebstrap", "docker-registry")]
@@ -85,14 +85,14 @@ public class GenerateTests(EngineFixture fixture)
     public async Task What_the_Model_API_refuses_is_refused_before_any_container_starts(string model, string tag, string reason, params string[] args)
     {
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-refused", "buildah", await fixture.BuildahBaseAsync());
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
 
         var generate = await fixture.GenerateAsync([ws.GeneratorImage, "--model-name", model, "--model-tag", tag, "--config", fixture.ConfigJson, .. BuildahRun, .. args]);
 
         Assert.Equal(2, generate.ExitCode);
         Assert.Contains("error: the Model API would refuse this request, so no container was started:", generate.StdErr);
         Assert.Contains(reason, generate.StdErr);
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
         Assert.DoesNotContain("pulling", generate.StdErr);
         Assert.False(await fixture.HasImageAsync(ws.GeneratorImage), "the refused request pulled the generator image");
     }
@@ -101,7 +101,7 @@ public class GenerateTests(EngineFixture fixture)
     public async Task A_failing_generator_is_reported_as_failed_with_its_output()
     {
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-fails", "buildah", await fixture.BuildahBaseAsync());
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--param", "MODEL_DOCKERFILE=Dockerfile_missing"]);
 
@@ -109,7 +109,7 @@ public class GenerateTests(EngineFixture fixture)
         Assert.Contains("Dockerfile_missing", generate.StdOut + generate.StdErr); // the generator's own words
         Assert.Matches(@"generator   \S+ \(exited \d+: the generator failed\)", generate.StdOut);
         Assert.Contains("status      failed: the generator container exited with status", generate.StdOut);
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
     }
 
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
@@ -118,21 +118,21 @@ public class GenerateTests(EngineFixture fixture)
         // The model's build sleeps far past the timeout: the test does not depend on how fast buildah is.
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-slow", "buildah", await fixture.BuildahBaseAsync(),
             ws => File.AppendAllText(ws.Combine("model-src", "Dockerfile_model"), "\nRUN sleep 600\n"));
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
 
         var generate = await GenerateAsync(ws, "v1", [.. BuildahRun, "--timeout", "2s"]);
 
         Assert.True(generate.ExitCode == 124, generate.StdOut + generate.StdErr);
         Assert.Contains("stopped: it ran past --timeout", generate.StdOut);
         Assert.Contains("status      running: the generator ran past --timeout", generate.StdOut);
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
     }
 
     [NeedsToolsFact("dockerd", "docker", "mmdebstrap", "docker-registry")]
     public async Task A_missing_generator_image_wrong_credentials_and_no_engine_are_clear_errors()
     {
         using var ws = await fixture.PushGeneratorWithCliAsync("gen-errors", "buildah", await fixture.BuildahBaseAsync());
-        var before = await fixture.ContainersAsync();
+        var before = await fixture.ContainersAsync(ws.GeneratorImage);
 
         var missing = await fixture.GenerateAsync([$"{ws.Registry}/no-such-generator:v1", "--model-name", "grid-a", "--model-tag", "v1", "--config", fixture.ConfigJson, "--skip-tls-verify"]);
         Assert.True(missing.ExitCode == 3, missing.StdErr);
@@ -150,7 +150,7 @@ public class GenerateTests(EngineFixture fixture)
             new Dictionary<string, string?> { ["DOCKER_HOST"] = $"unix://{ws.Combine("no-engine.sock")}" });
         Assert.True(noEngine.ExitCode == 7, noEngine.StdErr);
         Assert.Contains($"no Docker engine at unix://{ws.Combine("no-engine.sock")}: there is no socket", noEngine.StdErr);
-        Assert.Equal(before, await fixture.ContainersAsync());
+        Assert.Equal(before, await fixture.ContainersAsync(ws.GeneratorImage));
     }
 
     private static void AssertNoSecret(ToolResult result)

@@ -11,7 +11,7 @@ namespace Metagenerator.Engine.Tests;
 /// <c>--skip-tls-verify-registry</c> reaches its transport (<c>util.MakeTransport</c>). The same run checks
 /// VERBOSITY=debug, and that no credential is printed at that level.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Kaniko)]
 [Tier(Tier.Engine)]
 public class KanikoCacheTests(EngineFixture fixture)
 {

@@ -10,7 +10,7 @@ namespace Metagenerator.Engine.Tests;
 /// <c>--skip-tls-verify</c> is what lets it through, as for the Model API's installations), and what a user sees when
 /// such a run fails.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Kaniko)]
 [Tier(Tier.Engine)]
 public class KanikoModelApiRunTests(EngineFixture fixture)
 {

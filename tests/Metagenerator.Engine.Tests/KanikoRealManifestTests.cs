@@ -11,7 +11,7 @@ namespace Metagenerator.Engine.Tests;
 /// this machine forces is changed in them: the registries become the TLS test registry, <c>build.cache</c> names images
 /// there (python images cannot be pulled here), and <c>build.base_image</c> names the stand-in pushed there.
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Kaniko)]
 [Tier(Tier.Engine)]
 public class KanikoRealManifestTests(EngineFixture fixture)
 {

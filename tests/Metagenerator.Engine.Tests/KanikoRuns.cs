@@ -16,19 +16,19 @@ internal sealed class KanikoRuns(EngineFixture fixture)
     public const string BrokenMarker = "model build step fails on purpose";
 
     private static readonly SemaphoreSlim SharedGate = new(1, 1);
-    private static readonly Dictionary<EngineFixture, ModelWorkspace> Shared = [];
+    private static readonly Dictionary<string, ModelWorkspace> Shared = []; // by registry: one per engine the collections share
 
     /// <summary>
     /// The engine tests' extended-schema workspace (<see cref="ModelWorkspace"/>) on the kaniko stand-in, with
     /// <c>build.cache</c> naming the model base in the TLS registry and a second, broken model Dockerfile; built and
-    /// pushed once per fixture. Its directory is removed after the push: only its names are used.
+    /// pushed once per engine (the collections share one). Its directory is removed after the push: only its names are used.
     /// </summary>
     public async Task<ModelWorkspace> SharedGeneratorAsync()
     {
         await SharedGate.WaitAsync();
         try
         {
-            if (Shared.TryGetValue(fixture, out var done)) return done;
+            if (Shared.TryGetValue(fixture.Registry.Host, out var done)) return done;
             var ws = new ModelWorkspace(fixture.Registry.Host, "kaniko-gen", "v1", "kaniko", await fixture.KanikoBaseAsync(), await fixture.ModelBaseAsync());
             var manifest = ws.Combine("GENERATOR-MANIFEST.yml");
             var text = await File.ReadAllTextAsync(manifest);
@@ -39,7 +39,7 @@ internal sealed class KanikoRuns(EngineFixture fixture)
             ws.AddConfigJson(fixture.ConfigJson);
             await PushGeneratorAsync(ws.Path);
             ws.Dispose();
-            Shared[fixture] = ws;
+            Shared[fixture.Registry.Host] = ws;
             return ws;
         }
         finally { SharedGate.Release(); }

@@ -10,7 +10,7 @@ namespace Metagenerator.Engine.Tests;
 /// (the registry listens on the host's 127.0.0.1) and the registry's private CA mounted as the container's CA bundle
 /// (a user with a private registry CA does the same).
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Image)]
 [Tier(Tier.Engine)]
 public class MetageneratorImageTests(EngineFixture fixture, ITestOutputHelper output)
 {

@@ -11,7 +11,7 @@ namespace Metagenerator.Engine.Tests;
 /// <remarks>This is the test run's only NativeAOT publish. A second one on the host (it was NativeAotPublishTests in the
 /// CLI tests: the same command on the same sources, about two minutes of both cores) proved nothing the image's build and
 /// the image tests do not.</remarks>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Image)]
 [Tier(Tier.Engine)]
 public sealed partial class MetageneratorPublishTests(EngineFixture fixture)
 {

@@ -7,7 +7,7 @@ namespace Metagenerator.Engine.Tests;
 /// <see cref="GeneratorRuns.BuildahLeastPrivilege"/>, docker needs the engine's socket. (kaniko, the default builder,
 /// and a remote BuildKit need neither; kaniko's run is in KanikoModelApiRunTests.)
 /// </summary>
-[Collection(EngineCollection.Name)]
+[Collection(EngineCollections.Image)]
 [Tier(Tier.Engine)]
 public class ModelApiRunTests(EngineFixture fixture)
 {
