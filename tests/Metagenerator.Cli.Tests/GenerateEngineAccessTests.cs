@@ -23,7 +23,10 @@ public class GenerateEngineAccessTests
         var asRoot = Environment.UserName == "root";
         File.SetUnixFileMode(socketPath, asRoot ? UnixFileMode.UserRead | UnixFileMode.UserWrite : UnixFileMode.None);
         if (asRoot) File.SetUnixFileMode(dir.Path, (UnixFileMode)0b111_101_101);
-        string[] generate = [ExternalTool.Require("dotnet"), "exec", Dll, "generate", "127.0.0.1:5000/g:v1", "--model-name", "grid-a", "--model-tag", "v1", "--config", dir.Combine("config.json")];
+        // nobody must be able to read the program: the checkout it was built in may be private (a 0700 home or mktemp -d).
+        using var program = asRoot ? CopyReadableByAll(AppContext.BaseDirectory) : null;
+        var dll = program is null ? Dll : program.Combine("metagenerator.dll");
+        string[] generate = [ExternalTool.Require("dotnet"), "exec", dll, "generate", "127.0.0.1:5000/g:v1", "--model-name", "grid-a", "--model-tag", "v1", "--config", dir.Combine("config.json")];
         var env = new Dictionary<string, string?> { ["DOCKER_HOST"] = "unix://" + socketPath, ["HOME"] = dir.Path, ["DOTNET_CLI_HOME"] = dir.Path, ["EXTRA_FLAGS"] = null };
 
         var result = asRoot
@@ -33,6 +36,21 @@ public class GenerateEngineAccessTests
         Assert.True(result.ExitCode == 7, result.StdOut + result.StdErr);
         Assert.Contains($"error: permission denied on the Docker engine's socket {socketPath}: this user may not use the engine", result.StdErr);
         Assert.Contains("member of the socket's group", result.StdErr);
+    }
+
+    private static TempDirectory CopyReadableByAll(string from)
+    {
+        var copy = new TempDirectory("mg-gen-program");
+        File.SetUnixFileMode(copy.Path, (UnixFileMode)0b111_101_101);
+        foreach (var file in Directory.EnumerateFiles(from, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(copy.Path, Path.GetRelativePath(from, file));
+            var parent = Path.GetDirectoryName(target)!;
+            if (!Directory.Exists(parent)) Directory.CreateDirectory(parent, (UnixFileMode)0b111_101_101);
+            File.Copy(file, target);
+            File.SetUnixFileMode(target, (UnixFileMode)0b110_100_100);
+        }
+        return copy;
     }
 
     [Fact]
