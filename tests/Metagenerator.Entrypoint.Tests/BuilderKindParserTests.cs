@@ -51,6 +51,7 @@ public class BuilderKindParserTests
 }
 
 /// <summary>The EXTRA_FLAGS scan's steps, evaluated (the agreement tests show the rendered script does the same).</summary>
+[Tier(Tier.Unit)]
 public class ExtraFlagScanTests
 {
     private static Evaluation.StepEvaluator Scan(string extraFlags)

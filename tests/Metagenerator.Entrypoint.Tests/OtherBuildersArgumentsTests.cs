@@ -88,6 +88,7 @@ public class BuildahArgumentsTests
     }
 }
 
+[Tier(Tier.Unit)]
 public class BuildKitArgumentsTests
 {
     private static IReadOnlyList<string> BuildKit(Manifest.GeneratorManifest m, Dictionary<string, string> env) =>
@@ -155,6 +156,7 @@ public class BuildKitArgumentsTests
     }
 }
 
+[Tier(Tier.Unit)]
 public class DockerArgumentsTests
 {
     [Fact]

@@ -129,6 +129,7 @@ public class ImageMutationTests
     }
 }
 
+[Tier(Tier.Unit)]
 public class RetypedLayerTests
 {
     private sealed class FakeRegistryLayer(ILayer inner) : IRegistryLayer

@@ -394,10 +394,11 @@ public class LayerBuilderTests
 [CollectionDefinition(nameof(MemoryMeasurement), DisableParallelization = true)]
 public sealed class MemoryMeasurement;
 
+[Tier(Tier.Unit)]
 [Collection(nameof(MemoryMeasurement))]
 public class LayerBuilderMemoryTests
 {
-    [NeedsToolsFact("tar", "mkfifo")]
+    [Fact] // runs no program: in-process, so unit
     public async Task Large_file_is_streamed_with_bounded_memory()
     {
         using var dir = new TempDirectory();

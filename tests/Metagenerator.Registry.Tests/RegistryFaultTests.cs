@@ -150,6 +150,7 @@ public sealed class RegistryFaultTests : IClassFixture<PlainRegistryWithBase>, I
 }
 
 /// <summary>Token expiry in the middle of a push, with the token registry behind the proxy.</summary>
+[Tier(Tier.Registry)]
 public sealed class RegistryTokenExpiryTests
 {
     [NeedsToolsFact("docker-registry", "skopeo")]
