@@ -79,13 +79,14 @@ public sealed class GeneratorBuildTests : IClassFixture<PlainRegistryWithBase>, 
     public async Task Unpacked_image_holds_the_model_source_manifest_and_script_with_their_modes()
     {
         using var dir = new TempDirectory();
-        var manifestPath = TestModels.WriteManifest(dir, "seed-example", _proxy.Host);
+        // A name of its own: the seed's example-generator:v3 is the push test's repository on the shared registry.
+        var manifestPath = TestModels.WriteManifest(dir, "seed-example", _proxy.Host, name: "unpacked-generator");
         var manifest = ManifestLoader.Load(manifestPath);
         var source = TestModels.WriteModelSource(dir, manifest);
         await GeneratorBuild.RunAsync(Request(manifest, source));
 
         var layout = dir.Combine("copied");
-        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", $"docker://{_registry.Host}/example-generator:v3", $"oci:{layout}:v3"])).EnsureSuccess();
+        (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--src-tls-verify=false", $"docker://{_registry.Host}/unpacked-generator:v3", $"oci:{layout}:v3"])).EnsureSuccess();
         var bundle = dir.Combine("bundle");
         (await ExternalTool.RunAsync("umoci", ["unpack", "--rootless", "--image", $"{layout}:v3", bundle])).EnsureSuccess();
         var rootfs = Path.Combine(bundle, "rootfs");
