@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Metagenerator.Manifest;
 using Metagenerator.Oci;
 using Metagenerator.Registry;
@@ -74,4 +75,36 @@ public sealed class RebuildReuseUnitTests
         ImageValidator.AssertValid(_registry, "onechange/gen", "v3");
     }
 
+    // Issue 18: a layer read from the destination carries the diffID its config states; a reused layer must carry the one
+    // its layer record proves, because the destination's config is not trusted.
+    [Fact]
+    public async Task A_reused_layer_goes_into_the_new_config_with_its_proven_diff_id_not_the_one_the_destination_config_states()
+    {
+        using var dir = new TempDirectory();
+        var manifest = ManifestLoader.Load(TestModels.WriteManifest(dir, "seed-example", Host));
+        var source = TestModels.WriteModelSource(dir, manifest);
+        var request = Request(manifest, source, $"{Host}/lying-config/gen:v3");
+        var first = await GeneratorBuild.RunAsync(request);
+        // The tag now names an image whose blobs are the first build's, but whose config states another diffID for its top layer.
+        LieAboutTopDiffId("lying-config/gen", "v3", Digest.Sha256("not the layer's tar"u8));
+
+        var second = await GeneratorBuild.RunAsync(request);
+
+        Assert.All(second.NewLayers, l => Assert.True(l.Reused, l.Contents));
+        Assert.Equal(first.NewLayers.Select(l => l.DiffId), second.NewLayers.Select(l => l.DiffId));
+        Assert.Equal(first.Digest, second.Digest);
+        ImageValidator.AssertValid(_registry, "lying-config/gen", "v3");
+    }
+
+    private void LieAboutTopDiffId(string repository, string tag, Digest lie)
+    {
+        var (bytes, mediaType, _) = _registry.Manifest(repository, tag)!.Value;
+        var manifest = JsonNode.Parse(bytes)!.AsObject();
+        var config = JsonNode.Parse(_registry.Blob(Digest.Parse(manifest["config"]!["digest"]!.GetValue<string>()))!)!.AsObject();
+        config["rootfs"]!["diff_ids"]!.AsArray()[^1] = lie.ToString();
+        var configBytes = OciJson.Serialize(config);
+        manifest["config"]!["digest"] = _registry.PutBlob(repository, configBytes).ToString();
+        manifest["config"]!["size"] = configBytes.Length;
+        _registry.PutManifest(repository, OciJson.Serialize(manifest), mediaType, tag);
+    }
 }
