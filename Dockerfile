@@ -7,11 +7,13 @@ ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/runtime-deps:10.0-noble-chiseled
 
 FROM ${SDK_IMAGE} AS publish
 # One COPY and one RUN: every step of the SDK stage stores a copy of the SDK on engines without a layered storage
-# driver (vfs), and .dockerignore already limits the context to the sources.
+# driver (vfs), and .dockerignore already limits the context to the sources. No analyzers: code style is checked by
+# the project's own build and tests, and a newer SDK's rules must not fail an image build (ILC still reports every
+# trimming and AOT warning); it saves about a fifth of the publish.
 COPY . /src/
 RUN cd /src \
  && case "$(uname -m)" in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
- && dotnet publish src/Metagenerator.Cli -c Release -r "$rid" -p:PublishAot=true -nologo -o /out \
+ && dotnet publish src/Metagenerator.Cli -c Release -r "$rid" -p:PublishAot=true -p:RunAnalyzers=false -nologo -o /out \
  && mkdir -p /rootfs/usr/local/bin /rootfs/tmp && chmod 1777 /rootfs/tmp \
  && cp /out/metagenerator /rootfs/usr/local/bin/
 

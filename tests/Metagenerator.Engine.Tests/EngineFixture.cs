@@ -35,13 +35,25 @@ public static class EngineCollections
 public sealed class EngineGenerateCollection : ICollectionFixture<EngineFixture>;
 
 [CollectionDefinition(EngineCollections.Image)]
-public sealed class EngineImageCollection : ICollectionFixture<EngineFixture>;
+public sealed class EngineImageCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
 
 [CollectionDefinition(EngineCollections.Kaniko)]
-public sealed class EngineKanikoCollection : ICollectionFixture<EngineFixture>;
+public sealed class EngineKanikoCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
 
 [CollectionDefinition(EngineCollections.BuildKit)]
-public sealed class EngineBuildKitCollection : ICollectionFixture<EngineFixture>;
+public sealed class EngineBuildKitCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
+
+/// <summary>
+/// Declared by the collections whose tests run the metagenerator image: its <c>docker build</c>, the longest step of the
+/// engine tests, starts as soon as the engine is up rather than when a test first asks for the image (the first test
+/// of a collection often waits for a stand-in's push before that). A run filtered to the generate tests builds nothing.
+/// </summary>
+public sealed class MetageneratorImageWanted : IAsyncLifetime
+{
+    public Task InitializeAsync() => EngineFixture.WantMetageneratorImageAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
+}
 
 /// <summary>
 /// A private dockerd and a TLS registry with Basic auth on 127.0.0.1 (as a Model API installation has), the user's
@@ -71,6 +83,7 @@ public sealed partial class EngineFixture : IAsyncLifetime
     private static StandInImage _buildah = null!;
     private static StandInImage _docker = null!;
     private static Task? _standInsPrepared;
+    private static bool _metageneratorWanted;
 
     private static DockerEngine? _engine;
     private static LocalRegistry? _registry;
@@ -110,6 +123,18 @@ public sealed partial class EngineFixture : IAsyncLifetime
             }
             _users++;
             _acquired = true;
+        }
+        finally { _lifetimeGate.Release(); }
+    }
+
+    /// <summary>Starts building the metagenerator image now if the engine is up, else as soon as it is.</summary>
+    internal static async Task WantMetageneratorImageAsync()
+    {
+        await _lifetimeGate.WaitAsync();
+        try
+        {
+            _metageneratorWanted = true;
+            if (_engine is not null) _ = _metagenerator.Value;
         }
         finally { _lifetimeGate.Release(); }
     }
@@ -157,6 +182,7 @@ public sealed partial class EngineFixture : IAsyncLifetime
         // The engine's own client logs in with the same file, for docker push/pull of test images.
         Directory.CreateDirectory(Path.Combine(_engine.Directory, "client"));
         await File.WriteAllTextAsync(Path.Combine(_engine.Directory, "client", "config.json"), config);
+        if (_metageneratorWanted) _ = _metagenerator.Value;
     }
 
     private static async Task StopAsync()
@@ -166,6 +192,12 @@ public sealed partial class EngineFixture : IAsyncLifetime
             try { await _standInsPrepared; }
             catch (Exception) { } // a test that needed the failed one has reported it
             _standInsPrepared = null;
+        }
+        // Not under a docker build that no test waited for (each test that needs the image reports its failure).
+        if (_metagenerator is { IsValueCreated: true })
+        {
+            try { await _metagenerator.Value; }
+            catch (Exception) { }
         }
         if (_registry is not null) await _registry.DisposeAsync();
         if (_engine is not null) await _engine.DisposeAsync();
