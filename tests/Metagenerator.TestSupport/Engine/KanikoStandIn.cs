@@ -71,11 +71,7 @@ public static class KanikoStandIn
     /// <summary>Imports the stand-in into <paramref name="engine"/> as <see cref="Name"/>.</summary>
     public static async Task ImportAsync(DockerEngine engine, CancellationToken ct = default)
     {
-        var tar = await RootFilesystemAsync(ct);
-        var args = new List<string> { "import" };
-        foreach (var change in Changes) args.AddRange(["--change", change]);
-        args.AddRange([tar, Name]);
-        (await engine.DockerAsync(args, ct: ct)).EnsureSuccess();
+        await engine.ImportAsync(await RootFilesystemAsync(ct), Name, Changes, ct);
     }
 
     private static async Task<string> BuildAsync(CancellationToken ct)

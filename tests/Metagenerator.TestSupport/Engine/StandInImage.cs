@@ -98,11 +98,7 @@ public sealed record StandInImage
     /// <summary>Imports the root filesystem into <paramref name="engine"/> as <see cref="Name"/>.</summary>
     public async Task ImportAsync(DockerEngine engine, CancellationToken ct = default)
     {
-        var tar = await RootFilesystemAsync(ct);
-        var args = new List<string> { "import" };
-        foreach (var change in Changes) args.AddRange(["--change", change]);
-        args.AddRange([tar, Name]);
-        (await engine.DockerAsync(args, ct: ct)).EnsureSuccess();
+        await engine.ImportAsync(await RootFilesystemAsync(ct), Name, Changes, ct);
     }
 
     private static async Task<FileStream> LockAsync(string path, CancellationToken ct)
