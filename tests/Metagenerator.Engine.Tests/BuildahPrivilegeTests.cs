@@ -10,7 +10,7 @@ namespace Metagenerator.Engine.Tests;
 /// The first is the smaller grant. No device is needed (vfs, no fuse). This machine has no AppArmor, so the
 /// docker-default AppArmor profile (which denies mount) could not be tried here.
 /// </summary>
-[Collection(EngineCollections.Image)]
+[Collection(EngineCollections.BuildahFailures)]
 [Tier(Tier.Engine)]
 public class BuildahPrivilegeTests(EngineFixture fixture)
 {

@@ -8,11 +8,11 @@ using Metagenerator.TestSupport.Registry;
 namespace Metagenerator.Engine.Tests;
 
 /// <summary>
-/// The engine tests run as four collections at once (xunit runs collections in parallel, a collection's tests one after
+/// The engine tests run as five collections at once (xunit runs collections in parallel, a collection's tests one after
 /// another), all on the same engine and registry (<see cref="EngineFixture"/>), grouped so the long one-time steps
 /// overlap: <c>generate</c> runs the built program and needs no metagenerator image, so its tests run while
 /// <c>docker build -t metagenerator .</c> runs for the others, which meanwhile push their own builder's stand-in (and
-/// start buildkitd); once the image is there, the buildah, kaniko and BuildKit tests run side by side.
+/// start buildkitd); once the image is there, the buildah, docker, kaniko and BuildKit tests run side by side.
 /// Tests of different collections never share a repository name, and a test that counts containers counts only those
 /// of its own generator image.
 /// </summary>
@@ -24,6 +24,9 @@ public static class EngineCollections
     /// <summary>The metagenerator image, and buildah and docker generators it builds, run as the Model API runs them.</summary>
     public const string Image = "engine: metagenerator image, buildah and docker generators";
 
+    /// <summary>buildah generators built by the metagenerator image that fail, or lack privileges, as the Model API runs them.</summary>
+    public const string BuildahFailures = "engine: buildah generators' failures and privileges";
+
     /// <summary>kaniko generators built by the metagenerator image.</summary>
     public const string Kaniko = "engine: kaniko generators";
 
@@ -34,8 +37,13 @@ public static class EngineCollections
 [CollectionDefinition(EngineCollections.Generate)]
 public sealed class EngineGenerateCollection : ICollectionFixture<EngineFixture>;
 
+// The image's collections also have a MetageneratorImageWanted: xunit initializes it when the collection starts, all
+// collections start together, and starting the engine takes seconds, so the wish is known before the engine is up.
 [CollectionDefinition(EngineCollections.Image)]
 public sealed class EngineImageCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
+
+[CollectionDefinition(EngineCollections.BuildahFailures)]
+public sealed class EngineBuildahFailuresCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
 
 [CollectionDefinition(EngineCollections.Kaniko)]
 public sealed class EngineKanikoCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
@@ -45,12 +53,17 @@ public sealed class EngineBuildKitCollection : ICollectionFixture<EngineFixture>
 
 /// <summary>
 /// Declared by the collections whose tests run the metagenerator image: its <c>docker build</c>, the longest step of the
-/// engine tests, starts as soon as the engine is up rather than when a test first asks for the image (the first test
-/// of a collection often waits for a stand-in's push before that). A run filtered to the generate tests builds nothing.
+/// engine tests, starts as soon as the engine is up (before any test, so its stand-ins' imports come first), rather
+/// than when a test first asks for the image, often after a stand-in's push. A run filtered to the generate tests
+/// builds nothing.
 /// </summary>
 public sealed class MetageneratorImageWanted : IAsyncLifetime
 {
-    public Task InitializeAsync() => EngineFixture.WantMetageneratorImageAsync();
+    public Task InitializeAsync()
+    {
+        EngineFixture.WantMetageneratorImage();
+        return Task.CompletedTask;
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 }
@@ -83,7 +96,9 @@ public sealed partial class EngineFixture : IAsyncLifetime
     private static StandInImage _buildah = null!;
     private static StandInImage _docker = null!;
     private static Task? _standInsPrepared;
+    private static readonly object _wantGate = new();
     private static bool _metageneratorWanted;
+    private static bool _engineUp;
 
     private static DockerEngine? _engine;
     private static LocalRegistry? _registry;
@@ -128,15 +143,13 @@ public sealed partial class EngineFixture : IAsyncLifetime
     }
 
     /// <summary>Starts building the metagenerator image now if the engine is up, else as soon as it is.</summary>
-    internal static async Task WantMetageneratorImageAsync()
+    internal static void WantMetageneratorImage()
     {
-        await _lifetimeGate.WaitAsync();
-        try
+        lock (_wantGate)
         {
             _metageneratorWanted = true;
-            if (_engine is not null) _ = _metagenerator.Value;
+            if (_engineUp) _ = _metagenerator.Value;
         }
-        finally { _lifetimeGate.Release(); }
     }
 
     /// <summary>Leaves the engine; the last collection to leave stops it.</summary>
@@ -182,11 +195,16 @@ public sealed partial class EngineFixture : IAsyncLifetime
         // The engine's own client logs in with the same file, for docker push/pull of test images.
         Directory.CreateDirectory(Path.Combine(_engine.Directory, "client"));
         await File.WriteAllTextAsync(Path.Combine(_engine.Directory, "client", "config.json"), config);
-        if (_metageneratorWanted) _ = _metagenerator.Value;
+        lock (_wantGate)
+        {
+            _engineUp = true;
+            if (_metageneratorWanted) _ = _metagenerator.Value;
+        }
     }
 
     private static async Task StopAsync()
     {
+        lock (_wantGate) _engineUp = false;
         if (_standInsPrepared is not null)
         {
             try { await _standInsPrepared; }

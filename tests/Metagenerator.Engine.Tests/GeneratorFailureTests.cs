@@ -5,7 +5,7 @@ namespace Metagenerator.Engine.Tests;
 
 /// <summary>What the Model API (or a user) sees when a generator run fails inside the engine: a message that says what
 /// and where, and a non-zero exit code.</summary>
-[Collection(EngineCollections.Image)]
+[Collection(EngineCollections.BuildahFailures)]
 [Tier(Tier.Engine)]
 public class GeneratorFailureTests(EngineFixture fixture)
 {
