@@ -37,19 +37,19 @@ public static class EngineCollections
 [CollectionDefinition(EngineCollections.Generate)]
 public sealed class EngineGenerateCollection : ICollectionFixture<EngineFixture>;
 
-// The image's collections also have a MetageneratorImageWanted: xunit initializes it when the collection starts, all
-// collections start together, and starting the engine takes seconds, so the wish is known before the engine is up.
+// The image's collections name MetageneratorImageWanted first, so that its wish is known as the collection starts (all
+// start together) and before any test: the image's stand-ins are then first in the engine's import queue.
 [CollectionDefinition(EngineCollections.Image)]
-public sealed class EngineImageCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
+public sealed class EngineImageCollection : ICollectionFixture<MetageneratorImageWanted>, ICollectionFixture<EngineFixture>;
 
 [CollectionDefinition(EngineCollections.BuildahFailures)]
-public sealed class EngineBuildahFailuresCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
+public sealed class EngineBuildahFailuresCollection : ICollectionFixture<MetageneratorImageWanted>, ICollectionFixture<EngineFixture>;
 
 [CollectionDefinition(EngineCollections.Kaniko)]
-public sealed class EngineKanikoCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
+public sealed class EngineKanikoCollection : ICollectionFixture<MetageneratorImageWanted>, ICollectionFixture<EngineFixture>;
 
 [CollectionDefinition(EngineCollections.BuildKit)]
-public sealed class EngineBuildKitCollection : ICollectionFixture<EngineFixture>, ICollectionFixture<MetageneratorImageWanted>;
+public sealed class EngineBuildKitCollection : ICollectionFixture<MetageneratorImageWanted>, ICollectionFixture<EngineFixture>;
 
 /// <summary>
 /// Declared by the collections whose tests run the metagenerator image: its <c>docker build</c>, the longest step of the
