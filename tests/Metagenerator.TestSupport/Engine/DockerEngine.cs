@@ -131,15 +131,22 @@ public sealed class DockerEngine : IAsyncDisposable
         var args = new List<string> { "import" };
         foreach (var change in changes) args.AddRange(["--change", change]);
         args.AddRange([tar, name]);
+        var queued = Stopwatch.StartNew();
         await _imports.WaitAsync(ct);
+        var waited = queued.Elapsed;
         try
         {
+            var importing = Stopwatch.StartNew();
             (await DockerAsync(args, ct: ct)).EnsureSuccess();
+            ImportLog.Enqueue($"docker import of {name}: {importing.Elapsed.TotalSeconds:F0} s after {waited.TotalSeconds:F0} s in the queue");
         }
         finally { _imports.Release(); }
     }
 
     private readonly SemaphoreSlim _imports = new(1, 1);
+
+    /// <summary>One line per import done, in order: how long it took and how long it waited for the one before it.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> ImportLog { get; } = new();
 
     /// <summary>Runs the docker CLI and throws unless it exits 0.</summary>
     public async Task<ToolResult> DockerCheckedAsync(params string[] args) => (await DockerAsync(args)).EnsureSuccess();
