@@ -122,9 +122,9 @@ public sealed class DockerEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// <c>docker import</c> of a root filesystem tar as <paramref name="name"/>, one at a time per engine: stand-ins are
-    /// hundreds of megabytes to a gigabyte, and imports side by side contend for the disk (the SDK stand-in's import,
-    /// 8 s alone, took 81 s beside four others), while the first to come is usually the one a test waits for.
+    /// <c>docker import</c> of a root filesystem tar as <paramref name="name"/>, one at a time per engine, in the order
+    /// asked: stand-ins are hundreds of megabytes to a gigabyte, imports side by side slow each other down (the SDK
+    /// stand-in's, 8 to 18 s alone, took 81 s beside four others), and the first asked for is the one most needed.
     /// </summary>
     public async Task ImportAsync(string tar, string name, IEnumerable<string> changes, CancellationToken ct = default)
     {
