@@ -30,3 +30,14 @@ public static class TierCoverage
             .ToList();
     }
 }
+
+/// <summary>
+/// The check each test project runs once, by deriving a tiered <c>TierCoverageTests</c> from this: every test class of
+/// the project's assembly is in a tier, so that no tier filter leaves one out.
+/// </summary>
+public abstract class TierCoverageTestsBase
+{
+    [Fact]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "test assemblies are not trimmed")]
+    public void Every_test_class_carries_a_tier() => Assert.Empty(TierCoverage.UntieredTestClasses(GetType().Assembly));
+}
