@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Xunit;
 using Metagenerator.TestSupport.Tiers;
 
@@ -25,7 +26,10 @@ public static class RealBuilders
     private static string? _unpacked;
 
     /// <summary>The directory holding executor, warmer, buildkitd, buildctl, buildctl-daemonless.sh and runc, unpacked once
-    /// per archive content (keyed by size and mtime) under the stand-in cache.</summary>
+    /// per archive content (keyed by its SHA-256) under the stand-in cache.</summary>
+    /// <remarks>Keyed by content, not by size and mtime: the directory's path is part of the BuildKit stand-in's recipe, and
+    /// a copy of the same archive with a new mtime (../shared is provisioned again for a new session) made every later run
+    /// build that stand-in again with mmdebstrap (a minute of both cores).</remarks>
     public static async Task<string> UnpackAsync(CancellationToken ct = default)
     {
         var archive = Archive ?? throw new InvalidOperationException(
@@ -34,8 +38,9 @@ public static class RealBuilders
         try
         {
             if (_unpacked is not null) return _unpacked;
-            var info = new FileInfo(archive);
-            var key = $"{info.Length}-{info.LastWriteTimeUtc.Ticks}";
+            string key;
+            await using (var stream = File.OpenRead(archive))
+                key = Convert.ToHexString(await SHA256.HashDataAsync(stream, ct))[..16].ToLowerInvariant();
             var target = Path.Combine(Path.GetDirectoryName(StandInImage.CacheDirectory)!, "builders", key);
             if (!File.Exists(Path.Combine(target, ".complete")))
             {
