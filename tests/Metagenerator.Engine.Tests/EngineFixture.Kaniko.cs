@@ -33,10 +33,8 @@ public sealed partial class EngineFixture
         var started = DateTime.UtcNow;
         await KanikoStandIn.RootFilesystemAsync();
         Timings["kaniko stand-in root filesystem (or the cache)"] = DateTime.UtcNow - started;
-        await KanikoStandIn.ImportAsync(Engine);
         var reference = $"{Registry.Host}/{KanikoStandIn.Name}";
-        await Engine.DockerCheckedAsync("tag", KanikoStandIn.Name, reference);
-        (await Engine.DockerAsync(["push", reference], timeout: TimeSpan.FromMinutes(10))).EnsureSuccess();
+        await KanikoStandIn.PushAsync(Engine, reference, StandInPushAuth);
         return reference;
     }
 

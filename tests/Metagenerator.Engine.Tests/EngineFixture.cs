@@ -283,12 +283,13 @@ public sealed partial class EngineFixture : IAsyncLifetime
 
     private static async Task<string> PushStandInAsync(StandInImage standIn)
     {
-        await standIn.ImportAsync(_engine!);
         var reference = $"{_registry!.Host}/{standIn.Name}";
-        await _engine!.DockerCheckedAsync("tag", standIn.Name, reference);
-        (await _engine!.DockerAsync(["push", reference], timeout: TimeSpan.FromMinutes(15))).EnsureSuccess();
+        await standIn.PushAsync(_engine!, reference, StandInPushAuth);
         return reference;
     }
+
+    /// <summary>How skopeo reaches the registry to keep or copy a pushed stand-in (<see cref="StandInPush"/>).</summary>
+    private static SkopeoAuth StandInPushAuth => new(_certificates!.SkopeoCertDirectory, User, Password);
 
     private static async Task<string> PushModelBaseAsync()
     {

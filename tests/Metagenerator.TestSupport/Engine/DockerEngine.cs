@@ -122,31 +122,43 @@ public sealed class DockerEngine : IAsyncDisposable
     }
 
     /// <summary>
-    /// <c>docker import</c> of a root filesystem tar as <paramref name="name"/>, one at a time per engine, in the order
-    /// asked: stand-ins are hundreds of megabytes to a gigabyte, imports side by side slow each other down (the SDK
-    /// stand-in's, 8 to 18 s alone, took 81 s beside four others), and the first asked for is the one most needed.
+    /// <c>docker import</c> of a root filesystem tar as <paramref name="name"/>, in the engine's unpacking queue
+    /// (<see cref="UnpackAsync"/>).
     /// </summary>
-    public async Task ImportAsync(string tar, string name, IEnumerable<string> changes, CancellationToken ct = default)
+    public Task ImportAsync(string tar, string name, IEnumerable<string> changes, CancellationToken ct = default)
     {
         var args = new List<string> { "import" };
         foreach (var change in changes) args.AddRange(["--change", change]);
         args.AddRange([tar, name]);
+        return UnpackAsync(args, ct);
+    }
+
+    /// <summary><c>docker pull</c> of <paramref name="reference"/>, in the engine's unpacking queue (<see cref="UnpackAsync"/>).</summary>
+    public Task PullAsync(string reference, CancellationToken ct = default) => UnpackAsync(["pull", "--quiet", reference], ct);
+
+    /// <summary>
+    /// Runs a docker command that unpacks a stand-in (import or pull), one at a time per engine, in the order asked:
+    /// stand-ins are hundreds of megabytes to a gigabyte, unpacked side by side they slow each other down (the SDK
+    /// stand-in's import, 8 to 18 s alone, took 81 s beside four others), and the first asked for is the one most needed.
+    /// </summary>
+    private async Task UnpackAsync(IReadOnlyList<string> args, CancellationToken ct)
+    {
         var queued = Stopwatch.StartNew();
-        await _imports.WaitAsync(ct);
+        await _unpacking.WaitAsync(ct);
         var waited = queued.Elapsed;
         try
         {
-            var importing = Stopwatch.StartNew();
+            var unpacking = Stopwatch.StartNew();
             (await DockerAsync(args, ct: ct)).EnsureSuccess();
-            ImportLog.Enqueue($"docker import of {name}: {importing.Elapsed.TotalSeconds:F0} s after {waited.TotalSeconds:F0} s in the queue");
+            UnpackLog.Enqueue($"docker {args[0]} of {args[^1]}: {unpacking.Elapsed.TotalSeconds:F0} s after {waited.TotalSeconds:F0} s in the queue");
         }
-        finally { _imports.Release(); }
+        finally { _unpacking.Release(); }
     }
 
-    private readonly SemaphoreSlim _imports = new(1, 1);
+    private readonly SemaphoreSlim _unpacking = new(1, 1);
 
-    /// <summary>One line per import done, in order: how long it took and how long it waited for the one before it.</summary>
-    public System.Collections.Concurrent.ConcurrentQueue<string> ImportLog { get; } = new();
+    /// <summary>One line per import or pull done, in order: how long it took and how long it waited for the one before it.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<string> UnpackLog { get; } = new();
 
     /// <summary>Runs the docker CLI and throws unless it exits 0.</summary>
     public async Task<ToolResult> DockerCheckedAsync(params string[] args) => (await DockerAsync(args)).EnsureSuccess();

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Metagenerator.TestSupport.Registry;
 
 namespace Metagenerator.TestSupport.Engine;
 
@@ -68,10 +69,11 @@ public static class KanikoStandIn
         finally { Gate.Release(); }
     }
 
-    /// <summary>Imports the stand-in into <paramref name="engine"/> as <see cref="Name"/>.</summary>
-    public static async Task ImportAsync(DockerEngine engine, CancellationToken ct = default)
+    /// <summary>Makes <paramref name="reference"/> in a test registry hold the stand-in, and the engine have it under both
+    /// names (<see cref="StandInPush"/>).</summary>
+    public static async Task PushAsync(DockerEngine engine, string reference, SkopeoAuth auth, CancellationToken ct = default)
     {
-        await engine.ImportAsync(await RootFilesystemAsync(ct), Name, Changes, ct);
+        await StandInPush.PushAsync(engine, await RootFilesystemAsync(ct), Name, Changes, reference, auth, ct);
     }
 
     private static async Task<string> BuildAsync(CancellationToken ct)
@@ -116,7 +118,10 @@ public static class KanikoStandIn
         (await ExternalTool.RunAsync("tar", ["--numeric-owner", "--owner=0", "--group=0", "-C", root, "-cf", partial, "."], ct: ct)).EnsureSuccess();
         File.Move(partial, tar, overwrite: true);
         foreach (var old in Directory.EnumerateFiles(StandInImage.CacheDirectory, slug + "-*.tar").Where(f => f != tar))
+        {
             File.Delete(old);
+            StandInPush.DeletePushedCopies(old);
+        }
         return tar;
     }
 }

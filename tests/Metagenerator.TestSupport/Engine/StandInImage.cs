@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Metagenerator.TestSupport.Registry;
 
 namespace Metagenerator.TestSupport.Engine;
 
@@ -91,7 +92,10 @@ public sealed record StandInImage
         File.Move(partial, tar, overwrite: true);
         // Older recipes of the same image (an SDK upgrade, a changed package list) are a gigabyte each: keep the newest.
         foreach (var old in Directory.EnumerateFiles(CacheDirectory, slug + "-*.tar").Where(f => f != tar))
+        {
             File.Delete(old);
+            StandInPush.DeletePushedCopies(old);
+        }
         return tar;
     }
 
@@ -99,6 +103,13 @@ public sealed record StandInImage
     public async Task ImportAsync(DockerEngine engine, CancellationToken ct = default)
     {
         await engine.ImportAsync(await RootFilesystemAsync(ct), Name, Changes, ct);
+    }
+
+    /// <summary>Makes <paramref name="reference"/> in a test registry hold the stand-in, and the engine have it under both
+    /// names (<see cref="StandInPush"/>).</summary>
+    public async Task PushAsync(DockerEngine engine, string reference, SkopeoAuth auth, CancellationToken ct = default)
+    {
+        await StandInPush.PushAsync(engine, await RootFilesystemAsync(ct), Name, Changes, reference, auth, ct);
     }
 
     private static async Task<FileStream> LockAsync(string path, CancellationToken ct)

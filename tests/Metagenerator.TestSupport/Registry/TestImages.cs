@@ -64,6 +64,7 @@ public sealed record SkopeoAuth(string? CertDirectory = null, string? Username =
     /// <summary>Plain HTTP / unverified TLS, no credentials.</summary>
     public static SkopeoAuth None { get; } = new();
 
+    /// <summary>The destination options of <c>skopeo copy</c>.</summary>
     internal IEnumerable<string> DestinationArgs()
     {
         if (CertDirectory is not null) yield return $"--dest-cert-dir={CertDirectory}";
@@ -72,6 +73,16 @@ public sealed record SkopeoAuth(string? CertDirectory = null, string? Username =
         else yield return "--dest-no-creds";
     }
 
+    /// <summary>The source options of <c>skopeo copy</c>.</summary>
+    internal IEnumerable<string> CopySourceArgs()
+    {
+        if (CertDirectory is not null) yield return $"--src-cert-dir={CertDirectory}";
+        else yield return "--src-tls-verify=false";
+        if (Username is not null) yield return $"--src-creds={Username}:{Password}";
+        else yield return "--src-no-creds";
+    }
+
+    /// <summary>The options of <c>skopeo inspect</c>.</summary>
     internal IEnumerable<string> SourceArgs()
     {
         if (CertDirectory is not null) yield return $"--cert-dir={CertDirectory}";
