@@ -125,15 +125,21 @@ public class OciLayoutTests
         Assert.Contains("linux/arm64/v8", error.Message);
     }
 
-    [Fact]
-    public async Task A_corrupt_blob_is_reported()
+    // A corrupt config or manifest is bad data from the image's source, as a corrupt layer is (BlobContentMismatchException):
+    // the registry category (exit 3), not invalid input.
+    [Theory]
+    [InlineData("config")]
+    [InlineData("manifest")]
+    public async Task A_corrupt_blob_is_reported_as_bad_data_from_the_source(string blob)
     {
         using var dir = new TempDirectory();
         var image = await TestImages.SmallBaseAsync(dir.Combine("w"), MediaTypeFamily.Oci);
         var layout = new OciLayout(dir.Combine("layout"));
         await layout.WriteImageAsync(image, ["t"]);
-        File.WriteAllText(layout.BlobPath(image.Manifest.Config.Digest), "{\"tampered\":1}");
+        var digest = blob == "config" ? image.Manifest.Config.Digest : image.Digest;
+        File.WriteAllText(layout.BlobPath(digest), "{\"tampered\":1}");
         var error = await Assert.ThrowsAsync<OciLayoutException>(() => layout.ReadImageAsync("t", Platform.LinuxAmd64));
-        Assert.Contains(image.Manifest.Config.Digest.ToString(), error.Message);
+        Assert.Equal(ErrorCategory.Registry, error.Category);
+        Assert.Contains(digest.ToString(), error.Message);
     }
 }

@@ -172,8 +172,10 @@ public sealed class OciLayout : IImageSource, IImageSink
         {
             throw new OciLayoutException(Directory, $"blob {descriptor.Digest} cannot be read: {e.Message}", e);
         }
+        // Bad data from the image's source, as for a layer blob (BlobContentMismatchException): the registry category.
         if (bytes.Length != descriptor.Size || Digest.Sha256(bytes) != descriptor.Digest)
-            throw new OciLayoutException(Directory, $"blob {descriptor.Digest} is corrupt (content does not match its digest or size)");
+            throw new OciLayoutException(Directory, $"blob {descriptor.Digest} is corrupt (content does not match its digest or size): copy the image into the layout again",
+                category: ErrorCategory.Registry);
         return bytes;
     }
 
