@@ -47,5 +47,9 @@ public sealed class UnansweredRegistryTests
         Assert.Contains(silent.Host, e.Message);
         Assert.Contains("did not answer", e.Message);
         Assert.Equal(ErrorCategory.Registry, e.Category);
+        // The request not sent carries the timeout of the one that went unanswered, not only its words.
+        Assert.Contains("not sent, because", e.Message);
+        var unanswered = Assert.IsType<RegistryException>(e.InnerException);
+        Assert.Contains("did not answer within 2 s", unanswered.Message);
     }
 }

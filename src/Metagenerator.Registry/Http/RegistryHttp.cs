@@ -16,7 +16,7 @@ internal sealed class RegistryHttp : IDisposable
 {
     private readonly HttpClient _http;
     private readonly AuthHandler _auth;
-    private readonly ConcurrentDictionary<string, string> _unanswered = new(StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, RegistryException> _unanswered = new(StringComparer.OrdinalIgnoreCase);
 
     public RegistryHttp(RegistryOptions options, TimeProvider time, IEvents events)
     {
@@ -64,14 +64,14 @@ internal sealed class RegistryHttp : IDisposable
     /// <summary>Sends a request; the response's body is not read yet. Network failures and timeouts become <see cref="RegistryException"/>s.</summary>
     /// <remarks>
     /// Once a registry has let a request go unanswered for the whole <see cref="RegistryOptions.RequestTimeout"/> (each
-    /// retry included), nothing more is sent to it: every later request fails at once naming the one that went unanswered
+    /// retry included), nothing more is sent to it: every later request fails at once naming the one that went unanswered (its error the inner exception)
     /// (an upload's own requests excepted: the uploader restarts those, and the check before a restart trips it), so a registry that accepts connections and never answers costs one wait (<c>--push-retry N</c>: N+1), not one
     /// per step (reading the previous image, the tags check, the blob HEADs, the push).
     /// </remarks>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryRequestContext ctx, CancellationToken ct)
     {
         if (_unanswered.TryGetValue(ctx.Registry, out var earlier))
-            throw ErrorFactory.Failed(ctx, $"not sent, because {ctx.Registry} did not answer earlier ({earlier})");
+            throw ErrorFactory.Failed(ctx, $"not sent, because {ctx.Registry} did not answer earlier ({earlier.Message})", innerException: earlier);
         request.Options.Set(RegistryRequestContext.Key, ctx);
         var started = Stopwatch.GetTimestamp();
         // Only the path is logged: upload URLs carry registry state in their query.
@@ -98,7 +98,7 @@ internal sealed class RegistryHttp : IDisposable
             var error = NetworkError(e, ctx);
             Events.Request($"{what} -> failed: {error.Message}");
             // An upload's own retries (--push-retry) are the uploader's to make: only a request no retry is left for trips this.
-            if (request.Options.TryGetValue(RequestDeadline.Unanswered, out var unanswered) && unanswered && !ctx.RetriedByUploader) _unanswered.TryAdd(ctx.Registry, error.Message);
+            if (request.Options.TryGetValue(RequestDeadline.Unanswered, out var unanswered) && unanswered && !ctx.RetriedByUploader) _unanswered.TryAdd(ctx.Registry, error);
             throw error;
         }
     }
