@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Metagenerator.Oci;
+using Metagenerator.Oci.Images;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.Registry;
 using Metagenerator.TestSupport.Tiers;
@@ -32,7 +33,7 @@ public sealed class RegistryFaultTests : IClassFixture<PlainRegistryWithBase>, I
         RetryBaseDelay = TimeSpan.FromMilliseconds(20),
     });
 
-    private async Task<TestImage> ImageAsync(RegistryClient client, int layerSize = 256 * 1024)
+    private async Task<Image> ImageAsync(RegistryClient client, int layerSize = 256 * 1024)
     {
         var baseImage = await new RegistryImageSource(client).ReadImageAsync(_baseRef, Platform.LinuxAmd64);
         return TestImage.WithRandomLayer(baseImage, layerSize);

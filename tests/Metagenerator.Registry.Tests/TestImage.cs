@@ -2,31 +2,22 @@ using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json.Nodes;
 using Metagenerator.Oci;
+using Metagenerator.Oci.Images;
 
 namespace Metagenerator.Registry.Tests;
 
-/// <summary>An in-test image: a base image plus one layer of random bytes, built here so the sink can be tested without the layer builder.</summary>
-internal sealed class TestImage : IImage
+/// <summary>
+/// In-test images: a base image plus layers of random bytes, built here so the sink can be tested without the layer
+/// builder. They are <see cref="Image"/>s, so the digests, sizes and diffIDs they carry are checked as any image's are.
+/// </summary>
+internal static class TestImage
 {
-    private TestImage(ImageManifest manifest, byte[] manifestBytes, byte[] configBytes, IReadOnlyList<ILayer> layers)
-    {
-        Manifest = manifest;
-        ManifestBytes = manifestBytes;
-        ConfigBytes = configBytes;
-        Layers = layers;
-    }
-
-    public ImageManifest Manifest { get; }
-    public ReadOnlyMemory<byte> ManifestBytes { get; }
-    public ReadOnlyMemory<byte> ConfigBytes { get; }
-    public IReadOnlyList<ILayer> Layers { get; }
-
     /// <summary>The base plus a layer holding one file of <paramref name="size"/> random bytes.</summary>
-    public static TestImage WithRandomLayer(IImage baseImage, int size = 64 * 1024, string label = "test") =>
+    public static Image WithRandomLayer(IImage baseImage, int size = 64 * 1024, string label = "test") =>
         WithRandomLayers(baseImage, 1, size, label);
 
     /// <summary>The base plus <paramref name="count"/> layers of random bytes.</summary>
-    public static TestImage WithRandomLayers(IImage baseImage, int count, int size = 64 * 1024, string label = "test")
+    public static Image WithRandomLayers(IImage baseImage, int count, int size = 64 * 1024, string label = "test")
     {
         var mediaType = baseImage.Manifest.MediaType == MediaTypes.DockerManifest ? MediaTypes.DockerLayerGzip : MediaTypes.OciLayerGzip;
         var added = Enumerable.Range(0, count).Select(_ => MemoryLayer.Random(size, mediaType)).ToList();
@@ -44,7 +35,7 @@ internal sealed class TestImage : IImage
             Config = baseImage.Manifest.Config with { Digest = Digest.Sha256(configBytes), Size = configBytes.Length },
             Layers = [.. baseImage.Manifest.Layers, .. added.Select(l => l.Descriptor)],
         };
-        return new TestImage(manifest, OciJson.Serialize(manifest), configBytes, [.. baseImage.Layers, .. added]);
+        return new Image(OciJson.Serialize(manifest), configBytes, [.. baseImage.Layers, .. added]);
     }
 }
 

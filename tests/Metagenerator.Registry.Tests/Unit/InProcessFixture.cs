@@ -1,4 +1,5 @@
 using Metagenerator.Oci;
+using Metagenerator.Oci.Images;
 using Metagenerator.TestSupport;
 using Metagenerator.TestSupport.InProcess;
 
@@ -36,7 +37,7 @@ internal sealed class InProcessSetup
     public RegistryClient Client(ICredentialProvider? credentials = null, int retry = 0) => new(Options(credentials, retry), Events);
 
     /// <summary>The base image plus <paramref name="layers"/> new random layers, read through <paramref name="client"/>.</summary>
-    public async Task<TestImage> ImageAsync(RegistryClient client, int layers = 1, int layerSize = 64 * 1024)
+    public async Task<Image> ImageAsync(RegistryClient client, int layers = 1, int layerSize = 64 * 1024)
     {
         var baseImage = await new RegistryImageSource(client).ReadImageAsync(BaseRef, Platform.LinuxAmd64);
         return TestImage.WithRandomLayers(baseImage, layers, layerSize);
