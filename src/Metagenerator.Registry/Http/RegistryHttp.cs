@@ -64,9 +64,11 @@ internal sealed class RegistryHttp : IDisposable
     /// <summary>Sends a request; the response's body is not read yet. Network failures and timeouts become <see cref="RegistryException"/>s.</summary>
     /// <remarks>
     /// Once a registry has let a request go unanswered for the whole <see cref="RegistryOptions.RequestTimeout"/> (each
-    /// retry included), nothing more is sent to it: every later request fails at once naming the one that went unanswered (its error the inner exception)
-    /// (an upload's own requests excepted: the uploader restarts those, and the check before a restart trips it), so a registry that accepts connections and never answers costs one wait (<c>--push-retry N</c>: N+1), not one
-    /// per step (reading the previous image, the tags check, the blob HEADs, the push).
+    /// retry included), nothing more is sent to it: every later request fails at once naming the one that went
+    /// unanswered, whose error is its inner exception (an upload's own requests excepted: the uploader restarts those,
+    /// and the check before a restart trips it), so a registry that accepts connections and never answers costs one
+    /// wait (<c>--push-retry N</c>: N+1), not one per step (reading the previous image, the tags check, the blob HEADs,
+    /// the push).
     /// </remarks>
     public async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, RegistryRequestContext ctx, CancellationToken ct)
     {
