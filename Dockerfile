@@ -11,12 +11,15 @@ FROM ${SDK_IMAGE} AS publish
 # the project's own build and tests, and a newer SDK's rules must not fail an image build (ILC still reports every
 # trimming and AOT warning); it saves about a fifth of the publish. No native debug symbols: the image takes only the
 # binary, and ILC's DWARF plus the strip into metagenerator.dbg cost a tenth of the publish's CPU (NativeAOT's stack
-# traces do not use them). The RUN ends by deleting what only the publish needed (NuGet's packages and caches, obj and
-# bin: 700 MB), so that the engine does not store it as a layer.
+# traces do not use them). No dynamic PGO (DOTNET_TieredPGO=0): it instruments the compiler and MSBuild, which this one
+# build does not run long enough to profit from; the binary is byte-identical, the build about a tenth faster (in a
+# private engine, alternating: 34.7 s and 57.4 CPU-seconds on average without it, 38.5 s and 64.5 with it). The RUN
+# ends by deleting what only the publish needed (NuGet's packages and caches, obj and bin: 700 MB), so that the engine
+# does not store it as a layer.
 COPY . /src/
 RUN cd /src \
  && case "$(uname -m)" in aarch64) rid=linux-arm64 ;; *) rid=linux-x64 ;; esac \
- && dotnet publish src/Metagenerator.Cli -c Release -r "$rid" -p:PublishAot=true -p:RunAnalyzers=false -p:DebugType=none -p:DebugSymbols=false -nologo -o /out \
+ && DOTNET_TieredPGO=0 dotnet publish src/Metagenerator.Cli -c Release -r "$rid" -p:PublishAot=true -p:RunAnalyzers=false -p:DebugType=none -p:DebugSymbols=false -nologo -o /out \
  && mkdir -p /rootfs/usr/local/bin /rootfs/tmp && chmod 1777 /rootfs/tmp \
  && cp /out/metagenerator /rootfs/usr/local/bin/ \
  && cd / && rm -rf /src /out "$HOME/.nuget" "$HOME/.local" "$HOME/.dotnet" && find /tmp -mindepth 1 -delete
