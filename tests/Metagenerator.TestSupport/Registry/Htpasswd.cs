@@ -9,7 +9,7 @@ public static class Htpasswd
         var lines = new List<string>();
         foreach (var (user, password) in users)
         {
-            var result = (await ExternalTool.RunAsync("htpasswd", ["-Bbn", "-C", "5", user, password])).EnsureSuccess();
+            var result = (await ExternalTool.RunAsync("htpasswd", ["-Bbn", "-C", "4", user, password])).EnsureSuccess();
             lines.Add(result.StdOut.Trim());
         }
         await File.WriteAllLinesAsync(path, lines);
