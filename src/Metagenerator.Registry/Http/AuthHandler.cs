@@ -127,8 +127,13 @@ internal sealed class AuthHandler : DelegatingHandler
             return;
         }
         // Parallel blob pushes ask for the same scopes at once: one token request serves them all. It runs under its own
-        // deadline, not the first caller's cancellation token, so one caller giving up does not fail the others.
-        var fetch = _inflight.GetOrAdd(key, _ => new Lazy<Task<BearerToken>>(() => _tokenClient.FetchAsync(challenge, scopes, credential, ctx)));
+        // deadline, not the first caller's cancellation token, so one caller giving up does not fail the others. The
+        // cache is looked at again inside: a fetch that ended between the look above and this line has already stored
+        // its token (it stores before it leaves _inflight), and fetching again would be a second, needless request.
+        var fetch = _inflight.GetOrAdd(key, _ => new Lazy<Task<BearerToken>>(() =>
+            !forceNewToken && FindBearerToken(ctx.Registry, scopes) is { } stored
+                ? Task.FromResult(stored)
+                : _tokenClient.FetchAsync(challenge, scopes, credential, ctx)));
         BearerToken token;
         try
         {
