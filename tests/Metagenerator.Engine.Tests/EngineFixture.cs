@@ -183,7 +183,7 @@ public sealed partial class EngineFixture : IAsyncLifetime
         // All root filesystems at once (on a cold cache mmdebstrap waits mostly on downloads and dpkg); the tests
         // then find each one built or being built.
         _standInsPrepared = Task.WhenAll(_sdk.RootFilesystemAsync(), _runtime.RootFilesystemAsync(), _buildah.RootFilesystemAsync(), _docker.RootFilesystemAsync());
-        _engine = await DockerEngine.StartAsync();
+        _engine = await DockerEngine.StartAsync(EngineSeed.Default);
         _certificates = await TestCertificates.CreateAsync(_dir.Combine("certs"));
         _registry = await LocalRegistry.StartAsync(new LocalRegistryOptions
         {
@@ -217,10 +217,26 @@ public sealed partial class EngineFixture : IAsyncLifetime
             try { await _metagenerator.Value; }
             catch (Exception) { }
         }
+        if (_engine is not null && _registry is not null) await RefreshEngineSeedAsync(_engine);
         if (_registry is not null) await _registry.DisposeAsync();
         if (_engine is not null) await _engine.DisposeAsync();
         (_registry, _engine, _certificates) = (null, null, null);
         _dir?.Dispose();
+    }
+
+    /// <summary>
+    /// Keeps what this run's engine loaded for the next run (<see cref="EngineSeed"/>), while the registry it pulled from
+    /// still runs. The tests are done: a failure here fails none of them, and is written beside the seed.
+    /// </summary>
+    private static async Task RefreshEngineSeedAsync(DockerEngine engine)
+    {
+        var seed = EngineSeed.Default;
+        try { await seed.RefreshAsync(engine); }
+        catch (Exception e)
+        {
+            try { await File.AppendAllTextAsync(seed.Directory + ".log", $"{DateTime.UtcNow:O} the seed was not refreshed: {e}\n"); }
+            catch (IOException) { }
+        }
     }
 
     /// <summary>A Docker config.json with one <c>auth</c> entry.</summary>

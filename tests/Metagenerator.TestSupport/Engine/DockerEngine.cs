@@ -40,24 +40,34 @@ public sealed class DockerEngine : IAsyncDisposable
     /// <summary>
     /// Starts <c>dockerd</c> and returns once <c>docker version</c> answers. overlay2 first (layers shared, not copied:
     /// the SDK stage of the Dockerfile is a gigabyte), vfs where overlay2 cannot run (e.g. /tmp itself on overlayfs).
+    /// With overlay2 the engine starts from a copy of <paramref name="seed"/> when it has one for this dockerd
+    /// (<see cref="SeededImages"/>).
     /// </summary>
-    public static async Task<DockerEngine> StartAsync(CancellationToken ct = default)
+    public static async Task<DockerEngine> StartAsync(EngineSeed? seed = null, CancellationToken ct = default)
     {
         try
         {
-            return await StartAsync("overlay2", ct);
+            return await StartAsync("overlay2", dataRoot: null, seed, ct);
         }
         catch (InvalidOperationException)
         {
-            return await StartAsync("vfs", ct);
+            return await StartAsync("vfs", dataRoot: null, seed: null, ct);
         }
     }
 
-    private static async Task<DockerEngine> StartAsync(string storageDriver, CancellationToken ct)
+    /// <summary>Starts <c>dockerd</c> with <paramref name="storageDriver"/> on <paramref name="dataRoot"/>, which outlives
+    /// the engine (<see cref="EngineSeed"/> makes its seeds so).</summary>
+    internal static Task<DockerEngine> StartAsync(string storageDriver, string dataRoot, CancellationToken ct) =>
+        StartAsync(storageDriver, dataRoot, seed: null, ct);
+
+    private static async Task<DockerEngine> StartAsync(string storageDriver, string? dataRoot, EngineSeed? seed, CancellationToken ct)
     {
         var dockerd = ExternalTool.Require("dockerd");
         // Unix socket paths are limited to 108 bytes: keep the directory short, directly under /tmp.
         var dir = System.IO.Directory.CreateTempSubdirectory("mgd-").FullName;
+        dataRoot ??= Path.Combine(dir, "root");
+        var identity = EngineIdentity(dockerd, storageDriver);
+        var seeded = seed is null ? new HashSet<string>() : await seed.CopyToAsync(dataRoot, identity, ct);
         var psi = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         // sh only redirects the daemon's output into a file (no pipe that could fill); exec keeps the PID dockerd's.
         psi.ArgumentList.Add("-c");
@@ -68,12 +78,12 @@ public sealed class DockerEngine : IAsyncDisposable
                      "--iptables=false", "--ip-masq=false", "--bridge=none", "--storage-driver=" + storageDriver,
                      // Containers still running when the tests end (buildkitd) are killed after 1 s, not 15.
                      "--shutdown-timeout=1",
-                     "--data-root", Path.Combine(dir, "root"), "--exec-root", Path.Combine(dir, "exec"),
+                     "--data-root", dataRoot, "--exec-root", Path.Combine(dir, "exec"),
                      "--pidfile", Path.Combine(dir, "pid"), "-H", "unix://" + Path.Combine(dir, "docker.sock"),
                  })
             psi.ArgumentList.Add(arg);
         psi.Environment["MG_DOCKERD_LOG"] = Path.Combine(dir, "dockerd.log");
-        var engine = new DockerEngine(Process.Start(psi)!, dir) { StorageDriver = storageDriver };
+        var engine = new DockerEngine(Process.Start(psi)!, dir) { StorageDriver = storageDriver, Identity = identity, SeededImages = seeded };
         try
         {
             await engine.WaitReadyAsync(ct);
@@ -85,6 +95,23 @@ public sealed class DockerEngine : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Which engines can share a data root: the same dockerd program and storage driver.</summary>
+    private static string EngineIdentity(string dockerd, string storageDriver)
+    {
+        var program = new FileInfo(dockerd);
+        program = program.ResolveLinkTarget(returnFinalTarget: true) as FileInfo ?? program;
+        return $"dockerd {program.FullName} {program.Length} {program.LastWriteTimeUtc.Ticks} {storageDriver}";
+    }
+
+    /// <summary>The dockerd program and storage driver (a seed is used only by an engine of the same identity).</summary>
+    public string Identity { get; private init; } = "";
+
+    /// <summary>The keys (<see cref="StandInLoad.Key"/>) of the stand-ins the engine started with, from its seed.</summary>
+    public IReadOnlySet<string> SeededImages { get; private init; } = new HashSet<string>();
+
+    /// <summary>Every stand-in the engine got, seeded or not, in order: what a new seed is made of (<see cref="EngineSeed.RefreshAsync"/>).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<StandInLoad> StandIns { get; } = new();
 
     private async Task WaitReadyAsync(CancellationToken ct)
     {
@@ -131,6 +158,20 @@ public sealed class DockerEngine : IAsyncDisposable
         foreach (var change in changes) args.AddRange(["--change", change]);
         args.AddRange([tar, name]);
         return UnpackAsync(args, ct);
+    }
+
+    /// <summary>
+    /// Imports a stand-in's root filesystem as <see cref="ImportAsync"/> does, unless the engine's seed already holds the
+    /// same import (then the import is skipped, and <see cref="UnpackLog"/> says so).
+    /// </summary>
+    public async Task ImportStandInAsync(string tar, string name, IReadOnlyList<string> changes, CancellationToken ct = default)
+    {
+        var load = new StandInLoad(name, tar, changes, PulledFrom: null);
+        if (SeededImages.Contains(load.Key))
+            UnpackLog.Enqueue($"docker import of {name}: none, the engine's seed has it");
+        else
+            await ImportAsync(tar, name, changes, ct);
+        StandIns.Enqueue(load);
     }
 
     /// <summary><c>docker pull</c> of <paramref name="reference"/>, in the engine's unpacking queue (<see cref="UnpackAsync"/>).</summary>

@@ -99,10 +99,10 @@ public sealed record StandInImage
         return tar;
     }
 
-    /// <summary>Imports the root filesystem into <paramref name="engine"/> as <see cref="Name"/>.</summary>
+    /// <summary>Imports the root filesystem into <paramref name="engine"/> as <see cref="Name"/> (unless its seed has it).</summary>
     public async Task ImportAsync(DockerEngine engine, CancellationToken ct = default)
     {
-        await engine.ImportAsync(await RootFilesystemAsync(ct), Name, Changes, ct);
+        await engine.ImportStandInAsync(await RootFilesystemAsync(ct), Name, Changes, ct);
     }
 
     /// <summary>Makes <paramref name="reference"/> in a test registry hold the stand-in, and the engine have it under both

@@ -26,8 +26,10 @@ public static class StandInPush
         {
             (await ExternalTool.RunAsync("skopeo", ["copy", "--quiet", "--preserve-digests", .. auth.DestinationArgs(), "dir:" + pushed, "docker://" + reference], ct: ct))
                 .EnsureSuccess();
+            // From an engine's seed (EngineSeed) that has pulled it before, the pull downloads no layer.
             await engine.PullAsync(reference, ct);
             await engine.DockerCheckedAsync("tag", reference, name);
+            engine.StandIns.Enqueue(new StandInLoad(name, pushed, changes, PulledFrom: reference));
             return;
         }
 
@@ -41,6 +43,7 @@ public static class StandInPush
         // Another test run may have kept its copy first: either is the same image.
         try { Directory.Move(partial, pushed); }
         catch (IOException) { Directory.Delete(partial, recursive: true); }
+        engine.StandIns.Enqueue(new StandInLoad(name, pushed, changes, PulledFrom: reference));
     }
 
     /// <summary>Deletes what was kept for the root filesystem <paramref name="rootFilesystem"/> (a replaced recipe's).</summary>
