@@ -28,7 +28,13 @@ public sealed class EngineSeedTests
             Assert.Empty(first.SeededImages);
             await first.ImportStandInAsync(tar, Name, Changes);
             Assert.DoesNotContain("the engine's seed has it", Assert.Single(first.UnpackLog));
+            // What a run stopped midway left (no process 4194304: Linux's largest PID is one less), and what a
+            // running process (PID 1) is making.
+            var leftover = Directory.CreateDirectory(seed.Directory + ".partial-4194304").FullName;
+            var inUse = Directory.CreateDirectory(seed.Directory + ".old-1").FullName;
             Assert.True(await seed.RefreshAsync(first));
+            Assert.False(Directory.Exists(leftover), "a dead run's partial seed was kept");
+            Assert.True(Directory.Exists(inUse), "a running process's seed was deleted");
         }
 
         await using (var second = await DockerEngine.StartAsync(seed))

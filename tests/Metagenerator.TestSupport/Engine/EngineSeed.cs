@@ -73,8 +73,8 @@ public sealed class EngineSeed(string directory)
         if (loads.Count == 0 || loads.All(l => engine.SeededImages.Contains(l.Key)) || engine.StorageDriver != "overlay2")
             return false;
 
+        await DeleteLeftoversAsync(ct);
         var partial = $"{Directory}.partial-{Environment.ProcessId}";
-        if (System.IO.Directory.Exists(partial)) await ExternalTool.RunAsync("rm", ["-rf", partial], ct: ct);
         System.IO.Directory.CreateDirectory(partial);
         await using (var builder = await DockerEngine.StartAsync(engine.StorageDriver, Path.Combine(partial, "root"), ct))
         {
@@ -110,6 +110,22 @@ public sealed class EngineSeed(string directory)
         }
         if (old is not null) await ExternalTool.RunAsync("rm", ["-rf", old], ct: ct);
         return true;
+    }
+
+    /// <summary>Deletes the gigabytes of seeds being made or replaced by test runs that no longer run (a run stopped
+    /// midway), and this process's own.</summary>
+    private async Task DeleteLeftoversAsync(CancellationToken ct)
+    {
+        var parent = Path.GetDirectoryName(Directory)!;
+        if (!System.IO.Directory.Exists(parent)) return;
+        var name = Path.GetFileName(Directory);
+        foreach (var leftover in System.IO.Directory.EnumerateDirectories(parent, name + ".*-*"))
+        {
+            var suffix = Path.GetFileName(leftover)[(name.Length + 1)..];
+            if (suffix.Split('-') is not ["partial" or "old", var pid] || !int.TryParse(pid, out var id)) continue;
+            if (id != Environment.ProcessId && System.IO.Directory.Exists($"/proc/{id}")) continue;
+            await ExternalTool.RunAsync("rm", ["-rf", leftover], ct: ct);
+        }
     }
 
     /// <summary>Replaces each regular file outside the image layers by a copy of its own (see the remarks).</summary>
