@@ -40,6 +40,12 @@ public sealed class EngineSeedTests
         await using (var second = await DockerEngine.StartAsync(seed))
         {
             Assert.Equal([load.Key], second.SeededImages);
+            // dockerd writes some of its files in place (bolt databases): only the layers' files may be shared.
+            var root = Path.Combine(seed.Directory, "root");
+            var shared = await ExternalTool.RunAsync("find", [root, "-path", root + "/overlay2/*/diff", "-prune", "-o", "-type", "f", "-links", "+1", "-print"]);
+            Assert.Equal("", shared.EnsureSuccess().StdOut);
+            var layerFile = await ExternalTool.RunAsync("find", [root + "/overlay2", "-path", "*/diff/data/file.txt", "-links", "2"]);
+            Assert.NotEqual("", layerFile.EnsureSuccess().StdOut);
             await second.ImportStandInAsync(tar, Name, Changes);
             Assert.Contains("the engine's seed has it", Assert.Single(second.UnpackLog));
             // The seed's files, written through and deleted in this engine only.

@@ -131,11 +131,16 @@ public sealed class EngineSeed(string directory)
     /// <summary>Replaces each regular file outside the image layers by a copy of its own (see the remarks).</summary>
     private static async Task BreakLinksOutsideLayersAsync(string dataRoot, CancellationToken ct)
     {
-        const string script = """
-            find "$0" -path "$0/overlay2/*/diff" -prune -o -type f -exec sh -c '
-              for f; do cp -p "$f" "$f.seed-copy" && mv -f "$f.seed-copy" "$f" || exit 1; done' sh {} +
-            """;
-        (await ExternalTool.RunAsync("sh", ["-c", script, dataRoot], ct: ct)).EnsureSuccess();
+        // find names the regular files (dockerd also keeps a block device there, which must not be read).
+        var files = (await ExternalTool.RunAsync("find", [dataRoot, "-path", dataRoot + "/overlay2/*/diff", "-prune", "-o", "-type", "f", "-print0"], ct: ct))
+            .EnsureSuccess().StdOut.Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        foreach (var file in files)
+        {
+            var copy = file + ".seed-copy";
+            File.Copy(file, copy);
+            File.SetUnixFileMode(copy, File.GetUnixFileMode(file));
+            File.Move(copy, file, overwrite: true);
+        }
     }
 
     /// <summary>One copy or replacement at a time across test runs (a lock file beside the seed).</summary>
