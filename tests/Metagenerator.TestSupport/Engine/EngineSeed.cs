@@ -76,6 +76,33 @@ public sealed class EngineSeed(string directory)
         await DeleteLeftoversAsync(ct);
         var partial = $"{Directory}.partial-{Environment.ProcessId}";
         System.IO.Directory.CreateDirectory(partial);
+        try
+        {
+            await MakeAsync(engine, loads, partial, ct);
+        }
+        catch
+        {
+            await ExternalTool.RunAsync("rm", ["-rf", partial]);
+            throw;
+        }
+
+        string? old = null;
+        await using (await LockAsync(ct))
+        {
+            if (System.IO.Directory.Exists(Directory))
+            {
+                old = $"{Directory}.old-{Environment.ProcessId}";
+                System.IO.Directory.Move(Directory, old);
+            }
+            System.IO.Directory.Move(partial, Directory);
+        }
+        if (old is not null) await ExternalTool.RunAsync("rm", ["-rf", old], ct: ct);
+        return true;
+    }
+
+    /// <summary>Makes a seed of <paramref name="loads"/> in <paramref name="partial"/> (see <see cref="RefreshAsync"/>).</summary>
+    private static async Task MakeAsync(DockerEngine engine, IReadOnlyList<StandInLoad> loads, string partial, CancellationToken ct)
+    {
         await using (var builder = await DockerEngine.StartAsync(engine.StorageDriver, Path.Combine(partial, "root"), ct))
         {
             var client = Path.Combine(builder.Directory, "client");
@@ -97,19 +124,6 @@ public sealed class EngineSeed(string directory)
             }
         }
         await File.WriteAllLinesAsync(Path.Combine(partial, "images"), [engine.Identity, .. loads.Select(l => l.Key)], ct);
-
-        string? old = null;
-        await using (await LockAsync(ct))
-        {
-            if (System.IO.Directory.Exists(Directory))
-            {
-                old = $"{Directory}.old-{Environment.ProcessId}";
-                System.IO.Directory.Move(Directory, old);
-            }
-            System.IO.Directory.Move(partial, Directory);
-        }
-        if (old is not null) await ExternalTool.RunAsync("rm", ["-rf", old], ct: ct);
-        return true;
     }
 
     /// <summary>Deletes the gigabytes of seeds being made or replaced by test runs that no longer run (a run stopped
