@@ -55,12 +55,9 @@ public sealed class DockerEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Starts <c>dockerd</c> with <paramref name="storageDriver"/> on <paramref name="dataRoot"/>, which outlives
-    /// the engine (<see cref="EngineSeed"/> makes its seeds so).</summary>
-    internal static Task<DockerEngine> StartAsync(string storageDriver, string dataRoot, CancellationToken ct) =>
-        StartAsync(storageDriver, dataRoot, seed: null, ct);
-
-    private static async Task<DockerEngine> StartAsync(string storageDriver, string? dataRoot, EngineSeed? seed, CancellationToken ct)
+    /// <summary>Starts <c>dockerd</c> with <paramref name="storageDriver"/>; a given <paramref name="dataRoot"/> outlives
+    /// the engine (<see cref="EngineSeed"/> makes its seeds so), else it is in the engine's directory.</summary>
+    internal static async Task<DockerEngine> StartAsync(string storageDriver, string? dataRoot, EngineSeed? seed, CancellationToken ct)
     {
         var dockerd = ExternalTool.Require("dockerd");
         // Unix socket paths are limited to 108 bytes: keep the directory short, directly under /tmp.

@@ -103,7 +103,7 @@ public sealed class EngineSeed(string directory)
     /// <summary>Makes a seed of <paramref name="loads"/> in <paramref name="partial"/> (see <see cref="RefreshAsync"/>).</summary>
     private static async Task MakeAsync(DockerEngine engine, IReadOnlyList<StandInLoad> loads, string partial, CancellationToken ct)
     {
-        await using (var builder = await DockerEngine.StartAsync(engine.StorageDriver, Path.Combine(partial, "root"), ct))
+        await using (var builder = await DockerEngine.StartAsync(engine.StorageDriver, Path.Combine(partial, "root"), seed: null, ct))
         {
             var client = Path.Combine(builder.Directory, "client");
             System.IO.Directory.CreateDirectory(client);
@@ -158,14 +158,9 @@ public sealed class EngineSeed(string directory)
     }
 
     /// <summary>One copy or replacement at a time across test runs (a lock file beside the seed).</summary>
-    private async Task<FileStream> LockAsync(CancellationToken ct)
+    private Task<FileStream> LockAsync(CancellationToken ct)
     {
         System.IO.Directory.CreateDirectory(Path.GetDirectoryName(Directory)!);
-        var deadline = DateTime.UtcNow.AddMinutes(5);
-        while (true)
-        {
-            try { return new FileStream(Directory + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (DateTime.UtcNow < deadline) { await Task.Delay(200, ct); }
-        }
+        return CrossProcessLock.AcquireAsync(Directory + ".lock", TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(200), ct);
     }
 }

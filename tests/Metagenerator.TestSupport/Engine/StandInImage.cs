@@ -75,7 +75,7 @@ public sealed record StandInImage
         if (File.Exists(tar)) return tar;
 
         // One builder per recipe across processes (two test runs may start together); the loser finds the tar.
-        await using var lockFile = await LockAsync(tar + ".lock", ct);
+        await using var lockFile = await CrossProcessLock.AcquireAsync(tar + ".lock", TimeSpan.FromMinutes(30), TimeSpan.FromSeconds(1), ct);
         if (File.Exists(tar)) return tar;
         var partial = tar + ".partial";
         var args = new List<string> { "--variant=" + Variant, "--skip=output/dev", "--mode=root", "--format=tar" };
@@ -110,15 +110,5 @@ public sealed record StandInImage
     public async Task PushAsync(DockerEngine engine, string reference, SkopeoAuth auth, CancellationToken ct = default)
     {
         await StandInPush.PushAsync(engine, await RootFilesystemAsync(ct), Name, Changes, reference, auth, ct);
-    }
-
-    private static async Task<FileStream> LockAsync(string path, CancellationToken ct)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(30);
-        while (true)
-        {
-            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) when (DateTime.UtcNow < deadline) { await Task.Delay(1000, ct); }
-        }
     }
 }
